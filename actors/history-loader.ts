@@ -1,0 +1,54 @@
+import { fromPromise } from 'xstate';
+import type { Interval } from '../data-plane/bar.js';
+import { totalDropped, validateDayBars, type BarWindow, type DayBars } from '../data-plane/day-bars.js';
+import { SessionError } from '../session/session-error.js';
+import type { BarStore } from '../storage/bar-store.js';
+
+export interface HistoryLoadInput {
+  symbol: string;
+  store: BarStore;
+  /** What to ask the store for: the exchange's whole day, so bars outside hours are seen and counted. */
+  query: BarWindow;
+  /** What the session keeps: regular hours, or the extended window when that option is on. */
+  window: BarWindow;
+  date: string;
+}
+
+/**
+ * Loads one symbol's 1m bars for the session day from the bar store and validates them.
+ * Rejects with `NO_DATA` when nothing usable is there, `LOAD_FAILED` when the store fails or
+ * answers with something that is not a list of bars.
+ */
+export async function loadDayBars({ symbol, store, query, window, date }: HistoryLoadInput): Promise<DayBars> {
+  let raw: unknown;
+  try {
+    raw = await store.getBars(symbol, '1m' satisfies Interval, query.open, query.close);
+  } catch (error) {
+    if (error instanceof SessionError) throw new SessionError(error.code === 'NO_DATA' ? 'NO_DATA' : 'LOAD_FAILED', `Loading ${symbol} for ${date} failed: ${error.message}`, { symbol, date, cause: error.code }, { cause: error });
+    const message = error instanceof Error ? error.message : String(error);
+    throw new SessionError('LOAD_FAILED', `Loading ${symbol} for ${date} failed: ${message}`, { symbol, date }, { cause: error });
+  }
+  if (!Array.isArray(raw)) {
+    throw new SessionError('LOAD_FAILED', `The bar store answered ${describe(raw)} instead of a list of bars for ${symbol} on ${date}.`, { symbol, date });
+  }
+  const day = validateDayBars(symbol, raw, window);
+  if (day.length === 0) {
+    const dropped = totalDropped(day.dropped);
+    throw new SessionError(
+      'NO_DATA',
+      raw.length === 0
+        ? `No 1m bars for ${symbol} on ${date} in the bar store: import or generate them first (tapedeck data import / data generate).`
+        : `None of the ${raw.length} bars for ${symbol} on ${date} is usable (${dropped} dropped: ${JSON.stringify(day.dropped)}).`,
+      { symbol, date, dropped: day.dropped },
+    );
+  }
+  return day;
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (value === undefined) return 'nothing';
+  return `a ${typeof value}`;
+}
+
+export const historyLoader = fromPromise<DayBars, HistoryLoadInput>(({ input }) => loadDayBars(input));

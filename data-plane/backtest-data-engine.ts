@@ -1,0 +1,248 @@
+import { BarAggregator } from './bar-aggregator.js';
+import type { BarColumns } from './bar-columns.js';
+import type { BarNotifier } from './bar-notifier.js';
+import { INTERVAL_MS, MINUTE_MS, type Interval } from './bar.js';
+import type { BarWindow, DayBars } from './day-bars.js';
+import type { SessionDataWriter } from './session-data.js';
+import { SimulatedClock } from './simulated-clock.js';
+
+export type IntervalCounts = Partial<Record<Interval, number>>;
+
+/** What the data plane knows of one symbol that is being streamed. */
+export interface SymbolStreamStats {
+  symbol: string;
+  streams: Interval[];
+  /** Bars written during catch-up (silently), per interval. */
+  caughtUp: IntervalCounts;
+  /** Bars written while streaming (and published), per interval. */
+  streamed: IntervalCounts;
+}
+
+interface SymbolStream extends SymbolStreamStats {
+  day: DayBars;
+  cursor: number;
+  minute: BarColumns | undefined;
+  derived: Array<{ aggregator: BarAggregator; columns: BarColumns }>;
+  /** True while catching up: bars are written but not published or counted as streamed. */
+  silent: boolean;
+  /** When graceful removal completes: the end of the minute in progress when it was asked. */
+  drainAt: number;
+  emitDerived: (interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number) => void;
+}
+
+/**
+ * The backtest data plane: moves bars from loaded days into `SessionData` and out to listeners
+ * as the simulated clock steps, one minute boundary at a time. The session machine calls it
+ * once per clock step or catch-up — never once per bar — and this loop does the per-bar work.
+ *
+ * A 1m bar `[t, t+1m)` is written when the clock reaches `t + 1m`; a derived bar when the clock
+ * reaches its bucket's close. Within a step every symbol is served minute by minute, so all
+ * listeners see bars in non-decreasing close time.
+ */
+export class BacktestDataEngine {
+  readonly clock: SimulatedClock;
+  private readonly staged = new Map<string, { streams: Interval[]; day: DayBars }>();
+  private readonly byName = new Map<string, SymbolStream>();
+  /** Streaming symbols in activation order; an array because the step loop walks it every minute. */
+  private active: SymbolStream[] = [];
+  private readonly retired = new Map<string, SymbolStreamStats>();
+
+  constructor(
+    readonly window: BarWindow,
+    /** Where derived buckets are aligned: the regular session open. */
+    private readonly alignTo: number,
+    private readonly writer: SessionDataWriter,
+    private readonly notifier: BarNotifier,
+  ) {
+    this.clock = new SimulatedClock(window.open);
+  }
+
+  get atClose(): boolean {
+    return this.clock.now() >= this.window.close;
+  }
+
+  get deactivated(): boolean {
+    return !this.writer.data.isActive;
+  }
+
+  /** Hides session data, pauses notifications and stops the clock. */
+  deactivate(): void {
+    this.writer.setVisible(false);
+    this.notifier.pause('deactivated');
+    this.clock.freeze();
+  }
+
+  /** Undoes `deactivate`. Safe to call when already active. */
+  reactivate(): void {
+    this.clock.unfreeze();
+    this.notifier.resume('deactivated');
+    this.writer.setVisible(true);
+  }
+
+  /** Holds a loaded day until the next catch-up. */
+  stage(symbol: string, streams: Interval[], day: DayBars): void {
+    this.staged.set(symbol, { streams, day });
+  }
+
+  isStaged(symbol: string): boolean {
+    return this.staged.has(symbol);
+  }
+
+  /**
+   * Writes, for each staged symbol named, every bar whose close is at or before the clock —
+   * silently, since it is history the strategy did not see live — then lets the rest stream.
+   * Returns how many bars each symbol got.
+   */
+  catchUp(symbols: readonly string[]): Map<string, IntervalCounts> {
+    const now = this.clock.now();
+    const result = new Map<string, IntervalCounts>();
+    for (const symbol of symbols) {
+      const staged = this.staged.get(symbol);
+      if (!staged) continue;
+      this.staged.delete(symbol);
+      this.dropStream(symbol);
+      const stream = this.createStream(symbol, staged.streams, staged.day);
+      stream.silent = true;
+      this.deliverDue(stream, now);
+      stream.silent = false;
+      this.byName.set(symbol, stream);
+      this.active.push(stream);
+      result.set(symbol, { ...stream.caughtUp });
+    }
+    return result;
+  }
+
+  /** Moves the clock `minutes` forward (never past the close), delivering what comes due. */
+  step(minutes: number): void {
+    const target = Math.min(this.clock.now() + minutes * MINUTE_MS, this.window.close);
+    for (let time = this.clock.now() + MINUTE_MS; time <= target; time += MINUTE_MS) {
+      this.clock.advanceTo(time);
+      const active = this.active;
+      let drained = false;
+      for (let i = 0; i < active.length; i++) {
+        const stream = active[i]!;
+        this.deliverDue(stream, time);
+        if (stream.drainAt <= time) drained = true;
+      }
+      if (drained) {
+        for (const stream of active.filter((s) => s.drainAt <= time)) this.remove(stream.symbol);
+      }
+    }
+    if (this.clock.now() < target) this.clock.advanceTo(target);
+  }
+
+  /** Graceful removal: the symbol streams to the end of the minute in progress, then goes. */
+  drain(symbol: string): void {
+    const stream = this.byName.get(symbol);
+    if (stream) stream.drainAt = Math.min(this.clock.now() + MINUTE_MS, this.window.close);
+  }
+
+  isStreaming(symbol: string): boolean {
+    return this.byName.has(symbol);
+  }
+
+  /** Removes a symbol at once: its staged day, its stream and its data. */
+  remove(symbol: string): void {
+    this.staged.delete(symbol);
+    this.dropStream(symbol);
+  }
+
+  stats(symbol: string): SymbolStreamStats | undefined {
+    const stream = this.byName.get(symbol) ?? this.retired.get(symbol);
+    if (!stream) return undefined;
+    return { symbol, streams: stream.streams, caughtUp: { ...stream.caughtUp }, streamed: { ...stream.streamed } };
+  }
+
+  /** Drops the loaded days that have been fully streamed, keeping only `SessionData`. */
+  releaseFinishedDays(): void {
+    for (const stream of this.active) {
+      if (stream.cursor >= stream.day.length) stream.day = EMPTY_DAY;
+    }
+    this.staged.clear();
+  }
+
+  private dropStream(symbol: string): void {
+    const stream = this.byName.get(symbol);
+    if (stream) {
+      this.byName.delete(symbol);
+      this.active = this.active.filter((s) => s !== stream);
+      this.retired.set(symbol, { symbol, streams: stream.streams, caughtUp: stream.caughtUp, streamed: stream.streamed });
+    }
+    this.writer.removeSymbol(symbol);
+  }
+
+  private createStream(symbol: string, streams: Interval[], day: DayBars): SymbolStream {
+    const minutes = Math.ceil((this.window.close - this.window.open) / MINUTE_MS);
+    const series = this.writer.addSymbol(symbol, streams, (interval) => Math.ceil(minutes / (INTERVAL_MS[interval] / MINUTE_MS)) + 1);
+    const stream: SymbolStream = {
+      symbol,
+      streams: [...streams],
+      caughtUp: {},
+      streamed: {},
+      day,
+      cursor: 0,
+      minute: series.get('1m'),
+      derived: [],
+      silent: false,
+      drainAt: Number.POSITIVE_INFINITY,
+      emitDerived: () => undefined,
+    };
+    const derivedColumns = new Map<Interval, BarColumns>();
+    for (const interval of streams) {
+      if (interval === '1m') continue;
+      const columns = series.get(interval)!;
+      derivedColumns.set(interval, columns);
+      stream.derived.push({ aggregator: new BarAggregator(interval, this.window, this.alignTo), columns });
+    }
+    stream.emitDerived = (interval, t, o, h, l, c, v) => {
+      derivedColumns.get(interval)!.append(t, o, h, l, c, v);
+      this.record(stream, interval, t, o, h, l, c, v);
+    };
+    return stream;
+  }
+
+  /** Writes every bar of `stream` whose close is at or before `now`. The hot loop. */
+  private deliverDue(stream: SymbolStream, now: number): void {
+    const { day, minute, derived } = stream;
+    let i = stream.cursor;
+    const limit = now - MINUTE_MS;
+    while (i < day.length && day.t[i]! <= limit) {
+      const t = day.t[i]!;
+      const o = day.o[i]!;
+      const h = day.h[i]!;
+      const l = day.l[i]!;
+      const c = day.c[i]!;
+      const v = day.v[i]!;
+      i++;
+      if (minute) {
+        minute.append(t, o, h, l, c, v);
+        this.record(stream, '1m', t, o, h, l, c, v);
+      }
+      for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(t, o, h, l, c, v, stream.emitDerived);
+    }
+    stream.cursor = i;
+    for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.flushDue(now, stream.emitDerived);
+  }
+
+  private record(stream: SymbolStream, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number): void {
+    if (stream.silent) {
+      stream.caughtUp[interval] = (stream.caughtUp[interval] ?? 0) + 1;
+      return;
+    }
+    stream.streamed[interval] = (stream.streamed[interval] ?? 0) + 1;
+    if (this.notifier.hasListeners) this.notifier.publish({ symbol: stream.symbol, interval, t, o, h, l, c, v });
+  }
+}
+
+const EMPTY_DAY: DayBars = {
+  symbol: '',
+  length: 0,
+  t: new Float64Array(0),
+  o: new Float64Array(0),
+  h: new Float64Array(0),
+  l: new Float64Array(0),
+  c: new Float64Array(0),
+  v: new Float64Array(0),
+  received: 0,
+  dropped: { outsideHours: 0, nonFinite: 0, negative: 0, highBelowLow: 0, outOfOrder: 0, misaligned: 0 },
+};

@@ -1,0 +1,73 @@
+import { INTERVAL_MS, type Interval } from './bar.js';
+import type { BarWindow } from './day-bars.js';
+
+/**
+ * Builds one derived interval (`5m`, `15m`, …) from 1m bars. Buckets are aligned to the
+ * session open, and the last one is cut at the close (a 15:30 1h bucket closes at 16:00).
+ * A bucket is finished by the clock reaching its close, never by the arrival of a later bar,
+ * so a derived bar becomes visible at its own close even when minutes are missing.
+ */
+export class BarAggregator {
+  readonly interval: Interval;
+  private readonly span: number;
+  /** Start of the open bucket, NaN when none. */
+  private start = Number.NaN;
+  private bucketClose = Number.NaN;
+  private o = 0;
+  private h = 0;
+  private l = 0;
+  private c = 0;
+  private v = 0;
+
+  constructor(interval: Interval, private readonly window: BarWindow, private readonly alignTo: number) {
+    this.interval = interval;
+    this.span = INTERVAL_MS[interval];
+  }
+
+  get hasOpenBucket(): boolean {
+    return this.start === this.start; // not NaN
+  }
+
+  /** Close time of the open bucket (NaN when none). */
+  get openBucketClose(): number {
+    return this.bucketClose;
+  }
+
+  /**
+   * Adds a 1m bar. If it belongs to a later bucket than the open one, the open bucket is
+   * finished first and handed to `emit`.
+   */
+  add(t: number, o: number, h: number, l: number, c: number, v: number, emit: FinishedBar): void {
+    const aligned = this.alignTo + Math.floor((t - this.alignTo) / this.span) * this.span;
+    const start = Math.max(aligned, this.window.open);
+    if (start !== this.start) {
+      if (this.start === this.start) this.finish(emit);
+      this.start = start;
+      this.bucketClose = Math.min(aligned + this.span, this.window.close);
+      this.o = o;
+      this.h = h;
+      this.l = l;
+      this.c = c;
+      this.v = v;
+      return;
+    }
+    if (h > this.h) this.h = h;
+    if (l < this.l) this.l = l;
+    this.c = c;
+    this.v += v;
+  }
+
+  /** Finishes the open bucket if the clock has reached its close. */
+  flushDue(now: number, emit: FinishedBar): void {
+    if (this.bucketClose <= now) this.finish(emit);
+  }
+
+  private finish(emit: FinishedBar): void {
+    const { start, o, h, l, c, v, bucketClose } = this;
+    this.start = Number.NaN;
+    this.bucketClose = Number.NaN;
+    emit(this.interval, start, o, h, l, c, v, bucketClose);
+  }
+}
+
+export type FinishedBar = (interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number, close: number) => void;

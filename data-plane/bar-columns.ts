@@ -1,0 +1,94 @@
+import type { Bar } from './bar.js';
+
+/**
+ * One series of bars stored column by column in growable `Float64Array`s: 48 bytes a bar,
+ * no object per bar. Bars are appended in increasing `t`; `upsert` also replaces the bar
+ * with an equal `t` (live updated bars).
+ */
+export class BarColumns {
+  t: Float64Array;
+  o: Float64Array;
+  h: Float64Array;
+  l: Float64Array;
+  c: Float64Array;
+  v: Float64Array;
+  length = 0;
+
+  /** `capacity` should be the expected count (e.g. minutes in the session) so a day never regrows. */
+  constructor(capacity = 64) {
+    const size = Math.max(1, capacity);
+    this.t = new Float64Array(size);
+    this.o = new Float64Array(size);
+    this.h = new Float64Array(size);
+    this.l = new Float64Array(size);
+    this.c = new Float64Array(size);
+    this.v = new Float64Array(size);
+  }
+
+  append(t: number, o: number, h: number, l: number, c: number, v: number): void {
+    if (this.length === this.t.length) this.grow();
+    const i = this.length++;
+    this.t[i] = t;
+    this.o[i] = o;
+    this.h[i] = h;
+    this.l[i] = l;
+    this.c[i] = c;
+    this.v[i] = v;
+  }
+
+  /** Appends, or replaces the bar with the same `t`. Returns true when a bar was replaced. */
+  upsert(bar: Bar): boolean {
+    const i = this.indexAtOrAfter(bar.t);
+    if (i < this.length && this.t[i] === bar.t) {
+      this.o[i] = bar.o;
+      this.h[i] = bar.h;
+      this.l[i] = bar.l;
+      this.c[i] = bar.c;
+      this.v[i] = bar.v;
+      return true;
+    }
+    if (i !== this.length) throw new RangeError(`bar at ${bar.t} is older than the last bar and has no match to replace`);
+    this.append(bar.t, bar.o, bar.h, bar.l, bar.c, bar.v);
+    return false;
+  }
+
+  at(i: number): Bar {
+    return { t: this.t[i]!, o: this.o[i]!, h: this.h[i]!, l: this.l[i]!, c: this.c[i]!, v: this.v[i]! };
+  }
+
+  /** Bars `[from, to)` by index, as objects. */
+  slice(from: number, to = this.length): Bar[] {
+    const start = Math.max(0, from);
+    const end = Math.min(this.length, to);
+    const out = new Array<Bar>(Math.max(0, end - start));
+    for (let i = start; i < end; i++) out[i - start] = this.at(i);
+    return out;
+  }
+
+  /** Index of the first bar with `t >= time` (binary search; `length` when none). */
+  indexAtOrAfter(time: number): number {
+    let lo = 0;
+    let hi = this.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (this.t[mid]! < time) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  private grow(): void {
+    const size = this.t.length * 2;
+    const widen = (column: Float64Array): Float64Array => {
+      const next = new Float64Array(size);
+      next.set(column);
+      return next;
+    };
+    this.t = widen(this.t);
+    this.o = widen(this.o);
+    this.h = widen(this.h);
+    this.l = widen(this.l);
+    this.c = widen(this.c);
+    this.v = widen(this.v);
+  }
+}

@@ -1,0 +1,104 @@
+import { MINUTE_MS } from './bar.js';
+
+/** Why a stored bar was not taken into a session. */
+export interface DropCounts {
+  outsideHours: number;
+  nonFinite: number;
+  negative: number;
+  highBelowLow: number;
+  outOfOrder: number;
+  misaligned: number;
+}
+
+export function emptyDropCounts(): DropCounts {
+  return { outsideHours: 0, nonFinite: 0, negative: 0, highBelowLow: 0, outOfOrder: 0, misaligned: 0 };
+}
+
+export function totalDropped(counts: DropCounts): number {
+  return counts.outsideHours + counts.nonFinite + counts.negative + counts.highBelowLow + counts.outOfOrder + counts.misaligned;
+}
+
+/** The trading window bars must fall in: `open <= t < close`. */
+export interface BarWindow {
+  open: number;
+  close: number;
+}
+
+/**
+ * One symbol's validated 1m bars for the day, column by column, in strictly increasing `t`.
+ * This is what a loader hands the engine: it is streamed from `cursor` as the clock moves.
+ */
+export interface DayBars {
+  symbol: string;
+  length: number;
+  t: Float64Array;
+  o: Float64Array;
+  h: Float64Array;
+  l: Float64Array;
+  c: Float64Array;
+  v: Float64Array;
+  /** How many bars the store returned, valid or not. */
+  received: number;
+  dropped: DropCounts;
+}
+
+const num = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);
+
+/**
+ * Keeps the bars a session may use and counts the rest by reason. Input order is trusted only
+ * as far as it is increasing: a bar at or before the last kept `t` is dropped as out of order,
+ * so the stream can never go back in time.
+ */
+export function validateDayBars(symbol: string, input: readonly unknown[], window: BarWindow): DayBars {
+  const n = input.length;
+  const day: DayBars = {
+    symbol,
+    length: 0,
+    t: new Float64Array(n),
+    o: new Float64Array(n),
+    h: new Float64Array(n),
+    l: new Float64Array(n),
+    c: new Float64Array(n),
+    v: new Float64Array(n),
+    received: n,
+    dropped: emptyDropCounts(),
+  };
+  const dropped = day.dropped;
+  let lastT = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < n; i++) {
+    const bar = input[i] as Record<string, unknown> | null;
+    if (bar === null || typeof bar !== 'object') {
+      dropped.nonFinite++;
+      continue;
+    }
+    const t = num(bar.t);
+    const o = num(bar.o);
+    const h = num(bar.h);
+    const l = num(bar.l);
+    const c = num(bar.c);
+    const v = num(bar.v);
+    if (!(Number.isFinite(t) && Number.isFinite(o) && Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c) && Number.isFinite(v))) {
+      dropped.nonFinite++;
+    } else if (o < 0 || h < 0 || l < 0 || c < 0 || v < 0) {
+      dropped.negative++;
+    } else if (h < l) {
+      dropped.highBelowLow++;
+    } else if (t % MINUTE_MS !== 0) {
+      dropped.misaligned++;
+    } else if (t < window.open || t >= window.close) {
+      dropped.outsideHours++;
+    } else if (t <= lastT) {
+      dropped.outOfOrder++;
+    } else {
+      const k = day.length++;
+      day.t[k] = t;
+      day.o[k] = o;
+      day.h[k] = h;
+      day.l[k] = l;
+      day.c[k] = c;
+      day.v[k] = v;
+      lastT = t;
+    }
+  }
+  return day;
+}

@@ -1,0 +1,31 @@
+// The public API of tapedeck. Everything a user or another package may import is here.
+export { createSession } from './session/create-session.js';
+export { Session, type DynamicSymbolInfo, type SessionEventMap } from './session/session.js';
+export type { InspectionObserver, SessionOptions, SymbolConfig } from './session/session-options.js';
+export type { SessionSummary, SymbolInfo } from './session/session-summary.js';
+export { SessionError, isSessionError, type SessionErrorCode } from './session/session-error.js';
+export type { SessionRecorder, RecordedConfig, RecordedSymbol } from './session/session-recorder.js';
+export { consoleLogger, silentLogger, type Logger } from './session/logger.js';
+export type { BacktestSpeed } from './actors/backtest-clock.js';
+
+export { SessionData, type SymbolData } from './data-plane/session-data.js';
+export { INTERVALS, INTERVAL_MS, isInterval, type Bar, type Interval, type StreamBar } from './data-plane/bar.js';
+export type { BarListener } from './data-plane/bar-notifier.js';
+export type { DropCounts } from './data-plane/day-bars.js';
+export type { IntervalCounts } from './data-plane/backtest-data-engine.js';
+
+export { sessionMachine, type PauseRecord, type SessionPlan } from './machines/session-machine.js';
+export { symbolMachine, type SymbolStatus, type SymbolFailure } from './machines/symbol-machine.js';
+
+export type { MarketCalendar, TradingSession } from './calendar/market-calendar.js';
+export { nyse } from './calendar/nyse.js';
+export { defineCalendar, type CalendarDescription, type EarlyClose, type Holiday, type Hours, type PerYear } from './calendar/define-calendar.js';
+
+export type { BarStore } from './storage/bar-store.js';
+export { MemoryBarStore } from './storage/memory-bar-store.js';
+export { LowdbBarStore } from './storage/lowdb-bar-store.js';
+export { SYMBOL_PATTERN, isValidSymbol, assertValidSymbol } from './storage/symbol-name.js';
+export { SessionJournal } from './storage/session-journal.js';
+export type { JournalRecord } from './storage/journal-record.js';
+export { importCsv, type CsvImportOptions, type CsvImportReport } from './storage/csv-import.js';
+export { generateDataset, generateDayBars, type SyntheticDatasetOptions, type SyntheticDayOptions } from './storage/synthetic-bars.js';

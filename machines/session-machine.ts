@@ -1,0 +1,367 @@
+import { assign, emit, enqueueActions, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
+import { backtestClock, type BacktestSpeed, type TickEvent } from '../actors/backtest-clock.js';
+import { catchUp } from '../actors/catch-up.js';
+import type { BacktestDataEngine, IntervalCounts } from '../data-plane/backtest-data-engine.js';
+import type { Interval } from '../data-plane/bar.js';
+import type { BarWindow } from '../data-plane/day-bars.js';
+import type { BarStore } from '../storage/bar-store.js';
+import { symbolMachine, type SymbolActorRef, type SymbolFailure, type SymbolReport, type SymbolStatus } from './symbol-machine.js';
+
+/** Everything the session machine needs to know about the day it runs, fixed at creation. */
+export interface SessionPlan {
+  date: string;
+  /** Bars are kept when `open <= t < close` (regular hours, or extended when that option is on). */
+  window: BarWindow;
+  /** What the loader asks the store for: the exchange's whole day. */
+  query: BarWindow;
+  store: BarStore;
+  speed: BacktestSpeed;
+  maxBatchMinutes: number;
+  loadTimeoutMs: number;
+  configured: ReadonlyArray<{ symbol: string; streams: Interval[] }>;
+}
+
+export interface SymbolEntry {
+  ref: SymbolActorRef;
+  streams: Interval[];
+  origin: 'configured' | 'dynamic';
+  addedAt: { sim: number; wall: number };
+}
+
+/** A symbol in the current catch-up: still loading, loaded and staged, or out (failed/removed). */
+type BatchState = 'loading' | 'loaded' | 'out';
+
+export interface PauseRecord {
+  reason: 'start' | 'add';
+  /** The simulated time the clock stood still at. */
+  simTime: number;
+  /** Wall-clock epoch ms when the pause began. */
+  startedAt: number;
+  /** How long the stream was paused, wall-clock ms (deactivate → reactivate). */
+  durationMs: number;
+  symbols: string[];
+}
+
+export interface SessionContext {
+  engine: BacktestDataEngine;
+  plan: SessionPlan;
+  symbols: Record<string, SymbolEntry>;
+  /** Symbols waiting for the next catch-up, in request order. */
+  pending: string[];
+  batch: Record<string, BatchState>;
+  draining: string[];
+  /** A clock step that arrived with adds pending: taken once the adds are caught up. */
+  deferredMinutes: number;
+  stopRequested: boolean;
+  openPause: (Omit<PauseRecord, 'durationMs'> & { startedPerf: number }) | undefined;
+  pauses: PauseRecord[];
+}
+
+export type SessionEvent =
+  | { type: 'START' }
+  | { type: 'STOP' }
+  | TickEvent
+  | { type: 'ADD_SYMBOL'; symbol: string; streams: Interval[]; wallTime: number }
+  | { type: 'REMOVE_SYMBOL'; symbol: string; immediate: boolean }
+  | SymbolReport;
+
+export type SessionEmitted =
+  | { type: 'symbol'; symbol: string; status: SymbolStatus; error?: SymbolFailure }
+  | { type: 'pause'; phase: 'begin'; reason: PauseRecord['reason']; simTime: number; symbols: string[] }
+  | { type: 'pause'; phase: 'end'; record: PauseRecord };
+
+export interface SessionInput {
+  engine: BacktestDataEngine;
+  plan: SessionPlan;
+}
+
+const STOPPED: SymbolFailure = { code: 'STOPPED', message: 'The session was stopped before the symbol was caught up.' };
+
+/**
+ * The session statechart. `running.deactivated` is the one place where session data is hidden,
+ * notifications are paused and the clock is stopped; every transition out of it goes to
+ * `running.reactivating`, whose entry undoes all three — the statechart form of try/finally.
+ */
+export const sessionMachine = setup({
+  types: {
+    context: {} as SessionContext,
+    input: {} as SessionInput,
+    events: {} as SessionEvent,
+    emitted: {} as SessionEmitted,
+  },
+  actors: {
+    symbol: symbolMachine,
+    clock: backtestClock,
+    catchUp,
+  },
+  delays: {
+    loadTimeout: ({ context }) => context.plan.loadTimeoutMs,
+  },
+  guards: {
+    hasPendingSymbols: ({ context }) => context.pending.length > 0,
+    batchSettled: ({ context }) => Object.values(context.batch).every((state) => state !== 'loading'),
+    atClose: ({ context }) => context.engine.atClose,
+    stopRequested: ({ context }) => context.stopRequested,
+  },
+  actions: {
+    queueConfiguredSymbols: assign(({ context, spawn }) => {
+      const symbols: Record<string, SymbolEntry> = {};
+      const sim = context.engine.clock.now();
+      for (const { symbol, streams } of context.plan.configured) {
+        symbols[symbol] = {
+          ref: spawn('symbol', { id: `symbol:${symbol}`, input: { symbol, streams, origin: 'configured', load: loadInput(context.plan) } }),
+          streams,
+          origin: 'configured',
+          addedAt: { sim, wall: Date.now() },
+        };
+      }
+      return { symbols, pending: Object.keys(symbols) };
+    }),
+    queueAddedSymbol: assign(({ context, event, spawn }) => {
+      if (event.type !== 'ADD_SYMBOL') return {};
+      const { symbol, streams, wallTime } = event;
+      const previous = context.symbols[symbol];
+      const generation = previous ? Number(previous.ref.id.split('#')[1] ?? 0) + 1 : 0;
+      const ref = spawn('symbol', {
+        id: `symbol:${symbol}#${generation}`,
+        input: { symbol, streams, origin: 'dynamic', load: loadInput(context.plan) },
+      });
+      return {
+        symbols: { ...context.symbols, [symbol]: { ref, streams, origin: 'dynamic', addedAt: { sim: context.engine.clock.now(), wall: wallTime } } },
+        pending: [...context.pending.filter((s) => s !== symbol), symbol],
+      };
+    }),
+    removeSymbol: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'REMOVE_SYMBOL') return;
+      const entry = context.symbols[event.symbol];
+      if (!entry) return;
+      const status = statusOf(entry.ref);
+      if (status === 'active' && !event.immediate) {
+        enqueue(({ context: c }) => c.engine.drain(event.symbol));
+        enqueue.sendTo(entry.ref, { type: 'DRAIN' });
+        enqueue.assign({ draining: [...context.draining, event.symbol] });
+        return;
+      }
+      enqueue(({ context: c }) => c.engine.remove(event.symbol));
+      enqueue.sendTo(entry.ref, { type: 'CANCEL' });
+      enqueue.assign({
+        pending: context.pending.filter((s) => s !== event.symbol),
+        draining: context.draining.filter((s) => s !== event.symbol),
+        batch: event.symbol in context.batch ? { ...context.batch, [event.symbol]: 'out' } : context.batch,
+      });
+    }),
+    stageLoadedDay: ({ context, event }) => {
+      if (event.type !== 'SYMBOL_LOADED') return;
+      const entry = context.symbols[event.symbol];
+      if (entry && context.batch[event.symbol] === 'loading') context.engine.stage(event.symbol, entry.streams, event.day);
+    },
+    trackBatch: assign({
+      batch: ({ context, event }) => {
+        if (event.type !== 'SYMBOL_STATUS' || context.batch[event.symbol] !== 'loading') return context.batch;
+        if (event.status === 'catchingUp') return { ...context.batch, [event.symbol]: 'loaded' };
+        if (event.status === 'failed' || event.status === 'removed') return { ...context.batch, [event.symbol]: 'out' };
+        return context.batch;
+      },
+    }),
+    emitSymbolStatus: emit(({ event }) => {
+      if (event.type !== 'SYMBOL_STATUS') throw new Error('emitSymbolStatus needs SYMBOL_STATUS');
+      return { type: 'symbol' as const, symbol: event.symbol, status: event.status, ...(event.error ? { error: event.error } : {}) };
+    }),
+    deactivateData: ({ context }) => context.engine.deactivate(),
+    reactivateData: ({ context }) => context.engine.reactivate(),
+    beginPause: enqueueActions(({ context, enqueue }) => {
+      const reason = context.pauses.length === 0 && context.openPause === undefined && !hasDynamic(context) ? 'start' : 'add';
+      const simTime = context.engine.clock.now();
+      enqueue.assign({
+        openPause: { reason, simTime, startedAt: Date.now(), startedPerf: performance.now(), symbols: [...context.pending] },
+      });
+      enqueue.emit({ type: 'pause', phase: 'begin', reason, simTime, symbols: [...context.pending] });
+    }),
+    endPause: enqueueActions(({ context, enqueue }) => {
+      const open = context.openPause;
+      if (!open) return;
+      const { startedPerf, ...rest } = open;
+      const record: PauseRecord = { ...rest, durationMs: performance.now() - startedPerf };
+      enqueue.assign({ openPause: undefined, pauses: [...context.pauses, record] });
+      enqueue.emit({ type: 'pause', phase: 'end', record });
+    }),
+    startBatch: enqueueActions(({ context, enqueue }) => {
+      const batch: Record<string, BatchState> = {};
+      for (const symbol of context.pending) {
+        const entry = context.symbols[symbol];
+        if (!entry) continue;
+        batch[symbol] = 'loading';
+        enqueue.sendTo(entry.ref, { type: 'LOAD' });
+      }
+      enqueue.assign({ batch, pending: [] });
+    }),
+    timeOutLoads: enqueueActions(({ context, enqueue }) => {
+      const seconds = context.plan.loadTimeoutMs / 1000;
+      const batch = { ...context.batch };
+      for (const [symbol, state] of Object.entries(context.batch)) {
+        if (state !== 'loading') continue;
+        batch[symbol] = 'out';
+        const message = `Loading ${symbol} took longer than ${seconds} s and was abandoned; the session went on without it. Raise loadTimeoutMs if the store is slow.`;
+        enqueue.sendTo(context.symbols[symbol]!.ref, { type: 'ABORT', error: { code: 'LOAD_TIMEOUT', message } });
+      }
+      enqueue.assign({ batch });
+    }),
+    confirmCaughtUp: enqueueActions(({ context, enqueue }, counts: Map<string, IntervalCounts>) => {
+      for (const [symbol, caughtUp] of counts) {
+        const entry = context.symbols[symbol];
+        if (entry && context.batch[symbol] === 'loaded') enqueue.sendTo(entry.ref, { type: 'CAUGHT_UP', caughtUp });
+      }
+      enqueue.assign({ batch: {} });
+    }),
+    failCatchUp: enqueueActions(({ context, enqueue }, error: unknown) => {
+      const message = `Catching up failed: ${error instanceof Error ? error.message : String(error)}`;
+      for (const [symbol, state] of Object.entries(context.batch)) {
+        if (state !== 'loaded') continue;
+        enqueue(({ context: c }) => c.engine.remove(symbol));
+        enqueue.sendTo(context.symbols[symbol]!.ref, { type: 'ABORT', error: { code: 'LOAD_FAILED', message } });
+      }
+      enqueue.assign({ batch: {} });
+    }),
+    abortBatch: enqueueActions(({ context, enqueue }) => {
+      for (const [symbol, state] of Object.entries(context.batch)) {
+        if (state === 'out') continue;
+        enqueue(({ context: c }) => c.engine.remove(symbol));
+        enqueue.sendTo(context.symbols[symbol]!.ref, { type: 'ABORT', error: STOPPED });
+      }
+      enqueue.assign({ batch: {} });
+    }),
+    abortPending: enqueueActions(({ context, enqueue }) => {
+      for (const symbol of context.pending) {
+        const entry = context.symbols[symbol];
+        if (entry) enqueue.sendTo(entry.ref, { type: 'ABORT', error: STOPPED });
+      }
+      enqueue.assign({ pending: [] });
+    }),
+    requestStop: assign({ stopRequested: true }),
+    deferTick: assign({
+      deferredMinutes: ({ context, event }) => context.deferredMinutes + (event.type === 'TICK' && !event.owed ? event.minutes : 0),
+    }),
+    settleOwedMinutes: assign({
+      deferredMinutes: ({ context, event }) => (event.type === 'TICK' && event.owed ? 0 : context.deferredMinutes),
+    }),
+    advanceClock: ({ context, event }) => {
+      if (event.type === 'TICK') context.engine.step(event.minutes);
+    },
+    completeDrains: enqueueActions(({ context, enqueue }) => {
+      const done = context.draining.filter((symbol) => !context.engine.isStreaming(symbol) || context.engine.atClose);
+      if (done.length === 0) return;
+      for (const symbol of done) {
+        enqueue(({ context: c }) => c.engine.remove(symbol));
+        enqueue.sendTo(context.symbols[symbol]!.ref, { type: 'DRAINED' });
+      }
+      enqueue.assign({ draining: context.draining.filter((s) => !done.includes(s)) });
+    }),
+    releaseFinishedDays: ({ context }) => context.engine.releaseFinishedDays(),
+  },
+}).createMachine({
+  id: 'session',
+  context: ({ input }) => ({
+    engine: input.engine,
+    plan: input.plan,
+    symbols: {},
+    pending: [],
+    batch: {},
+    draining: [],
+    deferredMinutes: 0,
+    stopRequested: false,
+    openPause: undefined,
+    pauses: [],
+  }),
+  initial: 'idle',
+  on: {
+    SYMBOL_STATUS: { actions: ['trackBatch', 'emitSymbolStatus'] },
+    SYMBOL_LOADED: { actions: 'stageLoadedDay' },
+  },
+  states: {
+    idle: {
+      on: {
+        START: { target: 'running', actions: 'queueConfiguredSymbols' },
+        STOP: 'closed',
+      },
+    },
+    running: {
+      initial: 'starting',
+      on: {
+        ADD_SYMBOL: { actions: 'queueAddedSymbol' },
+        REMOVE_SYMBOL: { actions: 'removeSymbol' },
+      },
+      states: {
+        // The configured symbols load in the first pause, like any added symbol.
+        starting: {
+          always: 'deactivated',
+        },
+        streaming: {
+          invoke: {
+            src: 'clock',
+            input: ({ context }) => ({ speed: context.plan.speed, maxBatchMinutes: context.plan.maxBatchMinutes, owedMinutes: context.deferredMinutes }),
+          },
+          always: { guard: 'atClose', target: '#session.closing' },
+          on: {
+            TICK: [
+              { guard: 'hasPendingSymbols', target: 'deactivated', actions: 'deferTick' },
+              { actions: ['advanceClock', 'settleOwedMinutes', 'completeDrains'] },
+            ],
+            STOP: { target: '#session.closing', actions: 'requestStop' },
+          },
+        },
+        deactivated: {
+          entry: ['deactivateData', 'beginPause', 'startBatch'],
+          initial: 'paused',
+          on: {
+            STOP: { target: 'reactivating', actions: ['requestStop', 'abortBatch'] },
+          },
+          states: {
+            paused: {
+              always: { guard: 'batchSettled', target: 'catchingUp' },
+              after: { loadTimeout: { target: 'catchingUp', actions: 'timeOutLoads' } },
+            },
+            catchingUp: {
+              invoke: {
+                src: 'catchUp',
+                input: ({ context }) => ({
+                  engine: context.engine,
+                  symbols: Object.keys(context.batch).filter((s) => context.batch[s] === 'loaded'),
+                }),
+                onDone: { target: '#session.running.reactivating', actions: { type: 'confirmCaughtUp', params: ({ event }) => event.output } },
+                onError: { target: '#session.running.reactivating', actions: { type: 'failCatchUp', params: ({ event }: { event: { error: unknown } }) => event.error } },
+              },
+            },
+          },
+        },
+        reactivating: {
+          entry: ['reactivateData', 'endPause'],
+          always: [
+            { guard: 'stopRequested', target: '#session.closing' },
+            { guard: 'hasPendingSymbols', target: 'deactivated' },
+            { target: 'streaming', actions: 'completeDrains' },
+          ],
+        },
+      },
+    },
+    closing: {
+      entry: ['abortPending', 'completeDrains', 'releaseFinishedDays'],
+      always: 'closed',
+    },
+    closed: { type: 'final' },
+  },
+});
+
+function loadInput(plan: SessionPlan) {
+  return { store: plan.store, query: plan.query, window: plan.window, date: plan.date };
+}
+
+function statusOf(ref: SymbolActorRef): SymbolStatus {
+  return ref.getSnapshot().value as SymbolStatus;
+}
+
+function hasDynamic(context: SessionContext): boolean {
+  return Object.values(context.symbols).some((entry) => entry.origin === 'dynamic');
+}
+
+export type SessionActorRef = ActorRefFrom<typeof sessionMachine>;
+export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;

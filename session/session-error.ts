@@ -1,0 +1,36 @@
+/** Every way a session call can be refused or a dynamic symbol can fail. */
+export type SessionErrorCode =
+  | 'NOT_RUNNING'
+  | 'DUPLICATE_SYMBOL'
+  | 'ALREADY_CONFIGURED'
+  | 'INVALID_SYMBOL'
+  | 'UNKNOWN_SYMBOL'
+  | 'INVALID_INTERVAL'
+  | 'INVALID_OPTION'
+  | 'INVALID_DATE'
+  | 'NOT_A_TRADING_DAY'
+  | 'NO_DATA'
+  | 'LOAD_FAILED'
+  | 'LOAD_TIMEOUT'
+  | 'REMOVED'
+  | 'STOPPED'
+  | 'CORRUPT_FILE'
+  | 'BAD_INPUT'
+  | 'ALREADY_STARTED';
+
+/** A typed error: `code` says what went wrong, `message` says what to do about it. */
+export class SessionError extends Error {
+  override readonly name = 'SessionError';
+  readonly code: SessionErrorCode;
+  readonly details: Readonly<Record<string, unknown>>;
+
+  constructor(code: SessionErrorCode, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
+    super(message, options);
+    this.code = code;
+    this.details = details;
+  }
+}
+
+export function isSessionError(error: unknown, code?: SessionErrorCode): error is SessionError {
+  return error instanceof SessionError && (code === undefined || error.code === code);
+}

@@ -1,0 +1,128 @@
+import type { BacktestSpeed } from '../actors/backtest-clock.js';
+import { isInterval, type Interval } from '../data-plane/bar.js';
+import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
+import type { BarStore } from '../storage/bar-store.js';
+import { assertValidSymbol } from '../storage/symbol-name.js';
+import type { Logger } from './logger.js';
+import { SessionError } from './session-error.js';
+import type { SessionRecorder } from './session-recorder.js';
+import type { InspectionEvent, Observer } from 'xstate';
+
+export type InspectionObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
+
+export interface SymbolConfig {
+  symbol: string;
+  /** Intervals to keep and stream; `1m` when omitted. Others are built from 1m bars. */
+  streams?: Interval[];
+}
+
+export interface SessionOptions {
+  mode: 'backtest' | 'live';
+  /** The exchange-local trading day, `YYYY-MM-DD`. */
+  date: string;
+  symbols?: Array<string | SymbolConfig>;
+  store: BarStore;
+  /** Defaults to `nyse`. */
+  calendar?: MarketCalendar;
+  /** `'max'` (default), simulated seconds per real second, or `'manual'` (the caller steps with `advance`). */
+  speed?: BacktestSpeed;
+  /** Keep bars of the extended-hours window too (e.g. 04:00–20:00 on NYSE). Off by default. */
+  extendedHours?: boolean;
+  /** How long a symbol's history load may take before it is failed with `LOAD_TIMEOUT`. Default 30 000. */
+  loadTimeoutMs?: number;
+  /** At `speed: 'max'`, simulated minutes per clock step. Default 30. */
+  maxBatchMinutes?: number;
+  logger?: Logger;
+  /** Writes configuration, transitions and dynamic symbols down, e.g. `await SessionJournal.open(dir)`. */
+  recorder?: SessionRecorder;
+  /** XState's inspection observer for the session actor and its symbol actors (see `createInspectorServer`). */
+  inspect?: InspectionObserver;
+  /** Adds again, at the start, the dynamic symbols the recorder holds from an earlier run. Needs `recorder`. */
+  resume?: boolean;
+}
+
+export interface ResolvedSymbol {
+  symbol: string;
+  streams: Interval[];
+}
+
+export interface ResolvedOptions {
+  date: string;
+  tradingSession: TradingSession;
+  symbols: ResolvedSymbol[];
+  speed: BacktestSpeed;
+  extendedHours: boolean;
+  loadTimeoutMs: number;
+  maxBatchMinutes: number;
+  calendarName: string;
+  recorder: SessionRecorder | undefined;
+  resume: boolean;
+  inspect: InspectionObserver | undefined;
+}
+
+/** Checks a `streams` list: known intervals, no repeats; `['1m']` when omitted. */
+export function resolveStreams(symbol: string, streams: unknown): Interval[] {
+  if (streams === undefined) return ['1m'];
+  if (!Array.isArray(streams) || streams.length === 0) {
+    throw new SessionError('INVALID_INTERVAL', `Streams for ${symbol} must be a non-empty list such as ['1m', '5m'].`, { symbol, streams });
+  }
+  for (const interval of streams) {
+    if (!isInterval(interval)) {
+      throw new SessionError('INVALID_INTERVAL', `Unknown interval ${JSON.stringify(interval)} for ${symbol}: use 1m, 5m, 15m, 30m or 1h.`, { symbol, interval });
+    }
+  }
+  return [...new Set(streams as Interval[])];
+}
+
+function positive(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new SessionError('INVALID_OPTION', `${name} must be a positive number, got ${JSON.stringify(value)}.`, { [name]: value });
+  }
+  return value;
+}
+
+/** Validates everything about a backtest's options before anything runs: errors are synchronous. */
+export function resolveBacktestOptions(options: SessionOptions, calendar: MarketCalendar): ResolvedOptions {
+  if (!options.store || typeof options.store.getBars !== 'function') {
+    throw new SessionError('INVALID_OPTION', 'A session needs a `store` (a BarStore such as new LowdbBarStore(dir) or new MemoryBarStore()).');
+  }
+  const tradingSession = calendar.session(options.date);
+  if (!tradingSession) {
+    const reason = calendar.closedReason(options.date) ?? 'closed';
+    throw new SessionError(
+      'NOT_A_TRADING_DAY',
+      `${options.date} is not a trading day on ${calendar.name} (${reason}); the previous one is ${calendar.previousTradingDay(options.date)}, the next ${calendar.nextTradingDay(options.date)}.`,
+      { date: options.date, reason },
+    );
+  }
+  const seen = new Set<string>();
+  const symbols: ResolvedSymbol[] = [];
+  for (const entry of options.symbols ?? []) {
+    const config = typeof entry === 'string' ? { symbol: entry } : entry;
+    const symbol = assertValidSymbol(config?.symbol);
+    if (seen.has(symbol)) throw new SessionError('DUPLICATE_SYMBOL', `${symbol} is listed twice in symbols.`, { symbol });
+    seen.add(symbol);
+    symbols.push({ symbol, streams: resolveStreams(symbol, config.streams) });
+  }
+  const speed = options.speed ?? 'max';
+  if (speed !== 'max' && speed !== 'manual') positive('speed', speed, 1);
+  const maxBatchMinutes = positive('maxBatchMinutes', options.maxBatchMinutes, 30);
+  if (!Number.isInteger(maxBatchMinutes)) throw new SessionError('INVALID_OPTION', `maxBatchMinutes must be a whole number of minutes, got ${maxBatchMinutes}.`);
+  if (options.resume && !options.recorder) {
+    throw new SessionError('INVALID_OPTION', '`resume: true` needs a `recorder` (e.g. await SessionJournal.open(runDir, { resume: true })) to read the earlier run from.');
+  }
+  return {
+    date: tradingSession.date,
+    calendarName: calendar.name,
+    recorder: options.recorder,
+    resume: options.resume ?? false,
+    inspect: options.inspect,
+    tradingSession,
+    symbols,
+    speed,
+    extendedHours: options.extendedHours ?? false,
+    loadTimeoutMs: positive('loadTimeoutMs', options.loadTimeoutMs, 30_000),
+    maxBatchMinutes,
+  };
+}

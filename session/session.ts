@@ -1,0 +1,407 @@
+import { createActor, waitFor, type Actor } from 'xstate';
+import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
+import { BacktestDataEngine } from '../data-plane/backtest-data-engine.js';
+import { BarNotifier, type BarListener } from '../data-plane/bar-notifier.js';
+import { MINUTE_MS, type Interval } from '../data-plane/bar.js';
+import { createSessionData, type SessionData } from '../data-plane/session-data.js';
+import { sessionMachine, type PauseRecord, type SessionEmitted, type SessionPlan, type SessionSnapshot } from '../machines/session-machine.js';
+import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
+import { assertValidSymbol } from '../storage/symbol-name.js';
+import { consoleLogger, type Logger } from './logger.js';
+import { SessionError } from './session-error.js';
+import { resolveStreams, type ResolvedOptions } from './session-options.js';
+import type { SessionSummary, SymbolInfo } from './session-summary.js';
+import type { RecordedConfig, SessionRecorder } from './session-recorder.js';
+import type { BarStore } from '../storage/bar-store.js';
+import type { StreamBar } from '../data-plane/bar.js';
+
+export type DynamicSymbolInfo = Pick<SymbolInfo, 'symbol' | 'status' | 'streams' | 'addedAt' | 'error'>;
+
+/** What a session tells its observers besides bars. */
+export interface SessionEventMap {
+  /** The session machine moved; `state` is the leaf state name (`streaming`, `paused`, …). */
+  state: { state: string };
+  symbol: { symbol: string; status: SymbolStatus; error?: SymbolFailure };
+  pause: SessionEmitted & { type: 'pause' };
+  listenerError: { error: unknown; bar: StreamBar };
+}
+
+interface Pending<T> {
+  resolve(value: T): void;
+  reject(error: unknown): void;
+}
+
+const RUNNING_STATES = new Set(['starting', 'streaming', 'paused', 'catchingUp', 'reactivating']);
+
+/**
+ * A running trading session: the session machine and its symbol actors (control plane) wired
+ * to the backtest data engine, `SessionData` and the notifier (data plane).
+ * Create it with `createSession`.
+ */
+export class Session {
+  readonly mode = 'backtest' as const;
+  readonly data: SessionData;
+  readonly clock: { now(): number };
+  readonly tradingSession: TradingSession;
+  readonly calendar: MarketCalendar;
+  /** The session actor, for inspection (`actor.subscribe`, xstate's `inspect`). */
+  readonly actor: Actor<typeof sessionMachine>;
+  /** Resolves at the close (or after `stop()`) with the summary; data stays readable after. */
+  readonly done: Promise<SessionSummary>;
+
+  private readonly engine: BacktestDataEngine;
+  private readonly notifier: BarNotifier;
+  private readonly logger: Logger;
+  private readonly observers = new Map<keyof SessionEventMap, Set<(payload: never) => void>>();
+  private readonly adds = new Map<string, Pending<DynamicSymbolInfo>>();
+  private readonly removals = new Map<string, Pending<void>>();
+  private readonly added: string[] = [];
+  private readonly removed: string[] = [];
+  private lastState = 'idle';
+  private readonly recorder: SessionRecorder | undefined;
+  private readonly recordedConfig: RecordedConfig;
+  private readonly resume: boolean;
+
+  constructor(options: ResolvedOptions, store: BarStore, calendar: MarketCalendar, logger: Logger = consoleLogger) {
+    this.calendar = calendar;
+    this.logger = logger;
+    this.tradingSession = options.tradingSession;
+    this.recorder = options.recorder;
+    this.resume = options.resume;
+    this.recordedConfig = {
+      mode: this.mode,
+      date: options.date,
+      calendar: options.calendarName,
+      speed: options.speed,
+      extendedHours: options.extendedHours,
+      symbols: options.symbols.map(({ symbol, streams }) => ({ symbol, streams: [...streams] })),
+    };
+    const { open, close, extendedOpen, extendedClose } = options.tradingSession;
+    const window = options.extendedHours ? { open: extendedOpen, close: extendedClose } : { open, close };
+    const writer = createSessionData();
+    this.data = writer.data;
+    this.notifier = new BarNotifier((error, bar) => {
+      this.logger.error(`tapedeck: an onBar listener threw on ${bar.symbol} ${bar.interval} ${new Date(bar.t).toISOString()}; the session goes on.`, error);
+      this.notify('listenerError', { error, bar });
+    });
+    this.engine = new BacktestDataEngine(window, open, writer, this.notifier);
+    this.clock = { now: () => this.engine.clock.now() };
+    const plan: SessionPlan = {
+      date: options.date,
+      window,
+      query: { open: Math.min(extendedOpen, window.open), close: Math.max(extendedClose, window.close) },
+      store,
+      speed: options.speed,
+      maxBatchMinutes: options.maxBatchMinutes,
+      loadTimeoutMs: options.loadTimeoutMs,
+      configured: options.symbols,
+    };
+    this.actor = createActor(sessionMachine, { input: { engine: this.engine, plan }, ...(options.inspect ? { inspect: options.inspect } : {}) });
+    this.actor.on('symbol', (event) => this.onSymbolStatus(event));
+    this.actor.on('pause', (event) => this.notify('pause', event));
+    this.actor.subscribe({
+      next: (snapshot) => {
+        const state = leafState(snapshot);
+        if (state !== this.lastState) {
+          this.lastState = state;
+          this.recorder?.recordTransition(state, { sim: this.engine.clock.now(), wall: Date.now() });
+          this.notify('state', { state });
+        }
+      },
+      error: (error) => this.onActorCrash(error),
+    });
+    this.done = new Promise<SessionSummary>((resolve, reject) => {
+      this.actor.subscribe({
+        complete: () => {
+          this.settleOnClose();
+          const summary = this.summary();
+          if (!this.recorder) return resolve(summary);
+          // The journal must be on disk before the caller hears the session is over.
+          this.recorder.flush().then(
+            () => resolve(summary),
+            (error: unknown) => {
+              this.logger.error('tapedeck: the session journal could not be written.', error);
+              resolve(summary);
+            },
+          );
+        },
+        error: (error) => reject(error),
+      });
+    });
+    // `done` is also reported through `start()` and events; an un-awaited rejection must not crash the embedder.
+    this.done.catch(() => undefined);
+    this.actor.start();
+  }
+
+  /** The session machine's current state, e.g. `streaming`, `paused`, `catchingUp`, `closed`. */
+  get state(): string {
+    return leafState(this.actor.getSnapshot());
+  }
+
+  get isRunning(): boolean {
+    return RUNNING_STATES.has(this.state);
+  }
+
+  /** Loads the configured symbols and starts the clock. Resolves once the session streams. */
+  async start(): Promise<void> {
+    if (this.state !== 'idle') throw new SessionError('ALREADY_STARTED', `The session was already started (it is ${this.state}).`);
+    const resumable = this.resume ? (this.recorder?.resumableSymbols() ?? []) : [];
+    this.recorder?.recordConfig(this.recordedConfig);
+    this.actor.send({ type: 'START' });
+    await this.settled();
+    this.resumeDynamicSymbols(resumable);
+  }
+
+  /** Symbols an earlier run had added come back through `addSymbol`, so they catch up like any add. */
+  private resumeDynamicSymbols(symbols: Array<{ symbol: string; streams: Interval[] }>): void {
+    for (const { symbol, streams } of symbols) {
+      try {
+        // A failed add is logged and recorded on the symbol by onSymbolStatus.
+        this.addSymbol(symbol, { streams }).catch(() => undefined);
+      } catch (error) {
+        this.logger.error(`tapedeck: could not resume ${symbol}.`, error);
+      }
+    }
+  }
+
+  /** Ends the session now, through its normal exits (a catch-up in progress is abandoned, the session reactivated). */
+  async stop(): Promise<SessionSummary> {
+    if (this.state !== 'closed') this.actor.send({ type: 'STOP' });
+    return this.done;
+  }
+
+  /**
+   * Adds a symbol while the session runs. Throws `SessionError` at once if the request is
+   * invalid; otherwise the returned promise resolves when the symbol is active (caught up to
+   * the current simulated time) and rejects with `NO_DATA`, `LOAD_FAILED`, `LOAD_TIMEOUT`,
+   * `REMOVED` or `STOPPED` if it never gets there. The session streams on either way.
+   */
+  addSymbol(symbol: string, options: { streams?: Interval[] } = {}): Promise<DynamicSymbolInfo> {
+    if (!this.isRunning) throw notRunning(this.state, 'add a symbol');
+    assertValidSymbol(symbol);
+    const streams = resolveStreams(symbol, options.streams);
+    const entry = this.actor.getSnapshot().context.symbols[symbol];
+    if (entry) {
+      const status = entry.ref.getSnapshot().value as SymbolStatus;
+      if (status !== 'removed' && status !== 'failed') {
+        if (entry.origin === 'configured') {
+          throw new SessionError('ALREADY_CONFIGURED', `${symbol} is one of the session's configured symbols (${status}); remove it first to add it again.`, { symbol, status });
+        }
+        throw new SessionError('DUPLICATE_SYMBOL', `${symbol} was already added and is ${status}; remove it first to add it again.`, { symbol, status });
+      }
+    }
+    const promise = new Promise<DynamicSymbolInfo>((resolve, reject) => this.adds.set(symbol, { resolve, reject }));
+    // The failure is also on the symbol (listDynamic) and in the log: a caller that does not await must not crash.
+    promise.catch(() => undefined);
+    this.added.push(symbol);
+    this.actor.send({ type: 'ADD_SYMBOL', symbol, streams, wallTime: Date.now() });
+    return promise;
+  }
+
+  /**
+   * Removes a symbol. Graceful by default: an active symbol streams to the end of the minute in
+   * progress, then goes. `immediate: true` drops it at once. A symbol still loading is
+   * cancelled either way. Resolves when the symbol is removed.
+   */
+  removeSymbol(symbol: string, options: { immediate?: boolean } = {}): Promise<void> {
+    if (!this.isRunning) throw notRunning(this.state, 'remove a symbol');
+    assertValidSymbol(symbol);
+    const entry = this.actor.getSnapshot().context.symbols[symbol];
+    const status = entry?.ref.getSnapshot().value as SymbolStatus | undefined;
+    if (!entry || status === 'removed' || status === 'failed') {
+      const symbols = this.listSymbols().filter((s) => s.status !== 'removed' && s.status !== 'failed').map((s) => s.symbol);
+      throw new SessionError('UNKNOWN_SYMBOL', `${symbol} is not in the session${status ? ` (it is ${status})` : ''}; symbols: ${symbols.join(', ') || 'none'}.`, { symbol });
+    }
+    const promise = new Promise<void>((resolve, reject) => this.removals.set(symbol, { resolve, reject }));
+    promise.catch(() => undefined);
+    this.removed.push(symbol);
+    this.actor.send({ type: 'REMOVE_SYMBOL', symbol, immediate: options.immediate ?? false });
+    return promise;
+  }
+
+  /** Every symbol added while the session ran, with its status. */
+  listDynamic(): DynamicSymbolInfo[] {
+    return this.listSymbols()
+      .filter((info) => info.origin === 'dynamic')
+      .map(({ symbol, status, streams, addedAt, error }) => ({ symbol, status, streams, addedAt, ...(error ? { error } : {}) }));
+  }
+
+  /** Every symbol, configured or added, with status and counters. */
+  listSymbols(): SymbolInfo[] {
+    const { symbols } = this.actor.getSnapshot().context;
+    return Object.entries(symbols).map(([symbol, entry]) => {
+      const snapshot = entry.ref.getSnapshot();
+      const context = snapshot.context;
+      const stats = this.engine.stats(symbol);
+      return {
+        symbol,
+        origin: entry.origin,
+        status: snapshot.value as SymbolStatus,
+        streams: entry.streams,
+        addedAt: entry.addedAt,
+        loaded: context.loaded,
+        dropped: context.dropped,
+        caughtUp: context.caughtUp,
+        streamed: stats?.streamed ?? {},
+        ...(context.error ? { error: context.error } : {}),
+      };
+    });
+  }
+
+  /** Subscribes to bars as they become visible. Returns the unsubscribe function. */
+  onBar(listener: BarListener): () => void {
+    return this.notifier.subscribe(listener);
+  }
+
+  on<K extends keyof SessionEventMap>(type: K, handler: (payload: SessionEventMap[K]) => void): () => void {
+    let set = this.observers.get(type);
+    if (!set) this.observers.set(type, (set = new Set()));
+    set.add(handler as (payload: never) => void);
+    return () => set.delete(handler as (payload: never) => void);
+  }
+
+  /** Stops delivering bars to listeners (they are dropped, not queued) until `resumeNotifications`. */
+  pauseNotifications(): void {
+    this.notifier.pause('user');
+  }
+
+  resumeNotifications(): void {
+    this.notifier.resume('user');
+  }
+
+  get notificationsPaused(): boolean {
+    return this.notifier.paused;
+  }
+
+  /**
+   * With `speed: 'manual'`, moves the clock `minutes` forward (0 only processes pending adds).
+   * Resolves when the step, and any catch-up it triggered, is done.
+   */
+  async advance(minutes = 1): Promise<void> {
+    if (!Number.isInteger(minutes) || minutes < 0) throw new SessionError('INVALID_OPTION', `advance() takes a whole number of minutes >= 0, got ${minutes}.`);
+    await this.settled();
+    if (this.state === 'closed') return;
+    if (!this.isRunning) throw notRunning(this.state, 'advance the clock');
+    this.actor.send({ type: 'TICK', minutes });
+    await this.settled();
+  }
+
+  /** With `speed: 'manual'`, advances to the simulated time `epochMs` (a minute boundary). */
+  async advanceTo(epochMs: number): Promise<void> {
+    const minutes = Math.max(0, Math.ceil((epochMs - this.clock.now()) / MINUTE_MS));
+    await this.advance(minutes);
+  }
+
+  summary(): SessionSummary {
+    const symbols = this.listSymbols();
+    const { pauses, stopRequested } = this.actor.getSnapshot().context;
+    return {
+      mode: this.mode,
+      date: this.tradingSession.date,
+      open: this.tradingSession.open,
+      close: this.tradingSession.close,
+      endedAt: this.clock.now(),
+      stopped: stopRequested,
+      symbols,
+      droppedOutsideHours: symbols.reduce((sum, s) => sum + s.dropped.outsideHours, 0),
+      added: [...this.added],
+      removed: [...this.removed],
+      pauses: pauses.map((p: PauseRecord) => ({ ...p, symbols: [...p.symbols] })),
+      notifications: { delivered: this.notifier.delivered, dropped: this.notifier.dropped, listenerErrors: this.notifier.listenerErrors },
+    };
+  }
+
+  /** Streaming with no clock step owed, or closed. */
+  private async settled(): Promise<void> {
+    await waitFor(this.actor, (s) => s.status === 'done' || (leafState(s) === 'streaming' && s.context.deferredMinutes === 0), { timeout: Infinity });
+  }
+
+  private onSymbolStatus(event: SessionEmitted & { type: 'symbol' }): void {
+    const { symbol, status, error } = event;
+    this.recordSymbol(symbol, status, error);
+    this.notify('symbol', { symbol, status, ...(error ? { error } : {}) });
+    const add = this.adds.get(symbol);
+    if (add && status === 'active') {
+      this.adds.delete(symbol);
+      const info = this.listDynamic().find((s) => s.symbol === symbol);
+      if (info) add.resolve(info);
+    }
+    if (status === 'failed') {
+      this.logger.warn(`tapedeck: ${symbol} failed: ${error?.message ?? 'unknown reason'}`);
+      add?.reject(new SessionError(error?.code ?? 'LOAD_FAILED', error?.message ?? `${symbol} failed`, { symbol }));
+      this.adds.delete(symbol);
+      this.removals.get(symbol)?.resolve();
+      this.removals.delete(symbol);
+    }
+    if (status === 'removed') {
+      add?.reject(new SessionError('REMOVED', `${symbol} was removed before it became active.`, { symbol }));
+      this.adds.delete(symbol);
+      this.removals.get(symbol)?.resolve();
+      this.removals.delete(symbol);
+    }
+  }
+
+  /**
+   * A closed session hears nothing more from its symbol actors, so whatever they did in the
+   * last step (failed with STOPPED, say) is settled here: callers and the recorder learn it.
+   */
+  private settleOnClose(): void {
+    for (const info of this.listDynamic()) this.recordSymbol(info.symbol, info.status, info.error);
+    for (const [symbol, add] of this.adds) {
+      add.reject(new SessionError('STOPPED', `The session ended before ${symbol} was caught up.`, { symbol }));
+    }
+    for (const removal of this.removals.values()) removal.resolve();
+    this.adds.clear();
+    this.removals.clear();
+  }
+
+  private recordSymbol(symbol: string, status: SymbolStatus, error: SymbolFailure | undefined): void {
+    if (!this.recorder) return;
+    const entry = this.actor.getSnapshot().context.symbols[symbol];
+    if (entry?.origin !== 'dynamic') return;
+    this.recorder.recordSymbol({
+      symbol,
+      status,
+      streams: [...entry.streams],
+      addedAt: entry.addedAt,
+      updatedAt: { sim: this.engine.clock.now(), wall: Date.now() },
+      ...(error ? { error } : {}),
+    });
+  }
+
+  /**
+   * An action threw (a bug, by the rules of this code base): the actor is dead and its exit
+   * actions did not run. Reactivate the data plane by hand so the strategy is never left
+   * looking at a hidden session, and fail every waiting caller.
+   */
+  private onActorCrash(error: unknown): void {
+    this.engine.reactivate();
+    this.logger.error('tapedeck: the session machine failed; the session data was reactivated and the session ended.', error);
+    for (const pending of [...this.adds.values(), ...this.removals.values()]) pending.reject(error);
+    this.adds.clear();
+    this.removals.clear();
+  }
+
+  private notify<K extends keyof SessionEventMap>(type: K, payload: SessionEventMap[K]): void {
+    const set = this.observers.get(type);
+    if (!set) return;
+    for (const handler of set) {
+      try {
+        (handler as (p: SessionEventMap[K]) => void)(payload);
+      } catch (error) {
+        this.logger.error(`tapedeck: a '${type}' observer threw; the session goes on.`, error);
+      }
+    }
+  }
+}
+
+function leafState(snapshot: SessionSnapshot): string {
+  let value: unknown = snapshot.value;
+  while (value && typeof value === 'object') value = Object.values(value)[0];
+  return String(value);
+}
+
+function notRunning(state: string, what: string): SessionError {
+  const hint = state === 'idle' ? 'call start() first' : 'the session has ended; start a new one';
+  return new SessionError('NOT_RUNNING', `Cannot ${what}: the session is ${state} (${hint}).`, { state });
+}

@@ -1,0 +1,31 @@
+import type { Bar } from '../data-plane/bar.js';
+import { BarColumns } from '../data-plane/bar-columns.js';
+
+/**
+ * A new series holding `existing` and `incoming` (sorted, one bar per `t`, as `normalizeBars`
+ * returns) in order of `t`, where an incoming bar replaces an existing one with the same `t`.
+ * `existing` is left untouched, so a reader holding it never sees a half-merged series.
+ */
+export function mergeBars(existing: BarColumns, incoming: readonly Bar[]): BarColumns {
+  const out = new BarColumns(existing.length + incoming.length);
+  let i = 0;
+  let j = 0;
+  while (i < existing.length || j < incoming.length) {
+    const next = incoming[j];
+    const oldT = i < existing.length ? existing.t[i]! : Number.POSITIVE_INFINITY;
+    if (next !== undefined && next.t <= oldT) {
+      out.append(next.t, next.o, next.h, next.l, next.c, next.v);
+      if (next.t === oldT) i++;
+      j++;
+    } else {
+      out.append(oldT, existing.o[i]!, existing.h[i]!, existing.l[i]!, existing.c[i]!, existing.v[i]!);
+      i++;
+    }
+  }
+  return out;
+}
+
+/** Bars with `start <= t < end`, as new objects the caller may mutate. */
+export function barsInWindow(series: BarColumns, start: number, end: number): Bar[] {
+  return series.slice(series.indexAtOrAfter(start), series.indexAtOrAfter(end));
+}

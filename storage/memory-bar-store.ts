@@ -1,0 +1,38 @@
+import type { Bar, Interval } from '../data-plane/bar.js';
+import { BarColumns } from '../data-plane/bar-columns.js';
+import type { BarStore } from './bar-store.js';
+import { assertSeries, normalizeBars, queryWindow } from './bar-store-arguments.js';
+import { barsInWindow, mergeBars } from './bar-merge.js';
+
+/**
+ * A `BarStore` in memory, for tests and for embedding with data from elsewhere. It checks its
+ * arguments exactly as `LowdbBarStore` does, so code tested against it behaves the same on disk.
+ */
+export class MemoryBarStore implements BarStore {
+  readonly #series = new Map<string, BarColumns>();
+
+  async getBars(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<Bar[]> {
+    const series = this.#series.get(key(assertSeries(symbol, interval)));
+    const window = queryWindow(startMs, endMs);
+    if (!series || !window) return [];
+    return barsInWindow(series, window.start, window.end);
+  }
+
+  async putBars(symbol: string, interval: Interval, bars: Bar[]): Promise<void> {
+    const id = key(assertSeries(symbol, interval));
+    const incoming = normalizeBars(bars);
+    if (incoming.length === 0) return;
+    this.#series.set(id, mergeBars(this.#series.get(id) ?? new BarColumns(0), incoming));
+  }
+
+  /** Symbols with at least one bar, sorted. */
+  async symbols(): Promise<string[]> {
+    const names = new Set<string>();
+    for (const id of this.#series.keys()) names.add(id.slice(0, id.indexOf(' ')));
+    return [...names].sort();
+  }
+}
+
+function key({ symbol, interval }: { symbol: string; interval: Interval }): string {
+  return `${symbol} ${interval}`;
+}

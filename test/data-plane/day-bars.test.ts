@@ -1,0 +1,37 @@
+import test from 'ava';
+import { totalDropped, validateDayBars } from '../../data-plane/day-bars.js';
+
+const M = 60_000;
+const window = { open: 100 * M, close: 110 * M };
+const ok = (m: number) => ({ t: m * M, o: 10, h: 11, l: 9, c: 10, v: 5 });
+
+test('keeps valid bars in hours and counts every reason for dropping the rest', (t) => {
+  const day = validateDayBars(
+    'AAPL',
+    [
+      ok(99), // before the open
+      ok(100),
+      { ...ok(101), c: Number.NaN },
+      { ...ok(102), v: -1 },
+      { ...ok(103), h: 8 }, // high below low
+      { ...ok(104), t: 104 * M + 1 }, // not on a minute
+      ok(105),
+      ok(105), // duplicate
+      ok(104), // back in time
+      null,
+      'garbage',
+      ok(110), // at the close: outside
+    ],
+    window,
+  );
+  t.deepEqual(Array.from(day.t.subarray(0, day.length)), [100 * M, 105 * M]);
+  t.deepEqual(day.dropped, { outsideHours: 2, nonFinite: 3, negative: 1, highBelowLow: 1, outOfOrder: 2, misaligned: 1 });
+  t.is(day.received, 12);
+  t.is(totalDropped(day.dropped), 10);
+});
+
+test('an empty day is valid and empty', (t) => {
+  const day = validateDayBars('AAPL', [], window);
+  t.is(day.length, 0);
+  t.is(totalDropped(day.dropped), 0);
+});

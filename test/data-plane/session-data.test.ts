@@ -1,0 +1,64 @@
+import test from 'ava';
+import { createSessionData } from '../../data-plane/session-data.js';
+
+function filled() {
+  const writer = createSessionData();
+  const series = writer.addSymbol('AAPL', ['1m', '5m'], () => 4);
+  for (let i = 0; i < 10; i++) series.get('1m')!.append(i * 60_000, i, i + 1, i - 1, i, 100);
+  series.get('5m')!.append(0, 0, 5, -1, 4, 500);
+  return writer;
+}
+
+test('reads return the bars while the session is active', (t) => {
+  const { data } = filled();
+  t.true(data.isActive);
+  t.deepEqual(data.getLatestBar('AAPL'), { t: 540_000, o: 9, h: 10, l: 8, c: 9, v: 100 });
+  t.deepEqual(data.getLastNBars('AAPL', 3).map((b) => b.c), [7, 8, 9]);
+  t.deepEqual(data.getBarsSince('AAPL', 480_000).map((b) => b.t), [480_000, 540_000]);
+  t.is(data.getBarCount('AAPL'), 10);
+  t.is(data.getBarCount('AAPL', '5m'), 1);
+  t.deepEqual(data.getActiveSymbols(), ['AAPL']);
+  const all = data.getSymbolData('AAPL');
+  t.deepEqual(all?.streams, ['1m', '5m']);
+  t.is(all?.bars['1m']?.length, 10);
+  t.deepEqual(all?.bars['5m'], [{ t: 0, o: 0, h: 5, l: -1, c: 4, v: 500 }]);
+});
+
+test('every read is empty while the session is deactivated, and back after', (t) => {
+  const writer = filled();
+  const { data } = writer;
+  writer.setVisible(false);
+  t.false(data.isActive);
+  t.is(data.getLatestBar('AAPL'), undefined);
+  t.deepEqual(data.getLastNBars('AAPL', 3), []);
+  t.deepEqual(data.getBarsSince('AAPL', 0), []);
+  t.is(data.getBarCount('AAPL'), 0);
+  t.deepEqual(data.getActiveSymbols(), []);
+  t.is(data.getSymbolData('AAPL'), undefined);
+  writer.setVisible(true);
+  t.is(data.getBarCount('AAPL'), 10);
+});
+
+test('the writer keeps writing while reads are hidden', (t) => {
+  const writer = filled();
+  writer.setVisible(false);
+  writer.addSymbol('MSFT', ['1m'], () => 1).get('1m')!.append(0, 1, 1, 1, 1, 1);
+  t.is(writer.data.getBarCount('MSFT'), 0);
+  writer.setVisible(true);
+  t.is(writer.data.getBarCount('MSFT'), 1);
+});
+
+test('unknown symbols and intervals read as empty, and n <= 0 gives no bars', (t) => {
+  const { data } = filled();
+  t.is(data.getLatestBar('NOPE'), undefined);
+  t.is(data.getBarCount('AAPL', '1h'), 0);
+  t.deepEqual(data.getLastNBars('AAPL', 0), []);
+  t.deepEqual(data.getLastNBars('AAPL', -2), []);
+});
+
+test('removing a symbol drops its data', (t) => {
+  const writer = filled();
+  writer.removeSymbol('AAPL');
+  t.deepEqual(writer.data.getActiveSymbols(), []);
+  t.is(writer.data.getBarCount('AAPL'), 0);
+});

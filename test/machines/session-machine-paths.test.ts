@@ -1,0 +1,130 @@
+import test from 'ava';
+import { createActor, fromPromise, waitFor, type AnyStateNode, type AnyTransitionDefinition, type InspectionEvent } from 'xstate';
+import { BacktestDataEngine } from '../../data-plane/backtest-data-engine.js';
+import { BarNotifier } from '../../data-plane/bar-notifier.js';
+import { createSessionData } from '../../data-plane/session-data.js';
+import { sessionMachine, type SessionPlan } from '../../machines/session-machine.js';
+import { symbolMachine } from '../../machines/symbol-machine.js';
+import { fullDay } from '../support/day-data.js';
+import { DATE, shortCalendar } from '../support/session-harness.js';
+import { ScriptedStore } from '../support/scripted-store.js';
+
+// Every transition of the session machine and of the symbol machine — event, always, after,
+// invoke done/error — must be taken by at least one of the scenarios below, driven through the
+// real machines and data plane.
+
+function allTransitions(node: AnyStateNode): AnyTransitionDefinition[] {
+  const own = [...node.transitions.values()].flat();
+  const always = node.always ?? [];
+  return [...own, ...always, ...Object.values(node.states).flatMap((child) => allTransitions(child))];
+}
+
+function describe(transition: AnyTransitionDefinition): string {
+  const targets = transition.target?.map((t) => t.id).join(',') ?? '(self)';
+  return `${transition.source.id} --${transition.eventType || 'always'}--> ${targets}`;
+}
+
+// Keyed by description: `provide` copies the machine, so its transition objects differ.
+const taken = new Set<string>();
+const takenBySymbols = new Set<string>();
+
+function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean } = {}) {
+  const calendar = shortCalendar(30);
+  const session = calendar.session(DATE)!;
+  const store = new ScriptedStore({ AAPL: fullDay(session), TSLA: fullDay(session), NVDA: fullDay(session) });
+  const writer = createSessionData();
+  const window = { open: session.open, close: session.close };
+  const engine = new BacktestDataEngine(window, session.open, writer, new BarNotifier(() => undefined));
+  const plan: SessionPlan = {
+    date: DATE,
+    window,
+    query: window,
+    store,
+    speed: 'manual',
+    maxBatchMinutes: 30,
+    loadTimeoutMs: options.loadTimeoutMs ?? 30_000,
+    configured: [{ symbol: 'AAPL', streams: ['1m'] }],
+  };
+  const machine = options.failCatchUp
+    ? sessionMachine.provide({ actors: { catchUp: fromPromise(async () => Promise.reject(new Error('catch-up broke'))) } })
+    : sessionMachine;
+  const inspect = (event: InspectionEvent) => {
+    if (event.type !== '@xstate.microstep') return;
+    const into = event.actorRef === actor ? taken : (event.actorRef as { logic?: unknown }).logic === symbolMachine ? takenBySymbols : undefined;
+    for (const t of event._transitions) into?.add(describe(t));
+  };
+  const actor = createActor(machine, { input: { engine, plan }, inspect });
+  actor.start();
+  const leaf = () => JSON.stringify(actor.getSnapshot().value);
+  const until = (fragment: string) => waitFor(actor, () => leaf().includes(fragment), { timeout: 2_000 });
+  return { actor, store, engine, leaf, until };
+}
+
+test.serial('a day: start, adds (one arriving mid-pause), removals, run to the close', async (t) => {
+  const { actor, store, leaf, until } = start();
+  actor.send({ type: 'START' });
+  await until('streaming');
+  actor.send({ type: 'TICK', minutes: 5 });
+  store.script('TSLA', { kind: 'gate' });
+  actor.send({ type: 'ADD_SYMBOL', symbol: 'TSLA', streams: ['1m'], wallTime: 0 });
+  actor.send({ type: 'TICK', minutes: 1 });
+  t.true(leaf().includes('paused'));
+  actor.send({ type: 'ADD_SYMBOL', symbol: 'NVDA', streams: ['1m'], wallTime: 0 });
+  actor.send({ type: 'ADD_SYMBOL', symbol: 'GHOST', streams: ['1m'], wallTime: 0 });
+  store.release('TSLA');
+  await until('streaming');
+  t.is(actor.getSnapshot().context.pauses.length, 3, 'the add made during the pause got a pause of its own');
+  actor.send({ type: 'REMOVE_SYMBOL', symbol: 'TSLA', immediate: false });
+  actor.send({ type: 'REMOVE_SYMBOL', symbol: 'NVDA', immediate: true });
+  actor.send({ type: 'TICK', minutes: 30 });
+  await waitFor(actor, (s) => s.status === 'done', { timeout: 2_000 });
+  t.is(leaf(), '"closed"');
+});
+
+test.serial('stop before start, and stop while streaming', async (t) => {
+  const idle = start();
+  idle.actor.send({ type: 'STOP' });
+  t.is(idle.leaf(), '"closed"');
+  const streaming = start();
+  streaming.actor.send({ type: 'START' });
+  await streaming.until('streaming');
+  streaming.actor.send({ type: 'STOP' });
+  t.is(streaming.leaf(), '"closed"');
+});
+
+test.serial('a load past its timeout, and a stop while deactivated', async (t) => {
+  const { actor, store, until, leaf } = start({ loadTimeoutMs: 10 });
+  actor.send({ type: 'START' });
+  await until('streaming');
+  store.script('TSLA', { kind: 'hang' });
+  actor.send({ type: 'ADD_SYMBOL', symbol: 'TSLA', streams: ['1m'], wallTime: 0 });
+  actor.send({ type: 'TICK', minutes: 1 });
+  await until('streaming');
+  t.is(actor.getSnapshot().context.symbols.TSLA?.ref.getSnapshot().value, 'failed');
+  store.script('NVDA', { kind: 'hang' });
+  actor.send({ type: 'ADD_SYMBOL', symbol: 'NVDA', streams: ['1m'], wallTime: 0 });
+  actor.send({ type: 'TICK', minutes: 1 });
+  t.true(leaf().includes('paused'));
+  actor.send({ type: 'STOP' });
+  t.is(leaf(), '"closed"');
+});
+
+test.serial('a catch-up that fails still reactivates', async (t) => {
+  const { actor, until, engine } = start({ failCatchUp: true });
+  actor.send({ type: 'START' });
+  await until('streaming');
+  t.false(engine.deactivated);
+  t.is(actor.getSnapshot().context.symbols.AAPL?.ref.getSnapshot().value, 'failed');
+});
+
+test.serial('every transition of the session machine was taken', (t) => {
+  const missing = allTransitions(sessionMachine.root).filter((transition) => !taken.has(describe(transition)));
+  t.deepEqual(missing.map(describe), []);
+  t.is(taken.size, allTransitions(sessionMachine.root).length);
+});
+
+test.serial('every transition of the symbol machine was taken', (t) => {
+  const missing = allTransitions(symbolMachine.root).filter((transition) => !takenBySymbols.has(describe(transition)));
+  t.deepEqual(missing.map(describe), []);
+  t.is(takenBySymbols.size, allTransitions(symbolMachine.root).length);
+});

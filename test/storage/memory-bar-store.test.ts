@@ -1,0 +1,15 @@
+import test from 'ava';
+import { MemoryBarStore } from '../../storage/memory-bar-store.js';
+import { barStoreContract } from './bar-store-contract.js';
+
+barStoreContract('MemoryBarStore', async () => ({ store: new MemoryBarStore(), cleanup: async () => {} }));
+
+test('symbols() lists the symbols holding bars', async (t) => {
+  const store = new MemoryBarStore();
+  t.deepEqual(await store.symbols(), []);
+  await store.putBars('MSFT', '5m', [{ t: 0, o: 1, h: 1, l: 1, c: 1, v: 1 }]);
+  await store.putBars('AAPL', '1m', [{ t: 0, o: 1, h: 1, l: 1, c: 1, v: 1 }]);
+  await store.putBars('AAPL', '5m', [{ t: 0, o: 1, h: 1, l: 1, c: 1, v: 1 }]);
+  await store.putBars('TSLA', '1m', []);
+  t.deepEqual(await store.symbols(), ['AAPL', 'MSFT']);
+});
