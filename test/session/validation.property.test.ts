@@ -34,7 +34,7 @@ function expected(model: Model, command: Command): string | undefined {
   const present = status !== undefined && status !== 'removed';
   if (command.kind === 'remove') return present ? undefined : 'UNKNOWN_SYMBOL';
   if (command.streams.some((s) => !['1m', '5m', '15m', '30m', '1h'].includes(s))) return 'INVALID_INTERVAL';
-  if (present) return CONFIGURED.includes(command.symbol) && model.configured.has(command.symbol) ? 'ALREADY_CONFIGURED' : 'DUPLICATE_SYMBOL';
+  if (present) return model.configured.has(command.symbol) ? 'ALREADY_CONFIGURED' : 'DUPLICATE_SYMBOL';
   return undefined;
 }
 
@@ -42,7 +42,7 @@ interface Model {
   phase: 'idle' | 'running' | 'closed';
   minute: number;
   symbols: Map<string, 'present' | 'draining' | 'removed'>;
-  /** Configured symbols that were never removed: re-adding one after removal makes it dynamic. */
+  /** Configured symbols not yet removed (a draining one still counts): re-adding one after removal makes it dynamic. */
   configured: Set<string>;
 }
 
@@ -70,9 +70,9 @@ testProp(
           break;
         case 'remove':
           model.symbols.set(command.symbol, command.immediate ? 'removed' : 'draining');
-          model.configured.delete(command.symbol);
           // A symbol that was still queued is cancelled at once, graceful or not.
           if (session.listSymbols().find((s) => s.symbol === command.symbol)?.status === 'removed') model.symbols.set(command.symbol, 'removed');
+          if (model.symbols.get(command.symbol) === 'removed') model.configured.delete(command.symbol);
           break;
         case 'start':
           if (model.phase !== 'idle') break;
@@ -83,7 +83,13 @@ testProp(
           if (model.phase !== 'running') break;
           await session.advance(command.minutes);
           model.minute += command.minutes;
-          if (command.minutes > 0) for (const [s, status] of model.symbols) if (status === 'draining') model.symbols.set(s, 'removed');
+          if (command.minutes > 0) {
+            for (const [s, status] of model.symbols) {
+              if (status !== 'draining') continue;
+              model.symbols.set(s, 'removed');
+              model.configured.delete(s);
+            }
+          }
           if (model.minute >= MINUTES) model.phase = 'closed';
           break;
         case 'stop':

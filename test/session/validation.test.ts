@@ -45,6 +45,19 @@ test('a configured symbol cannot be added: ALREADY_CONFIGURED', async (t) => {
   code(t, () => session.addSymbol('MSFT'), 'ALREADY_CONFIGURED');
 });
 
+// Found by validation.property: a configured symbol still draining is configured, not a duplicate.
+test('a configured symbol that is draining is ALREADY_CONFIGURED; once removed it can be added back', async (t) => {
+  const { session } = harness({ symbols: ['AAPL', 'MSFT'] });
+  await session.start();
+  void session.removeSymbol('MSFT');
+  code(t, () => session.addSymbol('MSFT'), 'ALREADY_CONFIGURED');
+  await session.advance(1);
+  const again = session.addSymbol('MSFT');
+  code(t, () => session.addSymbol('MSFT'), 'DUPLICATE_SYMBOL');
+  await session.advance(1);
+  t.is((await again).status, 'active');
+});
+
 test('bad symbol text is INVALID_SYMBOL, bad streams INVALID_INTERVAL, both before anything is queued', async (t) => {
   const { session } = harness();
   await session.start();
