@@ -247,8 +247,9 @@ export const sessionMachine = setup({
     advanceClock: ({ context, event }) => {
       if (event.type === 'TICK') context.engine.step(event.minutes);
     },
-    completeDrains: enqueueActions(({ context, enqueue }) => {
-      const done = context.draining.filter((symbol) => !context.engine.isStreaming(symbol) || context.engine.atClose);
+    /** Graceful removals end once the minute they were asked in is delivered; `all` ends every one (closing). */
+    completeDrains: enqueueActions(({ context, enqueue }, params: { all: boolean }) => {
+      const done = context.draining.filter((symbol) => params.all || !context.engine.isStreaming(symbol) || context.engine.atClose);
       if (done.length === 0) return;
       for (const symbol of done) {
         enqueue(({ context: c }) => c.engine.remove(symbol));
@@ -304,7 +305,7 @@ export const sessionMachine = setup({
           on: {
             TICK: [
               { guard: 'hasPendingSymbols', target: 'deactivated', actions: 'deferTick' },
-              { actions: ['advanceClock', 'settleOwedMinutes', 'completeDrains'] },
+              { actions: ['advanceClock', 'settleOwedMinutes', { type: 'completeDrains', params: { all: false } }] },
             ],
             STOP: { target: '#session.closing', actions: 'requestStop' },
           },
@@ -338,13 +339,13 @@ export const sessionMachine = setup({
           always: [
             { guard: 'stopRequested', target: '#session.closing' },
             { guard: 'hasPendingSymbols', target: 'deactivated' },
-            { target: 'streaming', actions: 'completeDrains' },
+            { target: 'streaming', actions: { type: 'completeDrains', params: { all: false } } },
           ],
         },
       },
     },
     closing: {
-      entry: ['abortPending', 'completeDrains', 'releaseFinishedDays'],
+      entry: ['abortPending', { type: 'completeDrains', params: { all: true } }, 'releaseFinishedDays'],
       always: 'closed',
     },
     closed: { type: 'final' },

@@ -70,7 +70,7 @@ export async function importCsv(options: CsvImportOptions): Promise<CsvImportRep
   if (rows.badCount > 0 && !skipBad) {
     const listed = rows.bad.slice(0, 5).map(({ line, reason }) => `line ${line}: ${reason}`).join('; ');
     const more = rows.badCount > 5 ? `; and ${rows.badCount - 5} more` : '';
-    throw new SessionError('BAD_INPUT', `${rows.badCount} bad rows in ${file}: ${listed}${more}. Nothing was imported. Fix them or pass --skip-bad.`, { file, bad: rows.bad, badCount: rows.badCount });
+    throw new SessionError('BAD_INPUT', `${rows.badCount} bad ${rows.badCount === 1 ? 'row' : 'rows'} in ${file}: ${listed}${more}. Nothing was imported. Fix them or pass --skip-bad.`, { file, bad: rows.bad, badCount: rows.badCount });
   }
 
   const bars = uniqueByTime(rows.bars);

@@ -125,3 +125,14 @@ test('speed max runs to the close on its own and done carries the summary', asyn
   t.deepEqual(aapl.streamed, { '1m': 60, '5m': 12, '15m': 4 });
   t.is(summary.notifications.delivered, 60 + 12 + 4 + 60);
 });
+
+test('stopping the session ends a graceful removal still draining', async (t) => {
+  const h = harness({ symbols: ['AAPL', 'MSFT'] });
+  await h.session.start();
+  await h.session.advance(3);
+  const removal = h.session.removeSymbol('MSFT');
+  const summary = await h.session.stop();
+  await removal;
+  t.is(summary.symbols.find((s) => s.symbol === 'MSFT')?.status, 'removed');
+  t.deepEqual(h.session.data.getActiveSymbols(), ['AAPL']);
+});

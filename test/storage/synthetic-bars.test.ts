@@ -80,7 +80,9 @@ testProp(
     const bars = generateDayBars(symbol, session, { seed, missingRate: 0 });
     const mean = (from: number, to: number) => bars.slice(from, to).reduce((sum, b) => sum + b.v, 0) / (to - from);
     const [first, middle, last] = [mean(0, 30), mean(180, 210), mean(360, 390)];
-    t.true(first > 2 * middle && last > 2 * middle, `first ${first}, middle ${middle}, last ${last}`);
+    // The curve makes the ends ~3x midday; per-minute noise lets a 30-minute mean drift (1.76x at
+    // worst over 20,000 seeds), so 1.5x is the line a flat curve would never cross.
+    t.true(first > 1.5 * middle && last > 1.5 * middle, `first ${first}, middle ${middle}, last ${last}`);
   },
   { numRuns: 20 },
 );

@@ -1,0 +1,34 @@
+import { isSessionError } from '../session/session-error.js';
+import { ControlError } from '../control/control-error.js';
+
+export const EXIT_RUNTIME = 1;
+export const EXIT_USAGE = 2;
+
+/** A command's failure, with the exit code it ends the process with. */
+export class CliError extends Error {
+  override readonly name = 'CliError';
+  readonly code: string;
+  readonly exitCode: number;
+  /** Already reported on stdout (e.g. as the command's JSON document): only the exit code remains. */
+  readonly silent: boolean;
+
+  constructor(code: string, message: string, { exitCode = EXIT_RUNTIME, silent = false } = {}) {
+    super(message);
+    this.code = code;
+    this.exitCode = exitCode;
+    this.silent = silent;
+  }
+}
+
+// What the user typed was wrong, whether this process or the session found out: a usage error.
+const USAGE_CODES = new Set(['INVALID_SYMBOL', 'INVALID_INTERVAL', 'INVALID_OPTION', 'INVALID_DATE', 'NOT_A_TRADING_DAY']);
+
+export function errorCodeOf(error: unknown): string {
+  if (error instanceof CliError || error instanceof ControlError || isSessionError(error)) return error.code;
+  return 'INTERNAL';
+}
+
+export function exitCodeOf(error: unknown): number {
+  if (error instanceof CliError) return error.exitCode;
+  return USAGE_CODES.has(errorCodeOf(error)) ? EXIT_USAGE : EXIT_RUNTIME;
+}

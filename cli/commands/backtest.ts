@@ -1,0 +1,128 @@
+import type { Command } from 'commander';
+import { rmSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { BacktestSpeed } from '../../actors/backtest-clock.js';
+import type { Interval } from '../../data-plane/bar.js';
+import { assertRunDirFree, createControlServer } from '../../control/control-server.js';
+import { localControl } from '../../control/local-control.js';
+import { DEFAULT_RUN_DIR, resolveRunDir } from '../../control/run-file.js';
+import { createSession } from '../../session/create-session.js';
+import type { Logger } from '../../session/logger.js';
+import type { SessionSummary } from '../../session/session-summary.js';
+import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
+import { SessionJournal } from '../../storage/session-journal.js';
+import { lineDisplay, progressBarDisplay, type BacktestDisplay } from '../backtest-display.js';
+import { CliError } from '../cli-error.js';
+import { logSessionEvents } from '../event-lines.js';
+import { startPrompt } from '../interactive-prompt.js';
+import { fail, note } from '../messages.js';
+import { parseSpeed, parseStreams, parseSymbols } from '../option-parsers.js';
+import { ProgressMeter } from '../progress-meter.js';
+import { renderSummary } from '../summary-table.js';
+
+interface Options {
+  date: string;
+  symbols: string[];
+  streams: Interval[];
+  speed: BacktestSpeed;
+  data: string;
+  runDir?: string;
+  journal?: boolean;
+  resume?: boolean;
+  json?: boolean;
+}
+
+export function registerBacktest(program: Command): void {
+  program
+    .command('backtest')
+    .description('run a backtest session over the bar store; other terminals can add and remove symbols while it runs')
+    .requiredOption('--date <YYYY-MM-DD>', 'the exchange-local trading day')
+    .requiredOption('--symbols <list>', 'symbols to trade from the open, e.g. AAPL,MSFT', parseSymbols)
+    .option('--streams <list>', 'intervals to stream for each symbol', parseStreams, ['1m'] as Interval[])
+    .option('--speed <n|max>', 'simulated seconds per real second (60: a minute a second), or max', parseSpeed, 60 as BacktestSpeed)
+    .option('--data <dir>', 'bar store directory', './data')
+    .option('--run-dir <dir>', 'where to write the run file and journal (default: $TAPEDECK_RUN_DIR or .tapedeck)')
+    .option('--journal', 'record the session (config, transitions, added symbols) in <run-dir>/journal.json')
+    .option('--resume', "add again the symbols the journal's earlier run had added (implies --journal)")
+    .option('--json', 'print the summary as one JSON document (progress and events go to stderr)')
+    .action(runBacktest);
+}
+
+async function runBacktest(options: Options): Promise<void> {
+  const runDir = resolveRunDir(options.runDir);
+  const json = options.json ?? false;
+  await assertStoreExists(options.data);
+  const events = json ? process.stderr : process.stdout;
+  // Before the journal is opened: opening it would replace the journal of a session running there.
+  await assertRunDirFree(runDir);
+  const journal = options.journal || options.resume ? await SessionJournal.open(runDir, { resume: options.resume ?? false }) : undefined;
+
+  // The display is chosen once the session exists; until then (and for the logger) lines are plain.
+  let display: BacktestDisplay = lineDisplay(events);
+  const logger: Logger = {
+    info: (message) => display.log(note(message)),
+    // The session's only warnings are failed symbols, which the event lines already report.
+    warn: () => undefined,
+    error: (message, error) => display.log(fail(`${message}${error instanceof Error ? ` ${error.message}` : ''}`)),
+  };
+  const session = createSession({
+    mode: 'backtest',
+    date: options.date,
+    symbols: options.symbols.map((symbol) => ({ symbol, streams: options.streams })),
+    store: new LowdbBarStore(options.data),
+    speed: options.speed,
+    logger,
+    ...(journal ? { recorder: journal, resume: options.resume ?? false } : {}),
+  });
+  const server = await createControlServer(session, { runDir });
+  const meter = new ProgressMeter(session);
+  let quitting = false;
+  const quit = () => {
+    if (quitting) {
+      // A second Ctrl-C: the user does not want to wait for the close. No stale run file left behind.
+      rmSync(server.runFile, { force: true });
+      process.exit(130);
+    }
+    quitting = true;
+    display.log(note('Stopping the session… (Ctrl-C again to quit at once)'));
+    void session.stop();
+  };
+
+  const interactive = !json && process.stdin.isTTY && process.stdout.isTTY;
+  if (interactive) display = startPrompt({ control: localControl(session), onQuit: quit });
+  else if (!json && process.stdout.isTTY) display = progressBarDisplay(process.stdout, meter.snapshot());
+  const stopEvents = logSessionEvents(session, (line) => display.log(line));
+  const ticker = setInterval(() => display.update(meter.snapshot()), 250);
+  process.on('SIGINT', quit);
+  process.on('SIGTERM', quit);
+  let summary: SessionSummary;
+  try {
+    display.log(note(`tapedeck backtest ${session.tradingSession.date} · ${options.symbols.join(', ')} (${options.streams.join(', ')}) · speed ${options.speed} · control API ${server.url} (run file ${server.runFile})`));
+    await session.start();
+    if (session.isRunning) display.log(note(`Streaming. From another terminal: tapedeck data add-symbol TSLA${runDir === DEFAULT_RUN_DIR ? '' : ` --run-dir ${runDir}`}${interactive ? ' — or type help here' : ''}`));
+    summary = await session.done;
+  } finally {
+    finish();
+    await server.close();
+  }
+  process.stdout.write(`${json ? JSON.stringify(summary, null, 2) : renderSummary(summary, session.calendar.timeZone)}\n`);
+
+  function finish(): void {
+    clearInterval(ticker);
+    process.off('SIGINT', quit);
+    process.off('SIGTERM', quit);
+    stopEvents();
+    display.update(meter.snapshot());
+    meter.dispose();
+    display.stop();
+  }
+}
+
+async function assertStoreExists(dir: string): Promise<void> {
+  const found = await stat(dir).catch(() => undefined);
+  if (found?.isDirectory()) return;
+  throw new CliError(
+    'NO_STORE',
+    `No bar store at ${dir}: generate sample data with "tapedeck data generate --symbols AAPL,MSFT --from 2024-03-04 --to 2024-03-08 --data ${dir}", or import a CSV with "tapedeck data import <file.csv> --symbol AAPL --data ${dir}".`,
+  );
+}

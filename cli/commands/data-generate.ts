@@ -1,0 +1,47 @@
+import type { Command } from 'commander';
+import { nyse } from '../../calendar/nyse.js';
+import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
+import { generateDataset } from '../../storage/synthetic-bars.js';
+import { shellContext } from '../command-context.js';
+import { ok, plural } from '../messages.js';
+import { parseSeed, parseSymbols } from '../option-parsers.js';
+import { taskProgress } from '../task-progress.js';
+
+interface Options {
+  symbols: string[];
+  from: string;
+  to: string;
+  seed: number;
+  extendedHours?: boolean;
+  data: string;
+  json?: boolean;
+}
+
+export function registerDataGenerate(data: Command): void {
+  data
+    .command('generate')
+    .description('write a deterministic synthetic data set (seeded random walk, volume curve, a few missing minutes) into the bar store')
+    .requiredOption('--symbols <list>', 'symbols, e.g. AAPL,MSFT', parseSymbols)
+    .requiredOption('--from <YYYY-MM-DD>', 'first day')
+    .requiredOption('--to <YYYY-MM-DD>', 'last day (NYSE trading days in between are generated)')
+    .option('--seed <n>', 'random seed: the same seed gives the same bars', parseSeed, 42)
+    .option('--extended-hours', 'also pre-market and after-hours bars')
+    .option('--data <dir>', 'bar store directory', './data')
+    .option('--json', 'print one JSON document, for scripts')
+    .action(async (options: Options) => {
+      const { symbols, from, to, seed, data: dir } = options;
+      const progress = taskProgress('Generating', 'symbol-days', !options.json && process.stdout.isTTY === true);
+      const result = await generateDataset({
+        store: new LowdbBarStore(dir),
+        calendar: nyse,
+        symbols,
+        from,
+        to,
+        seed,
+        extendedHours: options.extendedHours ?? false,
+        onProgress: (done, total) => progress.update(done, total),
+      }).finally(() => progress.stop());
+      if (options.json) return shellContext.print(JSON.stringify({ data: dir, symbols, from, to, seed, ...result }, null, 2));
+      shellContext.print(ok(`Generated ${plural(result.bars, 'bar')} for ${symbols.join(', ')} over ${plural(result.days, 'trading day')} (${from} … ${to}, seed ${seed}) into ${dir}`));
+    });
+}

@@ -1,0 +1,110 @@
+import type { Command } from 'commander';
+import { join } from 'node:path';
+import { Temporal } from 'temporal-polyfill';
+import { nyse } from '../../calendar/nyse.js';
+import { resolveRunDir } from '../../control/run-file.js';
+import { INTERVAL_MS } from '../../data-plane/bar.js';
+import type { PauseRecord } from '../../machines/session-machine.js';
+import { createSession } from '../../session/create-session.js';
+import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
+import { generateDataset } from '../../storage/synthetic-bars.js';
+import { shellContext } from '../command-context.js';
+import { count, heading, note, ok, plural } from '../messages.js';
+import { renderSummary } from '../summary-table.js';
+import { duration, exchangeTime } from '../time-format.js';
+
+const DATE = '2024-03-08';
+const DATA_FROM = '2024-03-04';
+const SYMBOLS = ['AAPL', 'MSFT', 'NVDA', 'TSLA'];
+// Fixed, so every run of the demo tells the same story over the same bars.
+const SEED = 42;
+
+interface Options {
+  runDir?: string;
+  json?: boolean;
+}
+
+export function registerDemo(program: Command): void {
+  program
+    .command('demo')
+    .description('a scripted backtest over generated data: TSLA added at 11:00, MSFT removed at 14:00 (what npm start runs)')
+    .option('--run-dir <dir>', 'the demo data goes in <run-dir>/demo-data (default: $TAPEDECK_RUN_DIR or .tapedeck)')
+    .option('--json', 'print the summary as one JSON document (the story goes to stderr)')
+    .action(runDemo);
+}
+
+async function runDemo(options: Options): Promise<void> {
+  const say = options.json ? (line: string) => void process.stderr.write(`${line}\n`) : shellContext.print;
+  const dataDir = join(resolveRunDir(options.runDir), 'demo-data');
+  const store = new LowdbBarStore(dataDir);
+  const stored = await store.symbols();
+  if (SYMBOLS.every((symbol) => stored.includes(symbol))) {
+    say(note(`Demo data: ${dataDir} (generated earlier)`));
+  } else {
+    say(note(`Generating the demo data (${SYMBOLS.join(', ')}, ${DATA_FROM} … ${DATE}, seed ${SEED}) into ${dataDir}…`));
+    const { bars } = await generateDataset({ store, calendar: nyse, symbols: SYMBOLS, from: DATA_FROM, to: DATE, seed: SEED });
+    say(note(`${plural(bars, 'bar')} written`));
+  }
+
+  const session = createSession({
+    mode: 'backtest',
+    date: DATE,
+    symbols: [{ symbol: 'AAPL', streams: ['1m', '5m'] }, { symbol: 'MSFT', streams: ['1m', '5m'] }, 'NVDA'],
+    store,
+    // The demo steps the clock itself: a whole day in a moment, the same way every time.
+    speed: 'manual',
+  });
+  const timeZone = session.calendar.timeZone;
+  const at = (time: string) => Temporal.PlainDateTime.from(`${DATE}T${time}`).toZonedDateTime(timeZone).epochMilliseconds;
+  const tell = (text: string) => say(`${exchangeTime(session.clock.now(), timeZone)}  ${text}`);
+
+  // State changes are told as one chain per step: `streaming → paused → catchingUp → …`.
+  let from = session.state;
+  const states: string[] = [];
+  session.on('state', ({ state }) => states.push(state));
+  const tellStates = () => {
+    if (states.length === 0) return;
+    tell(note(`session: ${[from, ...states].join(' → ')}`));
+    from = states.at(-1)!;
+    states.length = 0;
+  };
+  // The strategy: it counts what it receives, and when the first TSLA bar it saw closed.
+  let received = 0;
+  let firstTslaClose: number | undefined;
+  session.onBar((bar) => {
+    received++;
+    if (bar.symbol === 'TSLA') firstTslaClose ??= bar.t + INTERVAL_MS[bar.interval];
+  });
+  let lastPause: PauseRecord | undefined;
+  session.on('pause', (event) => {
+    if (event.phase === 'end') lastPause = event.record;
+  });
+
+  say(heading(`tapedeck demo · NYSE backtest of Friday ${DATE} · the clock is stepped by hand (speed 'manual')`));
+  await session.start();
+  tellStates();
+  tell(ok('AAPL (1m, 5m), MSFT (1m, 5m) and NVDA (1m) are loaded and streaming'));
+
+  await session.advanceTo(at('11:00'));
+  tell("add TSLA (1m, 5m) — backtest mode: the stream pauses, TSLA's day is loaded and caught up to 11:00");
+  const added = session.addSymbol('TSLA', { streams: ['1m', '5m'] });
+  await session.advance(0);
+  await added;
+  tellStates();
+  const caughtUp = session.listSymbols().find((s) => s.symbol === 'TSLA')?.caughtUp ?? {};
+  tell(ok(`TSLA is active: caught up ${count(caughtUp['1m'] ?? 0)} 1m and ${count(caughtUp['5m'] ?? 0)} 5m bars in a ${duration(lastPause?.durationMs ?? 0)} pause; the strategy saw none of them, and streams on from here`));
+
+  await session.advanceTo(at('14:00'));
+  tell('remove MSFT — graceful: it streams to the end of the minute, then goes');
+  const removed = session.removeSymbol('MSFT');
+  await session.advance(1);
+  await removed;
+  tell(ok('MSFT removed'));
+
+  await session.advanceTo(session.tradingSession.close);
+  const summary = await session.done;
+  tellStates();
+  const firstTsla = firstTslaClose === undefined ? 'none' : exchangeTime(firstTslaClose, timeZone);
+  say(note(`The strategy (an onBar listener) received ${count(received)} bars; the first TSLA bar it saw closed at ${firstTsla}, after the add.`));
+  shellContext.print(options.json ? JSON.stringify(summary, null, 2) : `\n${renderSummary(summary, timeZone)}`);
+}

@@ -1,0 +1,48 @@
+import { InvalidArgumentError } from 'commander';
+import type { BacktestSpeed } from '../actors/backtest-clock.js';
+import { isInterval, type Interval } from '../data-plane/bar.js';
+import { isValidSymbol } from '../storage/symbol-name.js';
+
+// Parsers for commander arguments and options: a bad value is a usage error (exit 2), reported
+// by commander on one line with the name of the argument or option.
+
+function splitList(value: string): string[] {
+  return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
+}
+
+/** Symbols are case-insensitive on the command line: `tsla` means TSLA. */
+export function parseSymbol(value: string): string {
+  const symbol = value.trim().toUpperCase();
+  if (!isValidSymbol(symbol)) {
+    throw new InvalidArgumentError(`Invalid symbol ${JSON.stringify(value)}: use 1-15 characters, a letter first, then letters, digits, "." or "-" (e.g. TSLA, BRK.B).`);
+  }
+  return symbol;
+}
+
+export function parseSymbols(value: string): string[] {
+  const symbols = splitList(value);
+  if (symbols.length === 0) throw new InvalidArgumentError('Give at least one symbol, e.g. AAPL,MSFT.');
+  return [...new Set(symbols.map(parseSymbol))];
+}
+
+export function parseStreams(value: string): Interval[] {
+  const streams = splitList(value);
+  const bad = streams.filter((s) => !isInterval(s));
+  if (streams.length === 0 || bad.length > 0) {
+    throw new InvalidArgumentError(`Use intervals among 1m, 5m, 15m, 30m, 1h, e.g. 1m,5m${bad.length > 0 ? ` (not ${bad.join(', ')})` : ''}.`);
+  }
+  return [...new Set(streams as Interval[])];
+}
+
+export function parseSpeed(value: string): BacktestSpeed {
+  if (value === 'max') return 'max';
+  const speed = Number(value);
+  if (!Number.isFinite(speed) || speed <= 0) throw new InvalidArgumentError('Use simulated seconds per real second (60 = a minute a second), or max.');
+  return speed;
+}
+
+export function parseSeed(value: string): number {
+  const seed = Number(value);
+  if (!Number.isSafeInteger(seed) || seed < 0) throw new InvalidArgumentError('Use a whole number, e.g. 42.');
+  return seed;
+}

@@ -1,0 +1,39 @@
+import test from 'ava';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliEnv, runCli } from './cli-process.js';
+
+test('the demo generates its data once, tells the day, and ends with the same summary every run', async (t) => {
+  const runDir = await mkdtemp(join(tmpdir(), 'tapedeck-demo-'));
+  t.teardown(() => rm(runDir, { recursive: true, force: true }));
+  const env = cliEnv({ TAPEDECK_RUN_DIR: runDir });
+
+  const first = await runCli(['demo'], env);
+  t.is(first.code, 0, first.stderr);
+  t.regex(first.stdout, /^Generating the demo data \(AAPL, MSFT, NVDA, TSLA, 2024-03-04 … 2024-03-08, seed 42\) into .*demo-data…/);
+  for (const line of [
+    /\n09:30 {2}✓ AAPL \(1m, 5m\), MSFT \(1m, 5m\) and NVDA \(1m\) are loaded and streaming\n/,
+    /\n11:00 {2}add TSLA \(1m, 5m\) — backtest mode: the stream pauses/,
+    /\n11:00 {2}session: streaming → paused → catchingUp → streaming\n/,
+    /\n11:00 {2}✓ TSLA is active: caught up \d+ 1m and 18 5m bars in a [\d.]+ m?s pause/,
+    /\n14:00 {2}remove MSFT — graceful/,
+    /\n14:01 {2}✓ MSFT removed\n/,
+    /the first TSLA bar it saw closed at 11:0\d, after the add/,
+    /Backtest 2024-03-08 · 09:30–16:00 EST · ran to the close at 16:00/,
+    /Added: TSLA · removed: MSFT/,
+  ]) {
+    t.regex(first.stdout, line);
+  }
+
+  const second = await runCli(['demo', '--json'], env);
+  t.is(second.code, 0, second.stderr);
+  t.regex(second.stderr, /Demo data: .*demo-data \(generated earlier\)/);
+  const summary = JSON.parse(second.stdout);
+  t.like(summary, { date: '2024-03-08', stopped: false, added: ['TSLA'], removed: ['MSFT'] });
+  const rows = Object.fromEntries(summary.symbols.map((s: any) => [s.symbol, s]));
+  t.like(rows, { AAPL: { status: 'active' }, MSFT: { status: 'removed' }, NVDA: { status: 'active' }, TSLA: { origin: 'dynamic', status: 'active' } });
+  // Same seed, same data, same steps: the table of the first run holds the same counts.
+  t.true(first.stdout.includes(`1m ${rows.TSLA.caughtUp['1m']} · 5m ${rows.TSLA.caughtUp['5m']}`));
+  t.true(first.stdout.includes(`1m ${rows.AAPL.streamed['1m']} · 5m ${rows.AAPL.streamed['5m']}`));
+});
