@@ -99,34 +99,25 @@ export class Session {
     this.actor = createActor(sessionMachine, { input: { engine: this.engine, plan }, ...(options.inspect ? { inspect: options.inspect } : {}) });
     this.actor.on('symbol', (event) => this.onSymbolStatus(event));
     this.actor.on('pause', (event) => this.notify('pause', event));
+    let finish!: (summary: SessionSummary) => void;
+    let crash!: (error: unknown) => void;
+    this.done = new Promise<SessionSummary>((resolve, reject) => {
+      finish = resolve;
+      crash = reject;
+    });
     this.actor.subscribe({
       next: (snapshot) => {
         const state = leafState(snapshot);
-        if (state !== this.lastState) {
-          this.lastState = state;
-          this.recorder?.recordTransition(state, { sim: this.engine.clock.now(), wall: Date.now() });
-          this.notify('state', { state });
-        }
+        if (state === this.lastState) return;
+        this.lastState = state;
+        this.recorder?.recordTransition(state, { sim: this.engine.clock.now(), wall: Date.now() });
+        this.notify('state', { state });
+        if (state === 'closed') this.close(finish);
       },
-      error: (error) => this.onActorCrash(error),
-    });
-    this.done = new Promise<SessionSummary>((resolve, reject) => {
-      this.actor.subscribe({
-        complete: () => {
-          this.settleOnClose();
-          const summary = this.summary();
-          if (!this.recorder) return resolve(summary);
-          // The journal must be on disk before the caller hears the session is over.
-          this.recorder.flush().then(
-            () => resolve(summary),
-            (error: unknown) => {
-              this.logger.error('tapedeck: the session journal could not be written.', error);
-              resolve(summary);
-            },
-          );
-        },
-        error: (error) => reject(error),
-      });
+      error: (error) => {
+        this.onActorCrash(error);
+        crash(error);
+      },
     });
     // `done` is also reported through `start()` and events; an un-awaited rejection must not crash the embedder.
     this.done.catch(() => undefined);
@@ -313,7 +304,7 @@ export class Session {
 
   /** Streaming with no clock step owed, or closed. */
   private async settled(): Promise<void> {
-    await waitFor(this.actor, (s) => s.status === 'done' || (leafState(s) === 'streaming' && s.context.deferredMinutes === 0), { timeout: Infinity });
+    await waitFor(this.actor, (s) => leafState(s) === 'closed' || (leafState(s) === 'streaming' && s.context.deferredMinutes === 0), { timeout: Infinity });
   }
 
   private onSymbolStatus(event: SessionEmitted & { type: 'symbol' }): void {
@@ -341,9 +332,23 @@ export class Session {
     }
   }
 
+  private close(finish: (summary: SessionSummary) => void): void {
+    this.settleOnClose();
+    const summary = this.summary();
+    if (!this.recorder) return finish(summary);
+    // The journal must be on disk before the caller hears the session is over.
+    this.recorder.flush().then(
+      () => finish(summary),
+      (error: unknown) => {
+        this.logger.error('tapedeck: the session journal could not be written.', error);
+        finish(summary);
+      },
+    );
+  }
+
   /**
-   * A closed session hears nothing more from its symbol actors, so whatever they did in the
-   * last step (failed with STOPPED, say) is settled here: callers and the recorder learn it.
+   * Symbol actors may still be reporting what the last step did to them (failed with STOPPED,
+   * say) when the session closes; callers and the recorder learn the outcome here, at once.
    */
   private settleOnClose(): void {
     for (const info of this.listDynamic()) this.recordSymbol(info.symbol, info.status, info.error);

@@ -77,7 +77,7 @@ test.serial('a day: start, adds (one arriving mid-pause), removals, run to the c
   actor.send({ type: 'REMOVE_SYMBOL', symbol: 'TSLA', immediate: false });
   actor.send({ type: 'REMOVE_SYMBOL', symbol: 'NVDA', immediate: true });
   actor.send({ type: 'TICK', minutes: 30 });
-  await waitFor(actor, (s) => s.status === 'done', { timeout: 2_000 });
+  await until('closed');
   t.is(leaf(), '"closed"');
 });
 
