@@ -1,6 +1,7 @@
 import { fromPromise } from 'xstate';
 import type { Interval } from '../data-plane/bar.js';
-import { totalDropped, validateDayBars, type BarWindow, type DayBars } from '../data-plane/day-bars.js';
+import type { BarColumnsView } from '../data-plane/bar-columns.js';
+import { totalDropped, validateDayBars, validateDayColumns, type BarWindow, type DayBars } from '../data-plane/day-bars.js';
 import { SessionError } from '../session/session-error.js';
 import type { BarStore } from '../storage/bar-store.js';
 
@@ -22,27 +23,39 @@ export interface HistoryLoadInput {
 export async function loadDayBars({ symbol, store, query, window, date }: HistoryLoadInput): Promise<DayBars> {
   let raw: unknown;
   try {
-    raw = await store.getBars(symbol, '1m' satisfies Interval, query.open, query.close);
+    raw = store.getBarColumns
+      ? await store.getBarColumns(symbol, '1m' satisfies Interval, query.open, query.close)
+      : await store.getBars(symbol, '1m' satisfies Interval, query.open, query.close);
   } catch (error) {
     if (error instanceof SessionError) throw new SessionError(error.code === 'NO_DATA' ? 'NO_DATA' : 'LOAD_FAILED', `Loading ${symbol} for ${date} failed: ${error.message}`, { symbol, date, cause: error.code }, { cause: error });
     const message = error instanceof Error ? error.message : String(error);
     throw new SessionError('LOAD_FAILED', `Loading ${symbol} for ${date} failed: ${message}`, { symbol, date }, { cause: error });
   }
-  if (!Array.isArray(raw)) {
+  const day = Array.isArray(raw) ? validateDayBars(symbol, raw, window) : isColumns(raw) ? validateDayColumns(symbol, raw, window) : undefined;
+  if (!day) {
     throw new SessionError('LOAD_FAILED', `The bar store answered ${describe(raw)} instead of a list of bars for ${symbol} on ${date}.`, { symbol, date });
   }
-  const day = validateDayBars(symbol, raw, window);
   if (day.length === 0) {
     const dropped = totalDropped(day.dropped);
     throw new SessionError(
       'NO_DATA',
-      raw.length === 0
+      day.received === 0
         ? `No 1m bars for ${symbol} on ${date} in the bar store: import or generate them first (tapedeck data import / data generate).`
-        : `None of the ${raw.length} bars for ${symbol} on ${date} is usable (${dropped} dropped: ${JSON.stringify(day.dropped)}).`,
+        : `None of the ${day.received} bars for ${symbol} on ${date} is usable (${dropped} dropped: ${JSON.stringify(day.dropped)}).`,
       { symbol, date, dropped: day.dropped },
     );
   }
   return day;
+}
+
+function isColumns(value: unknown): value is BarColumnsView {
+  const columns = value as BarColumnsView | null;
+  return (
+    typeof columns === 'object' &&
+    columns !== null &&
+    Number.isInteger(columns.length) &&
+    [columns.t, columns.o, columns.h, columns.l, columns.c, columns.v].every((column) => column instanceof Float64Array && column.length >= columns.length)
+  );
 }
 
 function describe(value: unknown): string {

@@ -1,11 +1,22 @@
 import type { Bar } from './bar.js';
 
+/** Bars column by column: `length` bars, each column at least that long. */
+export interface BarColumnsView {
+  readonly length: number;
+  readonly t: Float64Array;
+  readonly o: Float64Array;
+  readonly h: Float64Array;
+  readonly l: Float64Array;
+  readonly c: Float64Array;
+  readonly v: Float64Array;
+}
+
 /**
  * One series of bars stored column by column in growable `Float64Array`s: 48 bytes a bar,
  * no object per bar. Bars are appended in increasing `t`; `upsert` also replaces the bar
  * with an equal `t` (live updated bars).
  */
-export class BarColumns {
+export class BarColumns implements BarColumnsView {
   t: Float64Array;
   o: Float64Array;
   h: Float64Array;
@@ -57,6 +68,20 @@ export class BarColumns {
   }
 
   /** Bars `[from, to)` by index, as objects. */
+  /** Bars `from` to `to` as views on these columns (no copy): valid until the next write. */
+  view(from: number, to = this.length): BarColumnsView {
+    const length = Math.max(0, to - from);
+    return {
+      length,
+      t: this.t.subarray(from, from + length),
+      o: this.o.subarray(from, from + length),
+      h: this.h.subarray(from, from + length),
+      l: this.l.subarray(from, from + length),
+      c: this.c.subarray(from, from + length),
+      v: this.v.subarray(from, from + length),
+    };
+  }
+
   slice(from: number, to = this.length): Bar[] {
     const start = Math.max(0, from);
     const end = Math.min(this.length, to);

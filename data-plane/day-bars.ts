@@ -1,3 +1,4 @@
+import type { BarColumnsView } from './bar-columns.js';
 import { MINUTE_MS } from './bar.js';
 
 /** Why a stored bar was not taken into a session. */
@@ -50,8 +51,27 @@ const num = (value: unknown): number => (typeof value === 'number' ? value : Num
  * so the stream can never go back in time.
  */
 export function validateDayBars(symbol: string, input: readonly unknown[], window: BarWindow): DayBars {
-  const n = input.length;
-  const day: DayBars = {
+  const day = emptyDay(symbol, input.length);
+  const keep = dayKeeper(day, window);
+  for (let i = 0; i < input.length; i++) {
+    const bar = input[i] as Record<string, unknown> | null;
+    if (bar === null || typeof bar !== 'object') day.dropped.nonFinite++;
+    else keep(num(bar.t), num(bar.o), num(bar.h), num(bar.l), num(bar.c), num(bar.v));
+  }
+  return day;
+}
+
+/** `validateDayBars` for a store that answers in columns: the same rules, no object per bar. */
+export function validateDayColumns(symbol: string, input: BarColumnsView, window: BarWindow): DayBars {
+  const day = emptyDay(symbol, input.length);
+  const keep = dayKeeper(day, window);
+  const { t, o, h, l, c, v } = input;
+  for (let i = 0; i < input.length; i++) keep(t[i]!, o[i]!, h[i]!, l[i]!, c[i]!, v[i]!);
+  return day;
+}
+
+function emptyDay(symbol: string, n: number): DayBars {
+  return {
     symbol,
     length: 0,
     t: new Float64Array(n),
@@ -63,20 +83,13 @@ export function validateDayBars(symbol: string, input: readonly unknown[], windo
     received: n,
     dropped: emptyDropCounts(),
   };
+}
+
+/** The rules, in the order a bar is judged; appends the bars that pass to `day`. */
+function dayKeeper(day: DayBars, window: BarWindow) {
   const dropped = day.dropped;
   let lastT = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < n; i++) {
-    const bar = input[i] as Record<string, unknown> | null;
-    if (bar === null || typeof bar !== 'object') {
-      dropped.nonFinite++;
-      continue;
-    }
-    const t = num(bar.t);
-    const o = num(bar.o);
-    const h = num(bar.h);
-    const l = num(bar.l);
-    const c = num(bar.c);
-    const v = num(bar.v);
+  return (t: number, o: number, h: number, l: number, c: number, v: number): void => {
     if (!(Number.isFinite(t) && Number.isFinite(o) && Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c) && Number.isFinite(v))) {
       dropped.nonFinite++;
     } else if (o < 0 || h < 0 || l < 0 || c < 0 || v < 0) {
@@ -99,6 +112,5 @@ export function validateDayBars(symbol: string, input: readonly unknown[], windo
       day.v[k] = v;
       lastT = t;
     }
-  }
-  return day;
+  };
 }

@@ -1,5 +1,5 @@
 import type { Bar } from '../data-plane/bar.js';
-import { BarColumns } from '../data-plane/bar-columns.js';
+import { BarColumns, type BarColumnsView } from '../data-plane/bar-columns.js';
 
 /**
  * A new series holding `existing` and `incoming` (sorted, one bar per `t`, as `normalizeBars`
@@ -25,7 +25,21 @@ export function mergeBars(existing: BarColumns, incoming: readonly Bar[]): BarCo
   return out;
 }
 
+/** Bars with `start <= t < end`, as columns viewing `series` (no copy). */
+export function columnsInWindow(series: BarColumns, start: number, end: number): BarColumnsView {
+  return series.view(series.indexAtOrAfter(start), series.indexAtOrAfter(end));
+}
+
 /** Bars with `start <= t < end`, as new objects the caller may mutate. */
 export function barsInWindow(series: BarColumns, start: number, end: number): Bar[] {
   return series.slice(series.indexAtOrAfter(start), series.indexAtOrAfter(end));
+}
+
+/** Consecutive windows (months in order) as one series. */
+export function concatColumns(parts: readonly BarColumnsView[]): BarColumns {
+  const out = new BarColumns(parts.reduce((sum, part) => sum + part.length, 0));
+  for (const part of parts) {
+    for (let i = 0; i < part.length; i++) out.append(part.t[i]!, part.o[i]!, part.h[i]!, part.l[i]!, part.c[i]!, part.v[i]!);
+  }
+  return out;
 }

@@ -1,4 +1,5 @@
 import type { Bar, Interval } from '../data-plane/bar.js';
+import type { BarColumnsView } from '../data-plane/bar-columns.js';
 
 /**
  * Where a session reads history from. Implementations: `MemoryBarStore`, `LowdbBarStore`.
@@ -8,4 +9,9 @@ export interface BarStore {
   getBars(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<Bar[]>;
   /** Merge bars in: the result stays sorted with one bar per `t`; a new bar replaces an old one. */
   putBars(symbol: string, interval: Interval, bars: Bar[]): Promise<void>;
+  /**
+   * Optional: the same bars as `getBars`, as columns, for stores that hold them that way. The
+   * session loads through it when present: no object per bar. The columns are read, never kept.
+   */
+  getBarColumns?(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<BarColumnsView>;
 }

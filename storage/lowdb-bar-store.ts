@@ -3,10 +3,10 @@ import { mkdir, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DataFile } from 'lowdb/node';
 import { isInterval, type Bar, type Interval } from '../data-plane/bar.js';
-import { BarColumns } from '../data-plane/bar-columns.js';
+import { BarColumns, type BarColumnsView } from '../data-plane/bar-columns.js';
 import type { BarStore } from './bar-store.js';
 import { assertSeries, normalizeBars, queryWindow } from './bar-store-arguments.js';
-import { barsInWindow, mergeBars } from './bar-merge.js';
+import { barsInWindow, columnsInWindow, concatColumns, mergeBars } from './bar-merge.js';
 import { MONTH_FILE, monthOf, monthRange, monthsBetween, parsePartition, partitionPath, stringifyPartition } from './bar-partition.js';
 import { assertValidSymbol, isValidSymbol } from './symbol-name.js';
 
@@ -49,6 +49,16 @@ export class LowdbBarStore implements BarStore {
     const parts = await Promise.all(months.map((month) => this.#load(series.symbol, series.interval, month)));
     const found = parts.flatMap((part) => (part ? [barsInWindow(part, window.start, window.end)] : []));
     return found.length === 1 ? found[0]! : found.flat();
+  }
+
+  async getBarColumns(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<BarColumnsView> {
+    const series = assertSeries(symbol, interval);
+    const window = queryWindow(startMs, endMs);
+    if (!window) return new BarColumns(0);
+    const months = await this.#monthsOverlapping(series.symbol, series.interval, window.start, window.end);
+    const parts = await Promise.all(months.map((month) => this.#load(series.symbol, series.interval, month)));
+    const found = parts.flatMap((part) => (part ? [columnsInWindow(part, window.start, window.end)] : []));
+    return found.length === 1 ? found[0]! : concatColumns(found);
   }
 
   async putBars(symbol: string, interval: Interval, bars: Bar[]): Promise<void> {

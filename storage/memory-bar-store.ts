@@ -1,8 +1,8 @@
 import type { Bar, Interval } from '../data-plane/bar.js';
-import { BarColumns } from '../data-plane/bar-columns.js';
+import { BarColumns, type BarColumnsView } from '../data-plane/bar-columns.js';
 import type { BarStore } from './bar-store.js';
 import { assertSeries, normalizeBars, queryWindow } from './bar-store-arguments.js';
-import { barsInWindow, mergeBars } from './bar-merge.js';
+import { barsInWindow, columnsInWindow, mergeBars } from './bar-merge.js';
 
 /**
  * A `BarStore` in memory, for tests and for embedding with data from elsewhere. It checks its
@@ -16,6 +16,14 @@ export class MemoryBarStore implements BarStore {
     const window = queryWindow(startMs, endMs);
     if (!series || !window) return [];
     return barsInWindow(series, window.start, window.end);
+  }
+
+  async getBarColumns(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<BarColumnsView> {
+    const series = this.#series.get(key(assertSeries(symbol, interval)));
+    const window = queryWindow(startMs, endMs);
+    if (!series || !window) return new BarColumns(0);
+    // A view, not a copy: putBars replaces a series with a new one, never writes into it.
+    return columnsInWindow(series, window.start, window.end);
   }
 
   async putBars(symbol: string, interval: Interval, bars: Bar[]): Promise<void> {

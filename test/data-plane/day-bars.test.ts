@@ -1,5 +1,6 @@
 import test from 'ava';
-import { totalDropped, validateDayBars } from '../../data-plane/day-bars.js';
+import { fc, testProp } from '@fast-check/ava';
+import { totalDropped, validateDayBars, validateDayColumns } from '../../data-plane/day-bars.js';
 
 const M = 60_000;
 const window = { open: 100 * M, close: 110 * M };
@@ -35,3 +36,25 @@ test('an empty day is valid and empty', (t) => {
   t.is(day.length, 0);
   t.is(totalDropped(day.dropped), 0);
 });
+
+testProp(
+  'bars given as columns are judged exactly as bars given as objects',
+  [
+    fc.array(
+      fc.record({
+        t: fc.oneof(fc.integer({ min: 95, max: 115 }).map((m) => m * M), fc.integer({ min: 95 * M, max: 115 * M })),
+        o: fc.double({ min: -1, max: 100 }),
+        h: fc.double({ min: -1, max: 100 }),
+        l: fc.double({ min: -1, max: 100 }),
+        c: fc.double({ min: -1, max: 100 }),
+        v: fc.double({ min: -1, max: 1000 }),
+      }),
+      { maxLength: 60 },
+    ),
+  ],
+  (t, bars) => {
+    const column = (key: 'o' | 'h' | 'l' | 'c' | 'v' | 't') => Float64Array.from(bars, (bar) => bar[key]);
+    const columns = { length: bars.length, t: column('t'), o: column('o'), h: column('h'), l: column('l'), c: column('c'), v: column('v') };
+    t.deepEqual(validateDayColumns('AAPL', columns, window), validateDayBars('AAPL', bars, window));
+  },
+);

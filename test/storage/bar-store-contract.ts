@@ -1,6 +1,7 @@
 import test from 'ava';
 import { fc, testProp } from '@fast-check/ava';
 import type { Bar, Interval } from '../../data-plane/bar.js';
+import type { BarColumnsView } from '../../data-plane/bar-columns.js';
 import { isSessionError, type SessionErrorCode } from '../../session/session-error.js';
 import type { BarStore } from '../../storage/bar-store.js';
 
@@ -160,9 +161,16 @@ export function barStoreContract(name: string, open: () => Promise<StoreUnderTes
         await store.putBars('AAPL', '1m', bars.slice(bars.length >> 1));
         const all = sorted(model([{ series: 0, bars }]).get(0)!.values());
         for (const [start, end] of windows) {
-          t.deepEqual(await store.getBars('AAPL', '1m', start, end), all.filter((b) => b.t >= start && b.t < end), `[${start}, ${end})`);
+          const expected = all.filter((b) => b.t >= start && b.t < end);
+          t.deepEqual(await store.getBars('AAPL', '1m', start, end), expected, `[${start}, ${end})`);
+          if (store.getBarColumns) t.deepEqual(rows(await store.getBarColumns('AAPL', '1m', start, end)), expected, `columns [${start}, ${end})`);
         }
       }),
     { numRuns },
   );
+}
+
+/** A columnar answer as bars, to compare with `getBars`. */
+function rows(columns: BarColumnsView): Bar[] {
+  return Array.from({ length: columns.length }, (_, i) => ({ t: columns.t[i]!, o: columns.o[i]!, h: columns.h[i]!, l: columns.l[i]!, c: columns.c[i]!, v: columns.v[i]! }));
 }
