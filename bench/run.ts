@@ -1,0 +1,11 @@
+import { addSymbolPause } from './cases/add-symbol-pause.js';
+import { retainedMemory } from './cases/memory.js';
+import { replayAgainstFloor } from './cases/replay.js';
+import { storage } from './cases/storage.js';
+
+// `npm run bench`: one JSON line per case on stdout. Cases run one after another, never in
+// parallel, so they do not measure each other.
+await replayAgainstFloor();
+await addSymbolPause();
+await retainedMemory();
+await storage();
