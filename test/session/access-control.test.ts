@@ -1,16 +1,10 @@
 import test from 'ava';
-import { harness } from '../support/session-harness.js';
+import { harness, pausedOnHeldLoad } from '../support/session-harness.js';
 
 /** A session paused mid-catch-up: TSLA's load is held by the store until `release`. */
 async function pausedSession() {
   const h = harness({ symbols: ['AAPL', { symbol: 'MSFT', streams: ['1m', '5m'] }] });
-  await h.session.start();
-  await h.session.advance(10);
-  h.store.script('TSLA', { kind: 'gate' });
-  const added = h.session.addSymbol('TSLA');
-  const step = h.session.advance(1);
-  await new Promise((resolve) => setImmediate(resolve));
-  return { ...h, added, step };
+  return { ...h, ...(await pausedOnHeldLoad(h)) };
 }
 
 const reads = {

@@ -1,7 +1,7 @@
 import test, { type ExecutionContext } from 'ava';
 import type { Session, SessionErrorCode } from 'tapedeck';
 import { barAt } from '../support/day-data.js';
-import { harness, type Harness } from '../support/session-harness.js';
+import { harness, pausedOnHeldLoad, type Harness } from '../support/session-harness.js';
 import type { LoadScript } from '../support/scripted-store.js';
 
 /** The session came back: streaming (or closed), data visible, notifications on, clock free. */
@@ -67,12 +67,7 @@ test('a failure in one add does not spoil the others caught up in the same pause
 
 test('reactivated when the symbol is removed while it loads; the caller hears REMOVED', async (t) => {
   const h = harness();
-  await h.session.start();
-  await h.session.advance(10);
-  h.store.script('TSLA', { kind: 'gate' });
-  const added = h.session.addSymbol('TSLA');
-  const step = h.session.advance(1);
-  await new Promise((resolve) => setImmediate(resolve));
+  const { added, step } = await pausedOnHeldLoad(h);
   t.is(h.session.state, 'paused');
   await h.session.removeSymbol('TSLA');
   await step;
@@ -88,12 +83,7 @@ test('reactivated when the symbol is removed while it loads; the caller hears RE
 
 test('reactivated when the session is stopped mid-catch-up; the caller hears STOPPED', async (t) => {
   const h = harness();
-  await h.session.start();
-  await h.session.advance(10);
-  h.store.script('TSLA', { kind: 'gate' });
-  const added = h.session.addSymbol('TSLA');
-  void h.session.advance(1);
-  await new Promise((resolve) => setImmediate(resolve));
+  const { added } = await pausedOnHeldLoad(h);
   t.is(h.session.state, 'paused');
   const summary = await h.session.stop();
   const error = await t.throwsAsync(added);

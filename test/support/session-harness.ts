@@ -51,3 +51,17 @@ export function harness(
   session.on('state', ({ state }) => states.push(state));
   return { session, store, bars, states, logs };
 }
+
+/**
+ * Starts `h`'s session, runs 10 minutes, then adds `symbol` with its load held by the store:
+ * the next step pauses and stays paused until `h.store.release(symbol)`.
+ */
+export async function pausedOnHeldLoad(h: Harness, symbol = 'TSLA') {
+  await h.session.start();
+  await h.session.advance(10);
+  h.store.script(symbol, { kind: 'gate' });
+  const added = h.session.addSymbol(symbol);
+  const step = h.session.advance(1);
+  await new Promise((resolve) => setImmediate(resolve));
+  return { added, step };
+}
