@@ -1,6 +1,14 @@
 // The public API of tapedeck. Everything a user or another package may import is here.
 export { createSession } from './session/create-session.js';
 export { Session, type DynamicSymbolInfo, type SessionEventMap } from './session/session.js';
+export { LiveSession, type LiveSessionEventMap, type LiveSessionSummary, type LiveSymbolInfo } from './session/live-session.js';
+export { storeHistory, type LiveSessionOptions } from './session/live-session-options.js';
+export { acceleratedClock, wallClock, type LiveClock } from './data-plane/live-clock.js';
+export type { FeedBar, FeedSink, FeedStatus, HistorySource, LiveFeed } from './feeds/live-feed.js';
+export { ReplayFeed, type ReplayFeedOptions } from './feeds/replay-feed.js';
+export { AlpacaFeed, type AlpacaFeedOptions } from './feeds/alpaca/alpaca-feed.js';
+export { AlpacaHistory, type AlpacaHistoryOptions } from './feeds/alpaca/alpaca-history.js';
+export { AlpacaCredentials } from './feeds/alpaca/alpaca-credentials.js';
 export type { InspectionObserver, SessionOptions, SymbolConfig } from './session/session-options.js';
 export type { SessionSummary, SymbolInfo } from './session/session-summary.js';
 export { SessionError, isSessionError, type SessionErrorCode } from './session/session-error.js';
@@ -16,6 +24,8 @@ export type { IntervalCounts } from './data-plane/backtest-data-engine.js';
 
 export { sessionMachine, type PauseRecord, type SessionPlan } from './machines/session-machine.js';
 export { symbolMachine, type SymbolStatus, type SymbolFailure } from './machines/symbol-machine.js';
+export { liveSessionMachine, type FeedReport, type LivePlan } from './machines/live-session-machine.js';
+export { liveSymbolMachine } from './machines/live-symbol-machine.js';
 
 export type { MarketCalendar, TradingSession } from './calendar/market-calendar.js';
 export { nyse } from './calendar/nyse.js';

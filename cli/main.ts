@@ -8,6 +8,7 @@ import { registerCalendar } from './commands/calendar.js';
 import { registerDataGenerate } from './commands/data-generate.js';
 import { registerDataImport } from './commands/data-import.js';
 import { registerDemo } from './commands/demo.js';
+import { registerLive } from './commands/live.js';
 import { registerControlCommands } from './control-commands.js';
 import { errorLine } from './messages.js';
 
@@ -26,6 +27,7 @@ const program = new Command('tapedeck')
   .configureOutput({ outputError: (text, write) => write(pc.red(text)) });
 
 registerBacktest(program);
+registerLive(program);
 const { data } = registerControlCommands(program, shellContext);
 registerDataImport(data);
 registerDataGenerate(data);

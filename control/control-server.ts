@@ -1,7 +1,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { connect } from 'node:net';
-import type { Session } from '../session/session.js';
+import type { ControlledSession } from './controlled-session.js';
 import { ControlError } from './control-error.js';
 import { handleApiRequest } from './control-routes.js';
 import { errorResponse } from './error-response.js';
@@ -28,7 +28,7 @@ export interface ControlServer {
 }
 
 /** Serves the control API of `session` on a free loopback port and writes the run file that lets clients find it. */
-export async function createControlServer(session: Session, options: ControlServerOptions): Promise<ControlServer> {
+export async function createControlServer(session: ControlledSession, options: ControlServerOptions): Promise<ControlServer> {
   const { runDir } = options;
   const host = options.host ?? '127.0.0.1';
   await assertRunDirFree(runDir);

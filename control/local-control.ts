@@ -1,4 +1,4 @@
-import type { Session } from '../session/session.js';
+import type { ControlledSession } from './controlled-session.js';
 import { isSessionError } from '../session/session-error.js';
 import type { SymbolInfo } from '../session/session-summary.js';
 import type { DynamicSymbolView, StatusReport, SymbolView, TimePair } from './control-protocol.js';
@@ -17,7 +17,7 @@ function dynamicView({ symbol, status, streams, addedAt, error }: SymbolInfo): D
   return { symbol, status, streams, addedAt: timePair(addedAt), ...(error ? { error } : {}) };
 }
 
-function statusReport(session: Session): StatusReport {
+function statusReport(session: ControlledSession): StatusReport {
   const summary = session.summary();
   const durations = summary.pauses.map((p) => p.durationMs);
   const now = session.clock.now();
@@ -42,12 +42,12 @@ function statusReport(session: Session): StatusReport {
   };
 }
 
-function find(session: Session, symbol: string): SymbolInfo | undefined {
+function find(session: ControlledSession, symbol: string): SymbolInfo | undefined {
   return session.listSymbols().find((s) => s.symbol === symbol);
 }
 
 /** The control operations done directly on a session in this process. Refusals throw `SessionError`. */
-export function localControl(session: Session): SessionControl {
+export function localControl(session: ControlledSession): SessionControl {
   return {
     status: async () => statusReport(session),
 

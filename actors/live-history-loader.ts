@@ -1,0 +1,94 @@
+import { fromPromise } from 'xstate';
+import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
+import { MINUTE_MS, type Bar, type Interval } from '../data-plane/bar.js';
+import { validateDayBars, type BarWindow } from '../data-plane/day-bars.js';
+import type { LiveDataEngine, LiveHistory, HistoryDay } from '../data-plane/live-data-engine.js';
+import type { HistorySource } from '../feeds/live-feed.js';
+import { SessionError } from '../session/session-error.js';
+
+/** What every history load of one live session shares. */
+export interface LiveLoadPlan {
+  history: HistorySource;
+  calendar: MarketCalendar;
+  today: TradingSession;
+  /** The bars the session keeps today: regular hours, or extended. */
+  window: BarWindow;
+  extendedHours: boolean;
+  trailingDays: number;
+}
+
+export interface LiveLoadInput {
+  symbol: string;
+  engine: LiveDataEngine;
+  plan: LiveLoadPlan;
+}
+
+export interface GapFillInput extends LiveLoadInput {
+  /** The session clock when the feed dropped. */
+  downSince: number;
+}
+
+/** Bars with a close at or before `now` are history; later ones come from the feed. */
+function closedBy(now: number): number {
+  return Math.floor(now / MINUTE_MS) * MINUTE_MS;
+}
+
+async function fetchBars(history: HistorySource, symbol: string, start: number, end: number): Promise<Bar[]> {
+  if (end <= start) return [];
+  let raw: unknown;
+  try {
+    raw = await history.getBars(symbol, start, end);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    throw new SessionError('LOAD_FAILED', `Loading history for ${symbol} failed: ${message}`, { symbol }, { cause: error });
+  }
+  if (!Array.isArray(raw)) throw new SessionError('LOAD_FAILED', `The history source answered something other than a list of bars for ${symbol}.`, { symbol });
+  return raw as Bar[];
+}
+
+/**
+ * Loads `trailingDays` earlier trading days and today's closed bars for a symbol being added,
+ * in one request (one REST call, paged, for Alpaca), then splits and validates them per day.
+ */
+export async function loadLiveHistory({ symbol, engine, plan }: LiveLoadInput): Promise<LiveHistory & { received: number }> {
+  const { calendar, today, trailingDays, extendedHours } = plan;
+  const dates: string[] = [];
+  let date = today.date;
+  for (let k = 0; k < trailingDays; k++) dates.unshift((date = calendar.previousTradingDay(date)));
+  const sessions = dates.map((d) => calendar.session(d)!);
+  const first = sessions[0] ?? today;
+  const end = Math.min(today.extendedClose, closedBy(engine.clock.now()));
+  const raw = await fetchBars(plan.history, symbol, Math.min(first.extendedOpen, first.open), Math.max(end, first.open));
+  const trailing: HistoryDay[] = sessions.map((session) => {
+    const window = extendedHours ? { open: session.extendedOpen, close: session.extendedClose } : { open: session.open, close: session.close };
+    const ofDay = raw.filter((bar) => bar.t >= Math.min(session.extendedOpen, session.open) && bar.t < Math.max(session.extendedClose, session.close));
+    return { window, alignTo: session.open, day: validateDayBars(symbol, ofDay, window) };
+  });
+  const ofToday = raw.filter((bar) => bar.t >= Math.min(today.extendedOpen, today.open));
+  return { trailing, today: validateDayBars(symbol, ofToday, { open: plan.window.open, close: Math.min(plan.window.close, end) }), received: raw.length };
+}
+
+/** Fetches what a symbol missed while the feed was down. */
+export async function loadGap({ symbol, engine, plan, downSince }: GapFillInput): Promise<LiveHistory> {
+  const start = engine.gapStart(symbol, downSince);
+  const end = Math.min(plan.window.close, closedBy(engine.clock.now()));
+  const raw = await fetchBars(plan.history, symbol, start, end);
+  return { today: validateDayBars(symbol, raw, { open: start, close: end }) };
+}
+
+/**
+ * Loads a symbol's history and merges it in. Both steps run inside the actor, so a failure of
+ * either is the symbol machine's `onError`, never a crashed action.
+ */
+export const addHistory = fromPromise<{ received: number; caughtUp: Partial<Record<Interval, number>> }, LiveLoadInput>(async ({ input }) => {
+  const history = await loadLiveHistory(input);
+  const caughtUp = input.engine.completeFill(input.symbol, history) ?? {};
+  return { received: history.received, caughtUp };
+});
+
+export const fillGap = fromPromise<{ filled: number }, GapFillInput>(async ({ input }) => {
+  const before = input.engine.stats(input.symbol)?.filled ?? 0;
+  const gap = await loadGap(input);
+  input.engine.completeFill(input.symbol, gap);
+  return { filled: (input.engine.stats(input.symbol)?.filled ?? 0) - before };
+});

@@ -1,0 +1,17 @@
+import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
+import type { Interval } from '../data-plane/bar.js';
+import type { SessionSummary, SymbolInfo } from '../session/session-summary.js';
+
+/** What the control API needs of a session: a backtest `Session` and a `LiveSession` both are one. */
+export interface ControlledSession {
+  readonly mode: 'backtest' | 'live';
+  readonly tradingSession: TradingSession;
+  readonly calendar: MarketCalendar;
+  readonly clock: { now(): number };
+  readonly state: string;
+  readonly isRunning: boolean;
+  summary(): SessionSummary;
+  listSymbols(): SymbolInfo[];
+  addSymbol(symbol: string, options?: { streams?: Interval[] }): Promise<unknown>;
+  removeSymbol(symbol: string, options?: { immediate?: boolean }): Promise<void>;
+}

@@ -1,0 +1,411 @@
+import type { FeedBar } from '../feeds/live-feed.js';
+import { BarAggregator } from './bar-aggregator.js';
+import { BarColumns } from './bar-columns.js';
+import type { BarNotifier } from './bar-notifier.js';
+import { INTERVAL_MS, MINUTE_MS, type Bar, type Interval } from './bar.js';
+import { emptyDropCounts, type BarWindow, type DayBars, type DropCounts } from './day-bars.js';
+import type { LiveClock } from './live-clock.js';
+import { liveBarProblem } from './live-bar-check.js';
+import type { SessionDataWriter } from './session-data.js';
+
+type Counts = Partial<Record<Interval, number>>;
+
+/** Minutes before a drop that a gap fill fetches again (held bars are replaced by what history says). */
+const GAP_OVERLAP_MINUTES = 3;
+
+/** One earlier trading day of history, with the window its bars were validated against. */
+export interface HistoryDay {
+  window: BarWindow;
+  /** Where that day's derived buckets are aligned: its regular open. */
+  alignTo: number;
+  day: DayBars;
+}
+
+/** What a history load hands the engine: earlier days (on add only) and today's bars so far. */
+export interface LiveHistory {
+  trailing?: HistoryDay[];
+  today: DayBars;
+}
+
+export interface LiveStreamStats {
+  symbol: string;
+  streams: Interval[];
+  dropped: DropCounts;
+  /** Bars written silently by the last catch-up (history on add, or a gap fill), per interval. */
+  caughtUp: Counts;
+  /** Bars written and published as they came, per interval. */
+  streamed: Counts;
+  /** 1m bars that gap fills restored. */
+  filled: number;
+  /** Bars replaced by updated bars, all intervals. */
+  updated: number;
+}
+
+interface DerivedSeries {
+  interval: Interval;
+  aggregator: BarAggregator;
+  columns: BarColumns;
+}
+
+interface LiveStream extends LiveStreamStats {
+  series: Map<Interval, BarColumns>;
+  /** Today's 1m bars whatever the streams: derived buckets are recomputed from them. */
+  today: BarColumns;
+  derived: DerivedSeries[];
+  /** Catching up (history on add, or a gap fill): the symbol is hidden and its live bars wait in `buffer`. */
+  filling: boolean;
+  buffer: Map<number, FeedBar>;
+  silent: boolean;
+  drainAt: number;
+}
+
+/**
+ * The live data plane: takes bars from a feed as they come, validates them, writes them into
+ * `SessionData` and publishes them, and builds derived intervals. A symbol being caught up
+ * (added, or filled after a reconnect) is hidden from the strategy and its live bars are held
+ * back until its history is merged in, so every series stays in time order with one bar per `t`.
+ *
+ * A derived bucket is finished when its last minute arrives, or `graceMs` after its close
+ * (minutes without trades send no bar); a minute arriving later revises it (`updated: true`).
+ */
+export class LiveDataEngine {
+  /** Bars for symbols that are not (or no longer) subscribed. */
+  droppedUnsubscribed = 0;
+  private readonly streams = new Map<string, LiveStream>();
+  private readonly retired = new Map<string, LiveStreamStats>();
+  /** Bars that arrived before their close (clock skew): released by `tick` once the clock gets there. */
+  private early: FeedBar[] = [];
+
+  constructor(
+    readonly window: BarWindow,
+    /** The regular open: derived buckets are aligned to it. */
+    private readonly alignTo: number,
+    readonly clock: LiveClock,
+    private readonly writer: SessionDataWriter,
+    private readonly notifier: BarNotifier,
+    private readonly options: { graceMs: number; trailingDays: number },
+  ) {}
+
+  get isOpen(): boolean {
+    return this.clock.now() >= this.window.open;
+  }
+
+  /** Past the close by the grace, so the last minute's bar had its chance to arrive. */
+  get atClose(): boolean {
+    return this.clock.now() >= this.window.close + this.options.graceMs;
+  }
+
+  has(symbol: string): boolean {
+    return this.streams.has(symbol);
+  }
+
+  /** Registers a symbol before it is subscribed: its live bars wait until its history is in (`completeFill`). */
+  open(symbol: string, streams: Interval[]): void {
+    this.remove(symbol);
+    this.streams.set(symbol, {
+      symbol,
+      streams: [...streams],
+      dropped: emptyDropCounts(),
+      caughtUp: {},
+      streamed: {},
+      filled: 0,
+      updated: 0,
+      series: new Map(),
+      today: new BarColumns(0),
+      derived: [],
+      filling: true,
+      buffer: new Map(),
+      silent: false,
+      drainAt: Number.POSITIVE_INFINITY,
+    });
+  }
+
+  /** Hides a streaming symbol and holds its live bars back while missed bars are fetched. */
+  beginFill(symbol: string): void {
+    const stream = this.streams.get(symbol);
+    if (!stream || stream.filling) return;
+    stream.filling = true;
+    this.writer.removeSymbol(symbol);
+  }
+
+  isFilling(symbol: string): boolean {
+    return this.streams.get(symbol)?.filling ?? false;
+  }
+
+  /**
+   * Where a gap fill should start: the minute after the last bar held, or `GAP_OVERLAP_MINUTES`
+   * before the drop — the bar of the minute that ended just before it may not have been sent,
+   * and updates to the minutes before it may have been lost with the connection.
+   */
+  gapStart(symbol: string, downSince: number): number {
+    const today = this.streams.get(symbol)?.today;
+    const last = today && today.length > 0 ? today.t[today.length - 1]! + MINUTE_MS : this.window.open;
+    return Math.max(this.window.open, Math.min(last, Math.floor(downSince / MINUTE_MS) * MINUTE_MS - GAP_OVERLAP_MINUTES * MINUTE_MS));
+  }
+
+  /**
+   * Merges `history` with the bars held and the live bars that came meanwhile (live wins, then
+   * history, then held), rewrites the symbol's series silently and shows it again. Without
+   * `history` (a fill abandoned) the held and buffered bars are written back. Returns the bars
+   * written per interval, or undefined when the symbol was not being filled.
+   */
+  completeFill(symbol: string, history?: LiveHistory): Counts | undefined {
+    const stream = this.streams.get(symbol);
+    if (!stream?.filling) return undefined;
+    const adding = stream.series.size === 0;
+    const merged = new Map<number, Bar>();
+    for (let i = 0; i < stream.today.length; i++) merged.set(stream.today.t[i]!, stream.today.at(i));
+    if (history) {
+      const day = history.today;
+      for (let i = 0; i < day.length; i++) {
+        const t = day.t[i]!;
+        if (!adding && !merged.has(t)) stream.filled++;
+        merged.set(t, { t, o: day.o[i]!, h: day.h[i]!, l: day.l[i]!, c: day.c[i]!, v: day.v[i]! });
+      }
+    }
+    for (const [t, bar] of stream.buffer) merged.set(t, bar);
+    stream.buffer.clear();
+    const bars = [...merged.values()].sort((a, b) => a.t - b.t);
+    this.rebuild(stream, adding ? (history?.trailing ?? []) : undefined, bars);
+    stream.filling = false;
+    return { ...stream.caughtUp };
+  }
+
+  /** The feed's sink: validates and routes each bar. Called once per frame, never through XState. */
+  ingest(bars: readonly FeedBar[]): void {
+    const now = this.clock.now();
+    for (const bar of bars) {
+      const stream = this.streams.get(bar.symbol);
+      if (!stream || stream.drainAt + this.options.graceMs <= now) {
+        this.droppedUnsubscribed++;
+        continue;
+      }
+      const problem = liveBarProblem(bar, this.window);
+      if (problem) stream.dropped[problem]++;
+      else if (stream.filling) stream.buffer.set(bar.t, bar);
+      else if (bar.t + MINUTE_MS > now) this.early.push(bar);
+      else this.accept(stream, bar);
+    }
+  }
+
+  /** One clock step: releases early bars that are due and finishes derived buckets past their grace. */
+  tick(): void {
+    const now = this.clock.now();
+    if (this.early.length > 0) {
+      const due = this.early.filter((bar) => bar.t + MINUTE_MS <= now);
+      this.early = this.early.filter((bar) => bar.t + MINUTE_MS > now);
+      this.ingest(due);
+    }
+    const cutoff = now - this.options.graceMs;
+    for (const stream of this.streams.values()) {
+      if (stream.filling) continue;
+      for (const d of stream.derived) d.aggregator.flushDue(cutoff, this.emitter(stream, d));
+    }
+  }
+
+  /** Graceful removal: the symbol stays until the bar of the minute in progress is in (or its grace is over). */
+  drain(symbol: string): void {
+    const stream = this.streams.get(symbol);
+    if (stream) stream.drainAt = Math.floor(this.clock.now() / MINUTE_MS) * MINUTE_MS + MINUTE_MS;
+  }
+
+  /** Draining symbols whose last minute has been delivered; with `all`, every draining symbol. */
+  drained(all: boolean): string[] {
+    const now = this.clock.now();
+    const done: string[] = [];
+    for (const stream of this.streams.values()) {
+      if (stream.drainAt === Number.POSITIVE_INFINITY) continue;
+      const last = stream.today.length > 0 ? stream.today.t[stream.today.length - 1]! + MINUTE_MS : 0;
+      if (all || last >= stream.drainAt || now >= stream.drainAt + this.options.graceMs) done.push(stream.symbol);
+    }
+    return done;
+  }
+
+  /** Drops a symbol at once: its stream and its data. */
+  remove(symbol: string): void {
+    const stream = this.streams.get(symbol);
+    if (stream) {
+      this.streams.delete(symbol);
+      this.retired.set(symbol, snapshotStats(stream));
+    }
+    this.writer.removeSymbol(symbol);
+  }
+
+  stats(symbol: string): LiveStreamStats | undefined {
+    const stream = this.streams.get(symbol);
+    return stream ? snapshotStats(stream) : this.retired.get(symbol);
+  }
+
+  private accept(stream: LiveStream, bar: FeedBar): void {
+    const { today } = stream;
+    const lastT = today.length > 0 ? today.t[today.length - 1]! : Number.NEGATIVE_INFINITY;
+    if (bar.t > lastT) this.write(stream, bar);
+    else if (bar.updated) this.update(stream, bar);
+    else stream.dropped.outOfOrder++;
+  }
+
+  private write(stream: LiveStream, bar: Bar): void {
+    const { t, o, h, l, c, v } = bar;
+    stream.today.append(t, o, h, l, c, v);
+    const minute = stream.series.get('1m');
+    if (minute) {
+      minute.append(t, o, h, l, c, v);
+      this.record(stream, '1m', bar, false);
+    }
+    for (const d of stream.derived) {
+      const emit = this.emitter(stream, d);
+      const start = this.bucketStart(d.interval, t);
+      if (lastT(d.columns) >= start) {
+        // Its bucket went out at the grace: this minute came late, so the bucket is revised.
+        this.reviseBucket(stream, d, start);
+        continue;
+      }
+      d.aggregator.add(t, o, h, l, c, v, emit);
+      // The bucket's last minute: no need to wait for the grace.
+      d.aggregator.flushDue(t + MINUTE_MS, emit);
+    }
+  }
+
+  /** An updated bar replaces the one held with its `t`; the derived buckets holding it follow. */
+  private update(stream: LiveStream, bar: FeedBar): void {
+    const i = stream.today.indexAtOrAfter(bar.t);
+    if (stream.today.t[i] !== bar.t || i >= stream.today.length) {
+      stream.dropped.outOfOrder++;
+      return;
+    }
+    stream.today.upsert(bar);
+    stream.updated++;
+    const minute = stream.series.get('1m');
+    if (minute) {
+      minute.upsert(bar);
+      this.record(stream, '1m', bar, true);
+    }
+    for (const d of stream.derived) {
+      const start = this.bucketStart(d.interval, bar.t);
+      if (lastT(d.columns) >= start) this.reviseBucket(stream, d, start);
+      else this.reopenBucket(stream, d, start);
+    }
+  }
+
+  /** Recomputes a finished derived bar from today's minutes and publishes it as updated. */
+  private reviseBucket(stream: LiveStream, d: DerivedSeries, start: number): void {
+    const i = d.columns.indexAtOrAfter(start);
+    // A bucket that had no minute at all was never written; a bar cannot be slotted in behind later ones.
+    if (i >= d.columns.length || d.columns.t[i] !== start) return;
+    const bar = this.bucketOf(stream.today, d.interval, start);
+    if (!bar) return;
+    d.columns.upsert(bar);
+    stream.updated++;
+    this.record(stream, d.interval, bar, true);
+  }
+
+  /** Refills the open bucket of `d` from today's minutes after one of them was replaced. */
+  private reopenBucket(stream: LiveStream, d: DerivedSeries, start: number): void {
+    d.aggregator = new BarAggregator(d.interval, this.window, this.alignTo);
+    const emit = this.emitter(stream, d);
+    const { today } = stream;
+    for (let i = today.indexAtOrAfter(start); i < today.length; i++) {
+      d.aggregator.add(today.t[i]!, today.o[i]!, today.h[i]!, today.l[i]!, today.c[i]!, today.v[i]!, emit);
+    }
+  }
+
+  private bucketOf(today: BarColumns, interval: Interval, start: number): Bar | undefined {
+    const span = INTERVAL_MS[interval];
+    const aligned = this.alignTo + Math.floor((start - this.alignTo) / span) * span;
+    const from = today.indexAtOrAfter(start);
+    const to = today.indexAtOrAfter(Math.min(aligned + span, this.window.close));
+    if (from >= to) return undefined;
+    let h = today.h[from]!;
+    let l = today.l[from]!;
+    let v = 0;
+    for (let i = from; i < to; i++) {
+      if (today.h[i]! > h) h = today.h[i]!;
+      if (today.l[i]! < l) l = today.l[i]!;
+      v += today.v[i]!;
+    }
+    return { t: start, o: today.o[from]!, h, l, c: today.c[to - 1]!, v };
+  }
+
+  private bucketStart(interval: Interval, t: number): number {
+    const span = INTERVAL_MS[interval];
+    return Math.max(this.alignTo + Math.floor((t - this.alignTo) / span) * span, this.window.open);
+  }
+
+  /**
+   * Rewrites a symbol's series: earlier days (from `trailing` on add, else kept from the series
+   * being replaced), then today's bars whose close has passed. Later ones wait as early bars.
+   */
+  private rebuild(stream: LiveStream, trailing: HistoryDay[] | undefined, bars: Bar[]): void {
+    const previous = stream.series;
+    const days = this.options.trailingDays + 1;
+    const minutes = Math.ceil((this.window.close - this.window.open) / MINUTE_MS);
+    const series = this.writer.addSymbol(stream.symbol, stream.streams, (interval) => days * (Math.ceil(minutes / (INTERVAL_MS[interval] / MINUTE_MS)) + 1));
+    stream.series = series;
+    stream.caughtUp = {};
+    stream.silent = true;
+    if (trailing) {
+      for (const day of trailing) this.writeEarlierDay(stream, day);
+    } else {
+      for (const [interval, columns] of previous) copyBefore(columns, series.get(interval)!, this.window.open);
+    }
+    stream.today = new BarColumns(minutes);
+    stream.derived = stream.streams
+      .filter((interval) => interval !== '1m')
+      .map((interval) => ({ interval, aggregator: new BarAggregator(interval, this.window, this.alignTo), columns: series.get(interval)! }));
+    const now = this.clock.now();
+    for (const bar of bars) {
+      if (bar.t + MINUTE_MS > now) this.early.push({ ...bar, symbol: stream.symbol });
+      else this.write(stream, bar);
+    }
+    for (const d of stream.derived) d.aggregator.flushDue(now - this.options.graceMs, this.emitter(stream, d));
+    stream.silent = false;
+  }
+
+  private writeEarlierDay(stream: LiveStream, { window, alignTo, day }: HistoryDay): void {
+    const minute = stream.series.get('1m');
+    for (const interval of stream.streams) {
+      if (interval === '1m') continue;
+      const aggregator = new BarAggregator(interval, window, alignTo);
+      const d: DerivedSeries = { interval, aggregator, columns: stream.series.get(interval)! };
+      const emit = this.emitter(stream, d);
+      for (let i = 0; i < day.length; i++) aggregator.add(day.t[i]!, day.o[i]!, day.h[i]!, day.l[i]!, day.c[i]!, day.v[i]!, emit);
+      aggregator.flushDue(window.close, emit);
+    }
+    if (!minute) return;
+    for (let i = 0; i < day.length; i++) minute.append(day.t[i]!, day.o[i]!, day.h[i]!, day.l[i]!, day.c[i]!, day.v[i]!);
+    stream.caughtUp['1m'] = (stream.caughtUp['1m'] ?? 0) + day.length;
+  }
+
+  private emitter(stream: LiveStream, d: DerivedSeries) {
+    return (interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number) => {
+      d.columns.append(t, o, h, l, c, v);
+      this.record(stream, interval, { t, o, h, l, c, v }, false);
+    };
+  }
+
+  private record(stream: LiveStream, interval: Interval, bar: Bar, updated: boolean): void {
+    if (stream.silent) {
+      stream.caughtUp[interval] = (stream.caughtUp[interval] ?? 0) + 1;
+      return;
+    }
+    if (!updated) stream.streamed[interval] = (stream.streamed[interval] ?? 0) + 1;
+    if (this.notifier.hasListeners) {
+      const { t, o, h, l, c, v } = bar;
+      this.notifier.publish({ symbol: stream.symbol, interval, t, o, h, l, c, v, ...(updated ? { updated: true } : {}) });
+    }
+  }
+}
+
+function lastT(columns: BarColumns): number {
+  return columns.length > 0 ? columns.t[columns.length - 1]! : Number.NEGATIVE_INFINITY;
+}
+
+function copyBefore(from: BarColumns, to: BarColumns, limit: number): void {
+  const end = from.indexAtOrAfter(limit);
+  for (let i = 0; i < end; i++) to.append(from.t[i]!, from.o[i]!, from.h[i]!, from.l[i]!, from.c[i]!, from.v[i]!);
+}
+
+function snapshotStats(stream: LiveStream): LiveStreamStats {
+  const { symbol, streams, dropped, caughtUp, streamed, filled, updated } = stream;
+  return { symbol, streams: [...streams], dropped: { ...dropped }, caughtUp: { ...caughtUp }, streamed: { ...streamed }, filled, updated };
+}

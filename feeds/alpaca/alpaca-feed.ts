@@ -1,0 +1,166 @@
+import WebSocket from 'ws';
+import type { FeedBar, FeedSink, LiveFeed } from '../live-feed.js';
+import { AlpacaCredentials } from './alpaca-credentials.js';
+import { AlpacaHistory } from './alpaca-history.js';
+import { barOf, decodeFrame, STREAM_ERRORS, type AlpacaMessage } from './alpaca-messages.js';
+import { backoffDelay, connectionLimitDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+
+export interface AlpacaFeedOptions {
+  /** `iex` (free) or `sip` (paid). Default `iex`. */
+  feed?: 'iex' | 'sip';
+  /** Default: APCA_API_KEY_ID / APCA_API_SECRET_KEY. */
+  keyId?: string;
+  secretKey?: string;
+  /** Default `wss://stream.data.alpaca.markets/v2/{feed}`. */
+  streamUrl?: string;
+  /** Default `https://data.alpaca.markets`. */
+  restUrl?: string;
+  backoff?: Partial<BackoffOptions>;
+  /** Bars per history page. */
+  pageLimit?: number;
+  /** The wait after a 429 without `Retry-After`. */
+  defaultRetryMs?: number;
+}
+
+/**
+ * Alpaca Market Data v2 (stocks): minute bars and updated bars over the stream, history and gap
+ * fill over REST. A thin adapter over `ws` and `fetch` rather than the official client: the
+ * session needs to see every drop and refusal as a status (to fill gaps and to stop on a bad
+ * key), to choose its own backoff for 406, and to keep credentials out of every log path.
+ */
+export class AlpacaFeed implements LiveFeed {
+  readonly name = 'alpaca';
+  readonly history: AlpacaHistory;
+  private readonly url: string;
+  private readonly credentials: AlpacaCredentials;
+  private readonly backoff: BackoffOptions;
+  private readonly symbols = new Set<string>();
+  private socket: WebSocket | undefined;
+  private sink: FeedSink | undefined;
+  private authenticated = false;
+  private everConnected = false;
+  private attempts = 0;
+  private refusals = 0;
+  /** Set by a 406 or a fatal error, read when the socket closes. */
+  private nextDelay: number | undefined;
+  private fatal = false;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(options: AlpacaFeedOptions = {}) {
+    const feed = options.feed ?? 'iex';
+    this.credentials = AlpacaCredentials.resolve(options);
+    this.url = options.streamUrl ?? `wss://stream.data.alpaca.markets/v2/${feed}`;
+    this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.history = new AlpacaHistory({
+      credentials: this.credentials,
+      feed,
+      ...(options.restUrl ? { baseUrl: options.restUrl } : {}),
+      ...(options.pageLimit ? { pageLimit: options.pageLimit } : {}),
+      ...(options.defaultRetryMs !== undefined ? { defaultRetryMs: options.defaultRetryMs } : {}),
+    });
+  }
+
+  start(sink: FeedSink): () => void {
+    this.sink = sink;
+    this.stopped = false;
+    this.connect();
+    return () => {
+      this.stopped = true;
+      clearTimeout(this.timer);
+      this.socket?.close(1000);
+      this.socket = undefined;
+    };
+  }
+
+  subscribe(symbols: readonly string[]): void {
+    const fresh = symbols.filter((s) => !this.symbols.has(s));
+    for (const symbol of fresh) this.symbols.add(symbol);
+    if (fresh.length > 0 && this.authenticated) this.send({ action: 'subscribe', bars: fresh, updatedBars: fresh });
+  }
+
+  unsubscribe(symbols: readonly string[]): void {
+    const gone = symbols.filter((s) => this.symbols.delete(s));
+    if (gone.length > 0 && this.authenticated) this.send({ action: 'unsubscribe', bars: gone, updatedBars: gone });
+  }
+
+  private connect(): void {
+    this.sink?.status({ state: 'connecting', attempt: this.attempts + 1 });
+    const socket = new WebSocket(this.url, { perMessageDeflate: false });
+    this.socket = socket;
+    this.authenticated = false;
+    socket.on('message', (data, isBinary) => {
+      if (socket !== this.socket) return;
+      let messages: AlpacaMessage[];
+      try {
+        messages = decodeFrame(data as Buffer, isBinary);
+      } catch {
+        this.sink?.status({ state: 'warning', code: 'BAD_FRAME', message: 'The stream sent a frame that is not JSON; it was skipped.' });
+        return;
+      }
+      this.handle(messages);
+    });
+    socket.on('error', () => undefined); // 'close' follows and says what happens next.
+    socket.on('close', (code) => {
+      if (socket !== this.socket) return;
+      this.socket = undefined;
+      this.authenticated = false;
+      if (this.stopped || this.fatal) return;
+      const delay = this.nextDelay ?? backoffDelay(this.attempts, this.backoff);
+      this.nextDelay = undefined;
+      this.attempts++;
+      this.sink?.status({ state: 'disconnected', reason: `the stream closed (${code})`, retryInMs: delay });
+      this.timer = setTimeout(() => this.connect(), delay);
+    });
+  }
+
+  private handle(messages: AlpacaMessage[]): void {
+    let bars: FeedBar[] | undefined;
+    for (const message of messages) {
+      switch (message.T) {
+        case 'b':
+        case 'u':
+          (bars ??= []).push(barOf(message));
+          break;
+        case 'success':
+          if (message.msg === 'connected') this.send(this.credentials.authMessage());
+          else if (message.msg === 'authenticated') this.onAuthenticated();
+          break;
+        case 'error':
+          this.onError(Number(message.code), String(message.msg ?? ''));
+          break;
+      }
+    }
+    if (bars) this.sink?.bars(bars);
+  }
+
+  private onAuthenticated(): void {
+    this.authenticated = true;
+    this.attempts = 0;
+    this.refusals = 0;
+    const symbols = [...this.symbols];
+    if (symbols.length > 0) this.send({ action: 'subscribe', bars: symbols, updatedBars: symbols });
+    this.sink?.status({ state: 'connected', resumed: this.everConnected });
+    this.everConnected = true;
+  }
+
+  private onError(code: number, msg: string): void {
+    const known = STREAM_ERRORS[code];
+    const message = `${code} ${known?.meaning ?? msg}`;
+    if (known?.fatal) {
+      this.fatal = true;
+      this.sink?.status({ state: 'failed', code: `ALPACA_${code}`, message });
+      this.socket?.close(1000);
+      return;
+    }
+    if (code === 406) {
+      this.refusals++;
+      this.nextDelay = connectionLimitDelay(this.refusals, this.backoff);
+    }
+    this.sink?.status({ state: 'warning', code: `ALPACA_${code}`, message });
+  }
+
+  private send(message: object): void {
+    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+  }
+}

@@ -1,0 +1,267 @@
+import { assign, emit, enqueueActions, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
+import { liveClockActor, type LiveTickEvent } from '../actors/live-clock-actor.js';
+import { liveFeedActor, type FeedStatusEvent } from '../actors/live-feed-actor.js';
+import type { LiveLoadPlan } from '../actors/live-history-loader.js';
+import type { Interval } from '../data-plane/bar.js';
+import type { LiveDataEngine } from '../data-plane/live-data-engine.js';
+import type { FeedStatus, LiveFeed } from '../feeds/live-feed.js';
+import { liveSymbolMachine, type LiveSymbolActorRef } from './live-symbol-machine.js';
+import type { SymbolFailure, SymbolReport, SymbolStatus } from './symbol-machine.js';
+
+/** Everything the live session machine needs, fixed at creation. */
+export interface LivePlan {
+  load: LiveLoadPlan;
+  feed: LiveFeed;
+  tickMs: number;
+  configured: ReadonlyArray<{ symbol: string; streams: Interval[] }>;
+}
+
+export interface LiveSymbolEntry {
+  ref: LiveSymbolActorRef;
+  streams: Interval[];
+  origin: 'configured' | 'dynamic';
+  addedAt: { sim: number; wall: number };
+}
+
+/** The feed as the session saw it. */
+export interface FeedReport {
+  name: string;
+  state: FeedStatus['state'] | 'idle' | 'stopped';
+  connects: number;
+  drops: number;
+  /** Session clock when the feed dropped; cleared once the symbols were sent to fill the gap. */
+  downSince: number | undefined;
+  warnings: Array<{ code: string; message: string }>;
+  error: { code: string; message: string } | undefined;
+}
+
+export interface LiveSessionContext {
+  engine: LiveDataEngine;
+  plan: LivePlan;
+  symbols: Record<string, LiveSymbolEntry>;
+  feed: FeedReport;
+  endedBy: 'close' | 'stop' | 'feedFailed' | undefined;
+}
+
+export type LiveSessionEvent =
+  | { type: 'START' }
+  | { type: 'STOP' }
+  | LiveTickEvent
+  | { type: 'ADD_SYMBOL'; symbol: string; streams: Interval[]; wallTime: number }
+  | { type: 'REMOVE_SYMBOL'; symbol: string; immediate: boolean }
+  | FeedStatusEvent
+  | SymbolReport;
+
+export type LiveSessionEmitted =
+  | { type: 'symbol'; symbol: string; status: SymbolStatus; error?: SymbolFailure }
+  | { type: 'feed'; status: FeedStatus };
+
+const STOPPED: SymbolFailure = { code: 'STOPPED', message: 'The session ended before the symbol was loaded.' };
+
+function statusOf(ref: LiveSymbolActorRef): SymbolStatus {
+  const value = ref.getSnapshot().value;
+  return value === 'filling' ? 'catchingUp' : (value as SymbolStatus);
+}
+
+/**
+ * The live session statechart. The wall clock runs whatever happens, so unlike a backtest
+ * there is no session-wide pause: a symbol being added or gap-filled is hidden on its own
+ * (in its actor's `loading`/`filling`) and the other symbols stream on. The feed and the tick
+ * source are actors of `running`, so leaving it — at the close, on `STOP`, or when the feed
+ * fails for good — closes the connection.
+ */
+export const liveSessionMachine = setup({
+  types: {
+    context: {} as LiveSessionContext,
+    input: {} as { engine: LiveDataEngine; plan: LivePlan },
+    events: {} as LiveSessionEvent,
+    emitted: {} as LiveSessionEmitted,
+  },
+  actors: {
+    symbol: liveSymbolMachine,
+    feed: liveFeedActor,
+    clock: liveClockActor,
+  },
+  guards: {
+    marketOpen: ({ context }) => context.engine.isOpen,
+    atClose: ({ context }) => context.engine.atClose,
+    feedFailed: ({ event }) => event.type === 'FEED_STATUS' && event.status.state === 'failed',
+    feedResumed: ({ event }) => event.type === 'FEED_STATUS' && event.status.state === 'connected' && event.status.resumed,
+  },
+  actions: {
+    registerConfiguredSymbols: assign(({ context, spawn }) => {
+      const symbols: Record<string, LiveSymbolEntry> = {};
+      const at = { sim: context.engine.clock.now(), wall: Date.now() };
+      for (const { symbol, streams } of context.plan.configured) {
+        context.engine.open(symbol, streams);
+        const input = { symbol, streams, origin: 'configured' as const, engine: context.engine, plan: context.plan.load };
+        symbols[symbol] = { ref: spawn('symbol', { id: `symbol:${symbol}`, input }), streams, origin: 'configured', addedAt: at };
+      }
+      return { symbols };
+    }),
+    registerAddedSymbol: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'ADD_SYMBOL') return;
+      const { symbol, streams, wallTime } = event;
+      const previous = context.symbols[symbol];
+      const generation = previous ? Number(previous.ref.id.split('#')[1] ?? 0) + 1 : 0;
+      enqueue(({ context: c }) => c.engine.open(symbol, streams));
+      enqueue.assign(({ context: c, spawn }) => ({
+        symbols: {
+          ...c.symbols,
+          [symbol]: {
+            ref: spawn('symbol', { id: `symbol:${symbol}#${generation}`, input: { symbol, streams, origin: 'dynamic', engine: c.engine, plan: c.plan.load } }),
+            streams,
+            origin: 'dynamic',
+            addedAt: { sim: c.engine.clock.now(), wall: wallTime },
+          },
+        },
+      }));
+      enqueue.sendTo('feed', { type: 'SUBSCRIBE', symbols: [symbol] });
+    }),
+    removeSymbol: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'REMOVE_SYMBOL') return;
+      const entry = context.symbols[event.symbol];
+      if (!entry) return;
+      const status = statusOf(entry.ref);
+      if (!event.immediate && (status === 'active' || status === 'catchingUp')) {
+        enqueue(({ context: c }) => c.engine.drain(event.symbol));
+        enqueue.sendTo(entry.ref, { type: 'DRAIN' });
+        return;
+      }
+      enqueue.sendTo(entry.ref, { type: 'CANCEL' });
+      enqueue(({ context: c }) => c.engine.remove(event.symbol));
+      enqueue.sendTo('feed', { type: 'UNSUBSCRIBE', symbols: [event.symbol] });
+    }),
+    /** Graceful removals end once their last minute is in; `all` ends every one (closing). */
+    completeDrains: enqueueActions(({ context, enqueue }, params: { all: boolean }) => {
+      const done = context.engine.drained(params.all);
+      if (done.length === 0) return;
+      for (const symbol of done) {
+        enqueue(({ context: c }) => c.engine.remove(symbol));
+        const entry = context.symbols[symbol];
+        if (entry) enqueue.sendTo(entry.ref, { type: 'DRAINED' });
+      }
+      if (!params.all) enqueue.sendTo('feed', { type: 'UNSUBSCRIBE', symbols: done });
+    }),
+    /** A symbol that failed to load holds no data and wants no bars. */
+    releaseFailedSymbol: enqueueActions(({ event, enqueue }) => {
+      if (event.type !== 'SYMBOL_STATUS' || event.status !== 'failed') return;
+      enqueue(({ context: c }) => c.engine.remove(event.symbol));
+      enqueue.sendTo('feed', { type: 'UNSUBSCRIBE', symbols: [event.symbol] });
+    }),
+    emitSymbolStatus: emit(({ event }) => {
+      if (event.type !== 'SYMBOL_STATUS') throw new Error('emitSymbolStatus needs SYMBOL_STATUS');
+      return { type: 'symbol' as const, symbol: event.symbol, status: event.status, ...(event.error ? { error: event.error } : {}) };
+    }),
+    emitFeedStatus: emit(({ event }) => {
+      if (event.type !== 'FEED_STATUS') throw new Error('emitFeedStatus needs FEED_STATUS');
+      return { type: 'feed' as const, status: event.status };
+    }),
+    recordFeedStatus: assign({
+      feed: ({ context, event }) => {
+        if (event.type !== 'FEED_STATUS') return context.feed;
+        const { status } = event;
+        const feed = { ...context.feed, state: status.state };
+        if (status.state === 'connected') feed.connects++;
+        if (status.state === 'disconnected' && feed.downSince === undefined) {
+          feed.drops++;
+          feed.downSince = context.engine.clock.now();
+        }
+        if (status.state === 'warning') feed.warnings = [...feed.warnings, { code: status.code, message: status.message }];
+        if (status.state === 'failed') feed.error = { code: status.code, message: status.message };
+        return feed;
+      },
+    }),
+    /** The feed is back: every symbol fetches what it missed (those still loading do it once active). */
+    startGapFill: enqueueActions(({ context, enqueue }) => {
+      const downSince = context.feed.downSince;
+      if (downSince === undefined) return;
+      for (const entry of Object.values(context.symbols)) {
+        const status = statusOf(entry.ref);
+        if (status === 'loading' || status === 'active' || status === 'catchingUp') enqueue.sendTo(entry.ref, { type: 'GAP', downSince });
+      }
+      enqueue.assign({ feed: { ...context.feed, downSince: undefined } });
+    }),
+    tickData: ({ context }) => context.engine.tick(),
+    endBy: assign({ endedBy: (_, reason: 'close' | 'stop' | 'feedFailed') => reason }),
+    /** Symbols still loading will never stream; the ones being filled show what they hold. */
+    settleSymbols: enqueueActions(({ context, enqueue }) => {
+      for (const [symbol, entry] of Object.entries(context.symbols)) {
+        const status = statusOf(entry.ref);
+        if (status === 'loading') {
+          enqueue.sendTo(entry.ref, { type: 'ABORT', error: STOPPED });
+          enqueue(({ context: c }) => c.engine.remove(symbol));
+        } else if (status === 'catchingUp') {
+          enqueue(({ context: c }) => c.engine.completeFill(symbol));
+        }
+      }
+      enqueue.assign({ feed: { ...context.feed, state: context.feed.state === 'failed' ? 'failed' : 'stopped' } });
+    }),
+  },
+}).createMachine({
+  id: 'liveSession',
+  context: ({ input }) => ({
+    engine: input.engine,
+    plan: input.plan,
+    symbols: {},
+    feed: { name: input.plan.feed.name, state: 'idle', connects: 0, drops: 0, downSince: undefined, warnings: [], error: undefined },
+    endedBy: undefined,
+  }),
+  initial: 'idle',
+  on: {
+    SYMBOL_STATUS: { actions: 'emitSymbolStatus' },
+  },
+  states: {
+    idle: {
+      on: {
+        START: 'running',
+        STOP: { target: 'closed', actions: { type: 'endBy', params: 'stop' } },
+      },
+    },
+    running: {
+      entry: 'registerConfiguredSymbols',
+      invoke: [
+        {
+          id: 'feed',
+          src: 'feed',
+          // The configured symbols are subscribed as the feed starts: it does not exist yet when they are registered.
+          input: ({ context }) => ({
+            feed: context.plan.feed,
+            ingest: (bars) => context.engine.ingest(bars),
+            initialSymbols: Object.keys(context.symbols),
+          }),
+        },
+        { id: 'clock', src: 'clock', input: ({ context }) => ({ tickMs: context.plan.tickMs }) },
+      ],
+      initial: 'waitingForOpen',
+      on: {
+        ADD_SYMBOL: { actions: 'registerAddedSymbol' },
+        REMOVE_SYMBOL: { actions: 'removeSymbol' },
+        SYMBOL_STATUS: { actions: ['emitSymbolStatus', 'releaseFailedSymbol'] },
+        FEED_STATUS: [
+          { guard: 'feedFailed', target: 'closing', actions: ['recordFeedStatus', 'emitFeedStatus', { type: 'endBy', params: 'feedFailed' }] },
+          { guard: 'feedResumed', actions: ['recordFeedStatus', 'emitFeedStatus', 'startGapFill'] },
+          { actions: ['recordFeedStatus', 'emitFeedStatus'] },
+        ],
+        TICK: { actions: ['tickData', { type: 'completeDrains', params: { all: false } }] },
+        STOP: { target: 'closing', actions: { type: 'endBy', params: 'stop' } },
+      },
+      states: {
+        waitingForOpen: {
+          always: { guard: 'marketOpen', target: 'streaming' },
+        },
+        streaming: {
+          always: { guard: 'atClose', target: '#liveSession.closing', actions: { type: 'endBy', params: 'close' } },
+        },
+      },
+    },
+    closing: {
+      entry: ['tickData', 'settleSymbols', { type: 'completeDrains', params: { all: true } }],
+      always: 'closed',
+    },
+    closed: {},
+  },
+});
+
+export type LiveSessionActorRef = ActorRefFrom<typeof liveSessionMachine>;
+export type LiveSessionSnapshot = SnapshotFrom<typeof liveSessionMachine>;

@@ -1,0 +1,97 @@
+import test from 'ava';
+import { inspect } from 'node:util';
+import { createSession, MemoryBarStore, type Bar, type Logger } from 'tapedeck';
+import { AlpacaCredentials } from '../../feeds/alpaca/alpaca-credentials.js';
+import { AlpacaFeed } from '../../feeds/alpaca/alpaca-feed.js';
+import { FakeAlpacaServer } from '../support/fake-alpaca-server.js';
+import { backtestSeries, calendar, closeOf, dayOf, fastClock, recordBars, today } from '../support/live-fixture.js';
+
+const KEY = 'PKTESTKEY0000000';
+const SECRET = 'sEcReT-do-not-print-0123456789';
+const backoff = { baseMs: 5, maxMs: 20, connectionLimitMs: 30 };
+
+async function fake(minutesIn: number, options: { updateEvery?: number; pageSize?: number } = {}) {
+  const clock = fastClock(minutesIn);
+  const record = new Map<string, Bar[]>(['AAPL', 'MSFT'].map((s) => [s, dayOf(s, today, 0.1).map((bar) => ({ ...bar }))]));
+  const server = new FakeAlpacaServer({ clock, record, keyId: KEY, secret: SECRET, pageSize: options.pageSize ?? 7, ...(options.updateEvery ? { updateEvery: options.updateEvery } : {}) });
+  const urls = await server.listen();
+  return { clock, record, server, ...urls };
+}
+
+function capturingLogger(lines: string[]): Logger {
+  const text = (message: string, error?: unknown) => lines.push(`${message} ${error instanceof Error ? `${error.message} ${error.stack}` : String(error ?? '')}`);
+  return { info: text, warn: text, error: text };
+}
+
+test('a live session on the Alpaca protocol survives a drop and 406 refusals: gap fill restores the record exactly', async (t) => {
+  const { clock, record, server, streamUrl, restUrl } = await fake(3, { updateEvery: 4 });
+  t.teardown(() => server.close());
+  const lines: string[] = [];
+  const feed = new AlpacaFeed({ keyId: KEY, secretKey: SECRET, streamUrl, restUrl, backoff, pageLimit: 1000 });
+  const session = createSession({ mode: 'live', feed, clock, calendar, symbols: [{ symbol: 'AAPL', streams: ['1m', '5m'] }], tickMs: 5, barGraceMs: 10_000, logger: capturingLogger(lines) });
+  const bars = recordBars(session);
+  const statuses: string[] = [];
+  session.on('feed', (status) => statuses.push(status.state));
+  server.rateLimitRequests(1);
+  await session.start();
+  t.is(feed.history.stats.rateLimited, 1, 'the 429 was waited out');
+  await new Promise((resolve) => setTimeout(resolve, 600));
+  const added = session.addSymbol('MSFT', { streams: ['1m', '5m'] });
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  server.refuseConnections(3);
+  server.dropConnections();
+  await added;
+  const summary = await session.done;
+
+  t.is(server.log.refused, 3);
+  t.true(summary.feed.drops >= 1 && summary.feed.connects >= 2, JSON.stringify(summary.feed));
+  t.true(statuses.includes('disconnected') && statuses.includes('warning'));
+  const aapl = summary.symbols.find((s) => s.symbol === 'AAPL')!;
+  t.true(aapl.gapFills >= 1 && aapl.filled > 0, `gap filled ${aapl.filled} bars in ${aapl.gapFills} fills`);
+  t.true(server.log.updatesSent > 0 && aapl.updated > 0, 'updated bars were applied');
+  t.true(bars.some((bar) => bar.updated === true), 'and notified as updated');
+  t.true(bars.every((bar) => closeOf(bar) <= bar.at), 'no look-ahead');
+
+  // The record, with its updates, as a backtest of it would hold it.
+  const truth = new MemoryBarStore();
+  for (const [symbol, day] of record) await truth.putBars(symbol, '1m', day);
+  for (const symbol of ['AAPL', 'MSFT']) {
+    t.deepEqual(session.data.getSymbolData(symbol)!.bars, await backtestSeries(truth, symbol, ['1m', '5m']), symbol);
+  }
+  t.false(lines.join('\n').includes(SECRET) || JSON.stringify(summary).includes(SECRET) || JSON.stringify(summary).includes(KEY));
+});
+
+test('a refused key ends the session cleanly with the reason, and the key appears nowhere', async (t) => {
+  const { clock, server, streamUrl, restUrl } = await fake(5);
+  t.teardown(() => server.close());
+  const lines: string[] = [];
+  const feed = new AlpacaFeed({ keyId: KEY, secretKey: 'wrong-secret-value', streamUrl, restUrl, backoff });
+  const session = createSession({ mode: 'live', feed, clock, calendar, symbols: [], tickMs: 5, logger: capturingLogger(lines) });
+  await session.start();
+  const summary = await session.done;
+  t.is(summary.endedBy, 'feedFailed');
+  t.is(summary.feed.error?.code, 'ALPACA_402');
+  t.is(server.log.connections, 1, 'a refused key is not retried');
+  const printed = [lines.join('\n'), JSON.stringify(summary), String(feed), JSON.stringify(feed)].join('\n');
+  t.regex(lines.join('\n'), /auth failed/);
+  t.false(printed.includes('wrong-secret-value') || printed.includes(KEY));
+});
+
+test('credentials print as [redacted] every way, and come from the environment', (t) => {
+  const credentials = AlpacaCredentials.resolve({}, { APCA_API_KEY_ID: KEY, APCA_API_SECRET_KEY: SECRET });
+  for (const shown of [String(credentials), JSON.stringify({ credentials }), inspect(credentials), `${credentials}`]) {
+    t.false(shown.includes(SECRET) || shown.includes(KEY), shown);
+  }
+  t.deepEqual(credentials.authMessage(), { action: 'auth', key: KEY, secret: SECRET });
+  const error = t.throws(() => AlpacaCredentials.resolve({}, {}));
+  t.regex(error.message, /APCA_API_KEY_ID/);
+});
+
+test('the JSON history client follows pages', async (t) => {
+  const { server, restUrl } = await fake(30, { pageSize: 4 });
+  t.teardown(() => server.close());
+  const feed = new AlpacaFeed({ keyId: KEY, secretKey: SECRET, restUrl, streamUrl: 'ws://127.0.0.1:1/v2/iex' });
+  const bars = await feed.history.getBars('AAPL', today.open, today.open + 20 * 60_000);
+  t.deepEqual(bars, dayOf('AAPL', today, 0.1).filter((bar) => bar.t < today.open + 20 * 60_000));
+  t.true(feed.history.stats.requests >= Math.ceil(bars.length / 4));
+});

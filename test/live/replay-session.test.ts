@@ -1,0 +1,90 @@
+import test from 'ava';
+import { createSession, isSessionError, silentLogger, type Bar } from 'tapedeck';
+import { acceleratedClock } from '../../data-plane/live-clock.js';
+import { ReplayFeed } from '../../feeds/replay-feed.js';
+import { backtestSeries, calendar, closeOf, fastClock, recordBars, storeWith, today, yesterday } from '../support/live-fixture.js';
+
+// The grace (simulated) must outlast the replay's poll: 10 s is 17 ms real at SPEED, the poll 2 ms.
+const fast = { tickMs: 5, barGraceMs: 10_000, logger: silentLogger } as const;
+
+function replaySession(store: Awaited<ReturnType<typeof storeWith>>, minutesIn: number, symbols: Parameters<typeof createSession>[0]['symbols'], trailingDays = 0) {
+  const clock = fastClock(minutesIn);
+  const feed = new ReplayFeed({ store, clock, calendar, pollMs: 2 });
+  return createSession({ mode: 'live', feed, clock, calendar, symbols, trailingDays, ...fast });
+}
+
+test('a live session started mid-day holds, at the close, exactly what a backtest of the day holds', async (t) => {
+  const store = await storeWith(['AAPL'], { missingRate: 0.1 });
+  const session = replaySession(store, 7, [{ symbol: 'AAPL', streams: ['1m', '5m', '15m'] }]);
+  const bars = recordBars(session);
+  await session.start();
+  t.is(session.state, 'streaming');
+  const summary = await session.done;
+  t.is(summary.endedBy, 'close');
+  t.deepEqual(session.data.getSymbolData('AAPL')!.bars, await backtestSeries(store, 'AAPL', ['1m', '5m', '15m']));
+  t.true(bars.length > 0);
+  t.true(bars.every((bar) => closeOf(bar) <= bar.at), 'no bar before its close');
+  t.true(bars.every((bar, i) => i === 0 || closeOf(bars[i - 1]!) <= closeOf(bar)), 'non-decreasing close time');
+  t.true(bars.every((bar) => bar.t + 60_000 > today.open + 7 * 60_000 || bar.interval !== '1m'), 'history is not notified');
+});
+
+test('addSymbol resolves once trailing days and today so far are loaded, and other symbols never pause', async (t) => {
+  const store = await storeWith(['AAPL', 'MSFT']);
+  const session = replaySession(store, 2, ['AAPL'], 1);
+  const aapl: number[] = [];
+  session.onBar((bar) => bar.symbol === 'AAPL' && aapl.push(bar.t));
+  await session.start();
+  await new Promise((resolve) => setTimeout(resolve, 800)); // ~8 simulated minutes
+  const info = await session.addSymbol('MSFT', { streams: ['1m', '5m'] });
+  t.is(info.status, 'active');
+  const now = session.clock.now();
+  const held = session.data.getBarsSince('MSFT', today.open, '1m');
+  t.true(held.length >= Math.floor((now - today.open) / 60_000) - 1, `today's bars so far are there (${held.length})`);
+  t.true(held.every((bar) => bar.t + 60_000 <= now));
+  t.is(session.data.getBarsSince('MSFT', yesterday.open, '1m').length - held.length, 30, 'yesterday is there');
+  t.true(aapl.length >= 6, `AAPL streamed while MSFT loaded (${aapl.length})`);
+  t.true(aapl.every((time, i) => i === 0 || time === aapl[i - 1]! + 60_000), 'AAPL missed no minute');
+  await session.done;
+  const expected = await backtestSeries(store, 'MSFT', ['1m', '5m']);
+  const after = (bars: Bar[] | undefined) => (bars ?? []).filter((bar) => bar.t >= today.open);
+  t.deepEqual(after(session.data.getSymbolData('MSFT')!.bars['1m']), expected['1m']);
+  t.deepEqual(after(session.data.getSymbolData('MSFT')!.bars['5m']), expected['5m']);
+  t.is(session.data.getBarsSince('MSFT', 0, '5m').length - after(session.data.getSymbolData('MSFT')!.bars['5m']).length, 6, "yesterday's 5m bars");
+});
+
+test('a graceful removal delivers the minute in progress, then unsubscribes; later bars are counted, not kept', async (t) => {
+  const store = await storeWith(['AAPL', 'MSFT']);
+  const session = replaySession(store, 1, ['AAPL', 'MSFT']);
+  const msft: Array<{ t: number; at: number }> = [];
+  session.onBar((bar) => bar.symbol === 'MSFT' && msft.push({ t: bar.t, at: session.clock.now() }));
+  await session.start();
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const askedAt = session.clock.now();
+  await session.removeSymbol('MSFT');
+  const minute = Math.floor(askedAt / 60_000) * 60_000;
+  t.is(msft.at(-1)!.t, minute, 'the bar of the minute in progress came last');
+  t.is(session.listSymbols().find((s) => s.symbol === 'MSFT')!.status, 'removed');
+  t.is(session.data.getBarCount('MSFT'), 0);
+  t.throws(() => session.removeSymbol('MSFT'), { instanceOf: Error, message: /not in the session/ });
+  await session.stop();
+});
+
+test('outside a trading day, or after the close, a live session says so at once', async (t) => {
+  const store = await storeWith(['AAPL']);
+  const saturday = Date.parse('2024-03-09T15:00:00Z');
+  for (const now of [saturday, today.close + 1]) {
+    const clock = acceleratedClock(now, 1);
+    const error = t.throws(() => createSession({ mode: 'live', feed: new ReplayFeed({ store, clock, calendar }), clock, calendar, symbols: ['AAPL'] }));
+    t.true(isSessionError(error, 'NOT_A_TRADING_DAY'), String(error));
+  }
+});
+
+test('before the open the session waits, loads, then streams from the open', async (t) => {
+  const store = await storeWith(['AAPL']);
+  const session = replaySession(store, -3, ['AAPL'], 1);
+  await session.start();
+  t.is(session.state, 'waitingForOpen');
+  t.is(session.data.getBarCount('AAPL'), 30, "yesterday's bars are loaded before the open");
+  await session.done;
+  t.is(session.data.getBarsSince('AAPL', today.open).length, 30);
+});

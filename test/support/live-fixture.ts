@@ -1,0 +1,49 @@
+import { createSession, generateDayBars, MemoryBarStore, silentLogger, type Bar, type Interval, type StreamBar } from 'tapedeck';
+import type { TradingSession } from '../../calendar/market-calendar.js';
+import { acceleratedClock, type LiveClock } from '../../data-plane/live-clock.js';
+import { fixedCalendar } from './fixed-calendar.js';
+
+export const DATE = '2024-03-08';
+/** A 30-minute UTC session, so a whole live day runs in seconds on a fast clock. */
+export const calendar = fixedCalendar({ minutes: 30 });
+export const today = calendar.session(DATE)!;
+export const yesterday = calendar.session(calendar.previousTradingDay(DATE))!;
+/** Simulated ms per real ms in live tests: ten minutes a second. */
+export const SPEED = 600;
+
+export function dayOf(symbol: string, session: TradingSession, missingRate = 0): Bar[] {
+  return generateDayBars(symbol, session, { seed: 3, missingRate });
+}
+
+export async function storeWith(symbols: string[], options: { missingRate?: number } = {}): Promise<MemoryBarStore> {
+  const store = new MemoryBarStore();
+  for (const symbol of symbols) {
+    await store.putBars(symbol, '1m', [...dayOf(symbol, yesterday, options.missingRate), ...dayOf(symbol, today, options.missingRate)]);
+  }
+  return store;
+}
+
+/** A clock `minutesIn` minutes after today's open, running SPEED× real time. */
+export function fastClock(minutesIn: number): LiveClock {
+  return acceleratedClock(today.open + minutesIn * 60_000, SPEED);
+}
+
+/** What a backtest of the whole day stores for `symbol`: the reference a live session must equal. */
+export async function backtestSeries(store: MemoryBarStore, symbol: string, streams: Interval[]): Promise<Partial<Record<Interval, Bar[]>>> {
+  const session = createSession({ mode: 'backtest', date: DATE, calendar, store, symbols: [{ symbol, streams }], speed: 'max', logger: silentLogger });
+  await session.start();
+  await session.done;
+  return session.data.getSymbolData(symbol)!.bars;
+}
+
+/** Records bars with the clock reading at delivery, to check look-ahead and order. */
+export function recordBars(session: { onBar(listener: (bar: StreamBar) => void): () => void; clock: LiveClock }) {
+  const seen: Array<StreamBar & { at: number }> = [];
+  session.onBar((bar) => seen.push({ ...bar, at: session.clock.now() }));
+  return seen;
+}
+
+export function closeOf(bar: StreamBar): number {
+  const span = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60 }[bar.interval] * 60_000;
+  return Math.min(bar.t + span, today.close);
+}
