@@ -75,12 +75,14 @@ async function runLive(options: Options): Promise<void> {
   const store = new LowdbBarStore(options.data);
   let feed: LiveFeed;
   let clock = wallClock;
+  // A fast replay polls its store and checks the clock more often, about once a simulated second.
+  const replayPollMs = Math.max(2, Math.round(1000 / options.speed));
   if (options.feed === 'replay') {
     const date = options.date ? parseTradingDate(options.date).toString() : nyse.dateOf(Date.now());
     const day = nyse.session(date);
     if (!day) throw new CliError('NOT_A_TRADING_DAY', `${date} is not a trading day; pick one with --date (tapedeck calendar lists them).`);
     clock = acceleratedClock(options.date ? day.open : Math.max(Date.now(), day.open), options.speed);
-    feed = new ReplayFeed({ store, clock });
+    feed = new ReplayFeed({ store, clock, pollMs: replayPollMs });
   } else {
     if (options.alpacaFeed !== 'iex' && options.alpacaFeed !== 'sip') throw new CliError('BAD_OPTION', '--alpaca-feed is iex or sip.');
     feed = new AlpacaFeed({ feed: options.alpacaFeed });
@@ -93,8 +95,9 @@ async function runLive(options: Options): Promise<void> {
     store,
     trailingDays: options.trailingDays,
     symbols: options.symbols.map((symbol) => ({ symbol, streams: options.streams })),
-    // A fast replay checks the clock more often, so the close is seen within a simulated second or so.
-    tickMs: options.feed === 'replay' ? Math.max(5, Math.round(250 / options.speed)) : 250,
+    tickMs: options.feed === 'replay' ? replayPollMs : 250,
+    // The last minute's bar must have a few of the feed's polls to arrive before the session closes.
+    ...(options.feed === 'replay' ? { barGraceMs: Math.max(5_000, 3 * replayPollMs * options.speed) } : {}),
     logger,
   });
   const server = await createControlServer(session, { runDir });
