@@ -39,3 +39,6 @@ export { SessionJournal } from './storage/session-journal.js';
 export type { JournalRecord } from './storage/journal-record.js';
 export { importCsv, type CsvImportOptions, type CsvImportReport } from './storage/csv-import.js';
 export { generateDataset, generateDayBars, type SyntheticDatasetOptions, type SyntheticDayOptions } from './storage/synthetic-bars.js';
+
+export { createInspectorServer, type InspectorServer, type InspectorServerOptions } from './inspector/inspector-server.js';
+export { machineDiagram, machineGraph, type MachineDiagram, type MachineGraph, type DiagramNode, type DiagramEdge } from './inspector/machine-diagram.js';

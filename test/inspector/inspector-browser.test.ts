@@ -1,0 +1,113 @@
+import test from 'ava';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { createControlServer } from '../../control/control-server.js';
+import { createInspectorServer } from '../../inspector/inspector-server.js';
+import { tempDir } from '../control/session-fixture.js';
+import { dayStore, startedSession } from './inspector-fixture.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-quic', '--no-first-run', '--disable-component-update', '--disable-sync'];
+
+// In-page code is passed as strings: the project compiles without the DOM library.
+// Mutation records are read after the fact, so each one's old value is what the card showed before it changed.
+const RECORD_TSLA_STATUSES = `(() => {
+  window.tslaShown = [];
+  new MutationObserver((records) => {
+    for (const record of records) if (record.target.dataset.symbol === 'TSLA' && record.oldValue) window.tslaShown.push(record.oldValue);
+  }).observe(document.querySelector('#cards'), { subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-status'] });
+})()`;
+const TSLA_STATUSES = `[...window.tslaShown, document.querySelector('.card[data-symbol="TSLA"]').dataset.status]`;
+
+/** Polls a page condition from Node: the page's CSP forbids the string evaluation waitForFunction would use. */
+async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`page condition not met in ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+test('in a real browser, TSLA added from the page goes through loading and catching up to active', async (t) => {
+  t.timeout(30_000);
+  if (!existsSync(CHROMIUM)) {
+    t.fail(`Chromium is not installed at ${CHROMIUM}; this test needs it (CI installs it: apt-get install chromium).`);
+    return;
+  }
+  // Numeric speed, and loads slowed to 300 ms, so the page can see every state of the add.
+  const session = await startedSession({ speed: 120, store: await dayStore(300) });
+  const runDir = await tempDir('inspector-browser');
+  const control = await createControlServer(session, { runDir: runDir.path });
+  const inspector = await createInspectorServer(session, { control: { port: control.port, token: control.token } });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error' && !message.text().includes('409')) problems.push(message.text());
+    });
+    // The page must work offline: nothing may be fetched from anywhere but the inspector.
+    const outside: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.host === `127.0.0.1:${inspector.port}`) return route.continue();
+      outside.push(url.href);
+      return route.abort();
+    });
+
+    await page.goto(inspector.url);
+    await page.waitForSelector('#session-state[data-state="streaming"]');
+    t.is(await page.textContent('#session-state'), 'streaming');
+    t.regex((await page.getAttribute('[data-state="session.running.streaming"]', 'class'))!, /\bactive\b/, 'the current state is highlighted in the statechart');
+    t.regex((await page.textContent('#session-meta'))!, /2024-03-08 · nyse · backtest/);
+    await page.waitForSelector('.card[data-symbol="AAPL"][data-status="active"]');
+    await until(async () => /^\d\d:\d\d:\d\d$/.test((await page.textContent('#sim-clock')) ?? ''));
+
+    // A few minutes into the day, so TSLA has bars to catch up.
+    await until(async () => /^1m [3-9]|^1m \d\d/.test((await page.textContent('.card[data-symbol="AAPL"] .c-streamed')) ?? ''));
+
+    await page.evaluate(RECORD_TSLA_STATUSES);
+    await page.fill('#control-form input[name="symbol"]', 'tsla');
+    await page.click('#control-form button[value="add"]');
+    await page.waitForSelector('#control-result.ok');
+    t.is(await page.textContent('#control-result'), 'add TSLA: queued');
+    await page.waitForSelector('.card[data-symbol="TSLA"][data-status="active"]', { timeout: 15_000 });
+    const statuses = (await page.evaluate(TSLA_STATUSES)) as string[];
+    t.log(`TSLA card showed: ${statuses.join(' → ')}`);
+    t.is(statuses[0], 'queued');
+    const loading = statuses.indexOf('loading');
+    const catchingUp = statuses.indexOf('catchingUp');
+    const active = statuses.indexOf('active');
+    t.true(loading > 0 && catchingUp > loading && active > catchingUp, `queued, loading, catchingUp, active in order: ${statuses.join(', ')}`);
+    t.is(await page.textContent('.card[data-symbol="TSLA"] .trail'), 'queued → loading → catchingUp → active');
+
+    await until(async () => ((await page.getAttribute('.card[data-symbol="TSLA"] polyline', 'points')) ?? '').split(' ').length > 5);
+    t.regex((await page.textContent('.card[data-symbol="TSLA"] .c-caughtUp'))!, /^1m [1-9]\d*$/, 'the card counts the bars caught up');
+    t.regex((await page.getAttribute('#symbol-chart [data-state="symbol.active"]', 'class'))!, /\bactive\b/, 'the symbol chart follows TSLA');
+    t.true((await page.locator('#log tbody tr', { hasText: 'ADD_SYMBOL' }).count()) > 0, 'the event log shows the add');
+    t.true((await page.locator('#log tbody tr.state', { hasText: 'catchingUp' }).count()) > 0, 'and the pause it caused');
+    t.regex((await page.textContent('#pauses'))!, /^pauses 2 · total/);
+    t.regex((await page.textContent('#last-transition'))!, /^last: /);
+
+    await mkdir(ARTIFACTS, { recursive: true });
+    await page.screenshot({ path: `${ARTIFACTS}inspector.png`, fullPage: true });
+
+    await page.fill('#control-form input[name="symbol"]', 'AAPL');
+    await page.click('#control-form button[value="add"]');
+    await page.waitForSelector('#control-result.error');
+    t.regex((await page.textContent('#control-result'))!, /^ALREADY_CONFIGURED AAPL is one of the session's configured symbols/, 'SessionError codes are shown');
+
+    t.deepEqual(outside, []);
+    t.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await inspector.close();
+    await control.close();
+    await session.stop();
+    await runDir.remove();
+  }
+});
