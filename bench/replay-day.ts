@@ -1,4 +1,4 @@
-import { createSession, generateDayBars, MemoryBarStore, nyse, silentLogger, type Bar, type InspectionObserver, type Interval } from 'tapedeck';
+import { createSession, generateDayBars, MemoryBarStore, nyse, silentLogger, type Bar, type Interval, type Session } from 'tapedeck';
 
 export const DATE = '2024-03-08';
 export const tradingSession = nyse.session(DATE)!;
@@ -20,8 +20,9 @@ export async function replayDay(count: number): Promise<{ store: MemoryBarStore;
 /**
  * One backtest of the day at full speed with a strategy that reads every bar's close; returns
  * wall milliseconds from `start()` to `done`, and the session (kept alive for memory probes).
+ * `attach` runs before the start (an inspector, say) and returns its own teardown.
  */
-export async function replayOnce(store: MemoryBarStore, symbols: string[], inspect?: InspectionObserver) {
+export async function replayOnce(store: MemoryBarStore, symbols: string[], attach?: (session: Session) => Promise<() => Promise<void>>) {
   const session = createSession({
     mode: 'backtest',
     date: DATE,
@@ -29,8 +30,8 @@ export async function replayOnce(store: MemoryBarStore, symbols: string[], inspe
     symbols: symbols.map((symbol) => ({ symbol, streams: STREAMS })),
     speed: 'max',
     logger: silentLogger,
-    ...(inspect ? { inspect } : {}),
   });
+  const detach = await attach?.(session);
   let closes = 0;
   session.onBar((bar) => {
     closes += bar.c;
@@ -39,6 +40,7 @@ export async function replayOnce(store: MemoryBarStore, symbols: string[], inspe
   await session.start();
   const summary = await session.done;
   const ms = performance.now() - started;
+  await detach?.();
   const streamed = summary.symbols.reduce((sum, s) => sum + (s.streamed['1m'] ?? 0), 0);
   return { ms, streamed, delivered: summary.notifications.delivered, session, checksum: closes };
 }

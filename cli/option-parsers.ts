@@ -46,3 +46,11 @@ export function parseSeed(value: string): number {
   if (!Number.isSafeInteger(seed) || seed < 0) throw new InvalidArgumentError('Use a whole number, e.g. 42.');
   return seed;
 }
+
+export function parsePort(value: string): number {
+  const port = Number(value.trim());
+  if (!/^\d+$/.test(value.trim()) || port > 65_535) {
+    throw new InvalidArgumentError(`Invalid port ${JSON.stringify(value)}: use a whole number from 0 (any free port) to 65535.`);
+  }
+  return port;
+}

@@ -5,6 +5,7 @@ import type { BacktestSpeed } from '../../actors/backtest-clock.js';
 import type { Interval } from '../../data-plane/bar.js';
 import { assertRunDirFree, createControlServer } from '../../control/control-server.js';
 import { localControl } from '../../control/local-control.js';
+import { createInspectorServer, type InspectorServer } from '../../inspector/inspector-server.js';
 import { DEFAULT_RUN_DIR, resolveRunDir } from '../../control/run-file.js';
 import { createSession } from '../../session/create-session.js';
 import type { Logger } from '../../session/logger.js';
@@ -16,7 +17,7 @@ import { CliError } from '../cli-error.js';
 import { logSessionEvents } from '../event-lines.js';
 import { startPrompt } from '../interactive-prompt.js';
 import { fail, note } from '../messages.js';
-import { parseSpeed, parseStreams, parseSymbols } from '../option-parsers.js';
+import { parsePort, parseSpeed, parseStreams, parseSymbols } from '../option-parsers.js';
 import { ProgressMeter } from '../progress-meter.js';
 import { renderSummary } from '../summary-table.js';
 
@@ -30,6 +31,9 @@ interface Options {
   journal?: boolean;
   resume?: boolean;
   json?: boolean;
+  inspect?: boolean;
+  inspectPort?: number;
+  stately?: string | true;
 }
 
 export function registerBacktest(program: Command): void {
@@ -45,6 +49,9 @@ export function registerBacktest(program: Command): void {
     .option('--journal', 'record the session (config, transitions, added symbols) in <run-dir>/journal.json')
     .option('--resume', "add again the symbols the journal's earlier run had added (implies --journal)")
     .option('--json', 'print the summary as one JSON document (progress and events go to stderr)')
+    .option('--inspect', 'serve the visual inspector (statecharts, symbols, events) on 127.0.0.1 and print its URL')
+    .option('--inspect-port <port>', 'port for --inspect (default: a free one); implies --inspect', parsePort)
+    .option('--stately [ws-url]', "also send the session to Stately's inspector over WebSocket (default ws://localhost:8080; its viewer is online)")
     .action(runBacktest);
 }
 
@@ -75,6 +82,19 @@ async function runBacktest(options: Options): Promise<void> {
     ...(journal ? { recorder: journal, resume: options.resume ?? false } : {}),
   });
   const server = await createControlServer(session, { runDir });
+  let inspector: InspectorServer | undefined;
+  try {
+    if (options.inspect || options.inspectPort !== undefined) {
+      inspector = await createInspectorServer(session, { port: options.inspectPort ?? 0, control: { port: server.port, token: server.token }, logger });
+    }
+  } catch (error) {
+    await server.close();
+    throw new CliError('INSPECTOR_FAILED', (error as Error).message);
+  }
+  // Loaded only when asked for: @statelyai/inspect and its WebSocket client cost ~33 ms to import.
+  const stately = options.stately
+    ? (await import('../../inspector/stately-bridge.js')).connectStately(session, options.stately === true ? {} : { url: options.stately })
+    : undefined;
   const meter = new ProgressMeter(session);
   let quitting = false;
   const quit = () => {
@@ -98,11 +118,15 @@ async function runBacktest(options: Options): Promise<void> {
   let summary: SessionSummary;
   try {
     display.log(note(`tapedeck backtest ${session.tradingSession.date} · ${options.symbols.join(', ')} (${options.streams.join(', ')}) · speed ${options.speed} · control API ${server.url} (run file ${server.runFile})`));
+    if (inspector) display.log(note(`Inspector: ${inspector.url} — open it in a browser`));
+    if (stately) display.log(note(`Sending the session to Stately's inspector at ${options.stately === true ? 'ws://localhost:8080' : options.stately}`));
     await session.start();
     if (session.isRunning) display.log(note(`Streaming. From another terminal: tapedeck data add-symbol TSLA${runDir === DEFAULT_RUN_DIR ? '' : ` --run-dir ${runDir}`}${interactive ? ' — or type help here' : ''}`));
     summary = await session.done;
   } finally {
     finish();
+    stately?.stop();
+    await inspector?.close();
     await server.close();
   }
   process.stdout.write(`${json ? JSON.stringify(summary, null, 2) : renderSummary(summary, session.calendar.timeZone)}\n`);

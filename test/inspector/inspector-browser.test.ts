@@ -7,6 +7,7 @@ import { createControlServer } from '../../control/control-server.js';
 import { createInspectorServer } from '../../inspector/inspector-server.js';
 import { tempDir } from '../control/session-fixture.js';
 import { dayStore, startedSession } from './inspector-fixture.js';
+import { runCli, startCli, workspace } from '../cli/cli-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const ARTIFACTS = fileURLToPath(new URL('../../test-artifacts/', import.meta.url));
@@ -110,4 +111,34 @@ test('in a real browser, TSLA added from the page goes through loading and catch
     await session.stop();
     await runDir.remove();
   }
+});
+
+test('tapedeck backtest --inspect prints the page, and TSLA added there becomes active through the control API', async (t) => {
+  t.timeout(40_000);
+  if (!existsSync(CHROMIUM)) {
+    t.fail(`Chromium is not installed at ${CHROMIUM}; this test needs it (CI installs it: apt-get install chromium).`);
+    return;
+  }
+  const ws = await workspace();
+  t.teardown(() => ws.remove());
+  const backtest = startCli(['backtest', '--date', '2024-03-08', '--symbols', 'AAPL', '--speed', '60', '--data', ws.data, '--run-dir', ws.runDir, '--inspect']);
+  t.teardown(() => backtest.kill());
+  await backtest.waitFor(/Inspector: http:\/\/127\.0\.0\.1:\d+\/ — open it in a browser/);
+  const url = /Inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(backtest.stdout)![1]!;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage();
+    await page.goto(url);
+    await page.waitForSelector('#session-state[data-state="streaming"]');
+    await page.fill('#control-form input[name="symbol"]', 'TSLA');
+    await page.click('#control-form button[value="add"]');
+    await page.waitForSelector('.card[data-symbol="TSLA"][data-status="active"]', { timeout: 15_000 });
+    t.is(await page.textContent('.card[data-symbol="TSLA"] .trail'), 'queued → loading → catchingUp → active');
+    const status = await runCli(['session', 'status', '--json', '--run-dir', ws.runDir]);
+    t.is(JSON.parse(status.stdout).symbols.find((s: { symbol: string }) => s.symbol === 'TSLA')?.status, 'active', 'the CLI sees the add made in the page');
+  } finally {
+    await browser.close();
+  }
+  backtest.child.kill('SIGINT');
+  t.is((await backtest.exited).code, 0);
 });
