@@ -39,7 +39,8 @@ test('a live session on the Alpaca protocol survives a drop and 406 refusals: ga
   const added = session.addSymbol('MSFT', { streams: ['1m', '5m'] });
   await new Promise((resolve) => setTimeout(resolve, 300));
   server.refuseConnections(3);
-  server.dropConnections();
+  // Three simulated minutes without a connection: their bars can only come back by gap fill.
+  server.dropConnections(3);
   await added;
   const summary = await session.done;
 

@@ -40,6 +40,8 @@ export class FakeAlpacaServer {
   private readonly clients = new Set<Client>();
   private refuseNext: Array<{ code: number; msg: string }> = [];
   private rateLimitNext = 0;
+  /** Simulated time until which the network is down: connections fail outright. */
+  private downUntil = Number.NEGATIVE_INFINITY;
   private lastMinuteSent: number;
   private timer: NodeJS.Timeout | undefined;
 
@@ -66,8 +68,12 @@ export class FakeAlpacaServer {
     await new Promise<void>((resolve) => this.http.close(() => resolve()));
   }
 
-  /** Cuts every connection, as a network drop would. */
-  dropConnections(): void {
+  /**
+   * Cuts every connection, as a network drop would; for `outageMinutes` simulated minutes after,
+   * connecting fails too, so those minutes' bars are lost to the stream, whatever the timing.
+   */
+  dropConnections(outageMinutes = 0): void {
+    this.downUntil = this.options.clock.now() + outageMinutes * MINUTE_MS;
     for (const client of this.clients) client.socket.terminate();
     this.clients.clear();
   }
@@ -86,6 +92,10 @@ export class FakeAlpacaServer {
   }
 
   private accept(socket: WebSocket, request: IncomingMessage): void {
+    if (this.options.clock.now() < this.downUntil) {
+      socket.terminate();
+      return;
+    }
     this.log.connections++;
     const client: Client = { socket, msgpack: request.headers['content-type'] === 'application/msgpack', authenticated: false, bars: new Set(), updatedBars: new Set() };
     if (client.msgpack) this.log.msgpackClients++;
