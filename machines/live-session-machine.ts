@@ -2,7 +2,7 @@ import { assign, emit, enqueueActions, setup, type ActorRefFrom, type SnapshotFr
 import { liveClockActor, type LiveTickEvent } from '../actors/live-clock-actor.js';
 import { liveFeedActor, type FeedStatusEvent } from '../actors/live-feed-actor.js';
 import type { LiveLoadPlan } from '../actors/live-history-loader.js';
-import type { Interval } from '../data-plane/bar.js';
+import { MINUTE_MS, type Interval } from '../data-plane/bar.js';
 import type { LiveDataEngine } from '../data-plane/live-data-engine.js';
 import type { FeedStatus, LiveFeed } from '../feeds/live-feed.js';
 import { liveSymbolMachine, type LiveSymbolActorRef } from './live-symbol-machine.js';
@@ -86,7 +86,16 @@ export const liveSessionMachine = setup({
     marketOpen: ({ context }) => context.engine.isOpen,
     atClose: ({ context }) => context.engine.atClose,
     feedFailed: ({ event }) => event.type === 'FEED_STATUS' && event.status.state === 'failed',
-    feedResumed: ({ event }) => event.type === 'FEED_STATUS' && event.status.state === 'connected' && event.status.resumed,
+    /**
+     * Connected again after a drop — or for the first time, when a minute closed while the feed
+     * was still connecting: symbols loaded at the start may have missed its bar.
+     */
+    feedResumed: ({ context, event }) => {
+      if (event.type !== 'FEED_STATUS' || event.status.state !== 'connected') return false;
+      if (event.status.resumed) return true;
+      const { downSince } = context.feed;
+      return context.feed.connects === 0 && downSince !== undefined && Math.floor(context.engine.clock.now() / MINUTE_MS) > Math.floor(downSince / MINUTE_MS);
+    },
   },
   actions: {
     registerConfiguredSymbols: assign(({ context, spawn }) => {
@@ -162,7 +171,10 @@ export const liveSessionMachine = setup({
         if (event.type !== 'FEED_STATUS') return context.feed;
         const { status } = event;
         const feed = { ...context.feed, state: status.state };
-        if (status.state === 'connected') feed.connects++;
+        if (status.state === 'connected') {
+          feed.connects++;
+          feed.downSince = undefined;
+        }
         if (status.state === 'disconnected' && feed.downSince === undefined) {
           feed.drops++;
           feed.downSince = context.engine.clock.now();
@@ -182,6 +194,7 @@ export const liveSessionMachine = setup({
       }
       enqueue.assign({ feed: { ...context.feed, downSince: undefined } });
     }),
+    markFeedConnecting: assign({ feed: ({ context }) => ({ ...context.feed, downSince: context.engine.clock.now() }) }),
     tickData: ({ context }) => context.engine.tick(),
     endBy: assign({ endedBy: (_, reason: 'close' | 'stop' | 'feedFailed') => reason }),
     /** Symbols still loading will never stream; the ones being filled show what they hold. */
@@ -214,7 +227,8 @@ export const liveSessionMachine = setup({
   states: {
     idle: {
       on: {
-        START: 'running',
+        // Until the feed first connects, it is as good as down: minutes may close unseen.
+        START: { target: 'running', actions: 'markFeedConnecting' },
         STOP: { target: 'closed', actions: { type: 'endBy', params: 'stop' } },
       },
     },
@@ -240,7 +254,7 @@ export const liveSessionMachine = setup({
         SYMBOL_STATUS: { actions: ['emitSymbolStatus', 'releaseFailedSymbol'] },
         FEED_STATUS: [
           { guard: 'feedFailed', target: 'closing', actions: ['recordFeedStatus', 'emitFeedStatus', { type: 'endBy', params: 'feedFailed' }] },
-          { guard: 'feedResumed', actions: ['recordFeedStatus', 'emitFeedStatus', 'startGapFill'] },
+          { guard: 'feedResumed', actions: ['startGapFill', 'recordFeedStatus', 'emitFeedStatus'] },
           { actions: ['recordFeedStatus', 'emitFeedStatus'] },
         ],
         TICK: { actions: ['tickData', { type: 'completeDrains', params: { all: false } }] },

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { inspect } from 'node:util';
-import { createSession, MemoryBarStore, type Bar, type Logger } from 'tapedeck';
+import { createSession, MemoryBarStore, silentLogger, type Bar, type Logger } from 'tapedeck';
 import { AlpacaCredentials } from '../../feeds/alpaca/alpaca-credentials.js';
 import { AlpacaFeed } from '../../feeds/alpaca/alpaca-feed.js';
 import { FakeAlpacaServer } from '../support/fake-alpaca-server.js';
@@ -95,4 +95,20 @@ test('the JSON history client follows pages', async (t) => {
   const bars = await feed.history.getBars('AAPL', today.open, today.open + 20 * 60_000);
   t.deepEqual(bars, dayOf('AAPL', today, 0.1).filter((bar) => bar.t < today.open + 20 * 60_000));
   t.true(feed.history.stats.requests >= Math.ceil(bars.length / 4));
+});
+
+// Found under load: the first connection came after a minute had closed, and that minute's bar
+// was neither in the history loaded at the start nor on the stream.
+test('minutes that close before the feed first connects are filled from history', async (t) => {
+  const { clock, record, server, streamUrl, restUrl } = await fake(3);
+  t.teardown(() => server.close());
+  server.dropConnections(2);
+  const feed = new AlpacaFeed({ keyId: KEY, secretKey: SECRET, streamUrl, restUrl, backoff, pageLimit: 1000 });
+  const session = createSession({ mode: 'live', feed, clock, calendar, symbols: [{ symbol: 'AAPL', streams: ['1m', '5m'] }], tickMs: 5, barGraceMs: 10_000, logger: silentLogger });
+  await session.start();
+  await session.done;
+  const truth = new MemoryBarStore();
+  await truth.putBars('AAPL', '1m', record.get('AAPL')!);
+  t.deepEqual(session.data.getSymbolData('AAPL')!.bars, await backtestSeries(truth, 'AAPL', ['1m', '5m']));
+  t.true(session.summary().symbols[0]!.gapFills >= 1, 'the start was filled');
 });
