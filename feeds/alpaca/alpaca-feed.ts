@@ -20,6 +20,12 @@ export interface AlpacaFeedOptions {
   pageLimit?: number;
   /** The wait after a 429 without `Retry-After`. */
   defaultRetryMs?: number;
+  /**
+   * How often the connection must show life (any frame, or a pong to our ping). A connection
+   * silent for two periods is dropped and reconnected: a half-open TCP connection never closes
+   * by itself, and would stall the stream without a word. Default 15 000.
+   */
+  heartbeatMs?: number;
 }
 
 /**
@@ -46,12 +52,14 @@ export class AlpacaFeed implements LiveFeed {
   private fatal = false;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
+  private readonly heartbeatMs: number;
 
   constructor(options: AlpacaFeedOptions = {}) {
     const feed = options.feed ?? 'iex';
     this.credentials = AlpacaCredentials.resolve(options);
     this.url = options.streamUrl ?? `wss://stream.data.alpaca.markets/v2/${feed}`;
     this.backoff = { ...DEFAULT_BACKOFF, ...options.backoff };
+    this.heartbeatMs = options.heartbeatMs ?? 15_000;
     this.history = new AlpacaHistory({
       credentials: this.credentials,
       feed,
@@ -89,7 +97,18 @@ export class AlpacaFeed implements LiveFeed {
     const socket = new WebSocket(this.url, { perMessageDeflate: false });
     this.socket = socket;
     this.authenticated = false;
+    let alive = true;
+    const heartbeat = setInterval(() => {
+      if (!alive) {
+        socket.terminate();
+        return;
+      }
+      alive = false;
+      if (socket.readyState === WebSocket.OPEN) socket.ping();
+    }, this.heartbeatMs);
+    socket.on('pong', () => (alive = true));
     socket.on('message', (data, isBinary) => {
+      alive = true;
       if (socket !== this.socket) return;
       let messages: AlpacaMessage[];
       try {
@@ -102,6 +121,7 @@ export class AlpacaFeed implements LiveFeed {
     });
     socket.on('error', () => undefined); // 'close' follows and says what happens next.
     socket.on('close', (code) => {
+      clearInterval(heartbeat);
       if (socket !== this.socket) return;
       this.socket = undefined;
       this.authenticated = false;

@@ -112,3 +112,18 @@ test('minutes that close before the feed first connects are filled from history'
   t.deepEqual(session.data.getSymbolData('AAPL')!.bars, await backtestSeries(truth, 'AAPL', ['1m', '5m']));
   t.true(session.summary().symbols[0]!.gapFills >= 1, 'the start was filled');
 });
+
+test('a connection that goes silent without closing is dropped by the heartbeat, and its gap filled', async (t) => {
+  const { clock, record, server, streamUrl, restUrl } = await fake(3);
+  t.teardown(() => server.close());
+  const feed = new AlpacaFeed({ keyId: KEY, secretKey: SECRET, streamUrl, restUrl, backoff, pageLimit: 1000, heartbeatMs: 20 });
+  const session = createSession({ mode: 'live', feed, clock, calendar, symbols: [{ symbol: 'AAPL', streams: ['1m'] }], tickMs: 5, barGraceMs: 10_000, logger: silentLogger });
+  await session.start();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  server.stallConnections();
+  const summary = await session.done;
+  t.true(summary.feed.drops >= 1 && summary.feed.connects >= 2, JSON.stringify(summary.feed));
+  const truth = new MemoryBarStore();
+  await truth.putBars('AAPL', '1m', record.get('AAPL')!);
+  t.deepEqual(session.data.getSymbolData('AAPL')!.bars, await backtestSeries(truth, 'AAPL', ['1m']));
+});

@@ -21,6 +21,8 @@ export interface FakeAlpacaOptions {
 
 interface Client {
   socket: WebSocket;
+  /** A half-open connection: it stays open but sends nothing and answers no ping. */
+  stalled?: boolean;
   msgpack: boolean;
   authenticated: boolean;
   bars: Set<string>;
@@ -36,7 +38,8 @@ interface Client {
 export class FakeAlpacaServer {
   readonly log = { connections: 0, refused: 0, authFailures: 0, restRequests: 0, rateLimited: 0, updatesSent: 0, barsSent: 0, msgpackClients: 0 };
   private readonly http: Server;
-  private readonly wss = new WebSocketServer({ noServer: true });
+  // Pongs are answered by hand, so a connection can be made to play dead (`stallConnections`).
+  private readonly wss = new WebSocketServer({ noServer: true, autoPong: false });
   private readonly clients = new Set<Client>();
   private refuseNext: Array<{ code: number; msg: string }> = [];
   private rateLimitNext = 0;
@@ -78,6 +81,11 @@ export class FakeAlpacaServer {
     this.clients.clear();
   }
 
+  /** Every open connection goes silent without closing, as behind a dead router. */
+  stallConnections(): void {
+    for (const client of this.clients) client.stalled = true;
+  }
+
   /** The next `count` connections get `[{"T":"error","code":…}]` and are closed. */
   refuseConnections(count: number, code = 406, msg = 'connection limit exceeded'): void {
     for (let i = 0; i < count; i++) this.refuseNext.push({ code, msg });
@@ -108,6 +116,9 @@ export class FakeAlpacaServer {
     }
     this.clients.add(client);
     socket.on('close', () => this.clients.delete(client));
+    socket.on('ping', (data) => {
+      if (!client.stalled) socket.pong(data);
+    });
     socket.on('message', (data, isBinary) => this.onMessage(client, data as Buffer, isBinary));
     this.send(client, [{ T: 'success', msg: 'connected' }]);
   }
@@ -189,7 +200,7 @@ export class FakeAlpacaServer {
   }
 
   private send(client: Client, messages: object[]): void {
-    if (client.socket.readyState !== client.socket.OPEN) return;
+    if (client.stalled || client.socket.readyState !== client.socket.OPEN) return;
     client.socket.send(client.msgpack ? encode(messages) : JSON.stringify(messages));
   }
 
