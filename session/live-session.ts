@@ -6,12 +6,15 @@ import type { LiveClock } from '../data-plane/live-clock.js';
 import { LiveDataEngine } from '../data-plane/live-data-engine.js';
 import { createSessionData, type SessionData } from '../data-plane/session-data.js';
 import type { FeedStatus } from '../feeds/live-feed.js';
-import { liveSessionMachine, type FeedReport, type LivePlan, type LiveSessionSnapshot } from '../machines/live-session-machine.js';
+import { liveSessionMachine, type FeedReport, type LivePlan } from '../machines/live-session-machine.js';
 import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
 import { assertValidSymbol } from '../storage/symbol-name.js';
 import type { ResolvedLiveOptions } from './live-session-options.js';
 import { consoleLogger, type Logger } from './logger.js';
-import { SessionError } from './session-error.js';
+import { notRunningError, SessionError } from './session-error.js';
+import { SessionObservers } from './session-observers.js';
+import { SymbolRequests } from './symbol-requests.js';
+import { leafState } from '../machines/leaf-state.js';
 import { resolveStreams, type InspectionObserver } from './session-options.js';
 import type { SessionSummary, SymbolInfo } from './session-summary.js';
 import type { DynamicSymbolInfo } from './session.js';
@@ -40,11 +43,6 @@ export interface LiveSessionEventMap {
   listenerError: { error: unknown; bar: StreamBar };
 }
 
-interface Pending<T> {
-  resolve(value: T): void;
-  reject(error: unknown): void;
-}
-
 const RUNNING_STATES = new Set(['waitingForOpen', 'streaming']);
 
 /**
@@ -64,15 +62,15 @@ export class LiveSession {
 
   private readonly engine: LiveDataEngine;
   private readonly notifier: BarNotifier;
-  private readonly observers = new Map<keyof LiveSessionEventMap, Set<(payload: never) => void>>();
-  private readonly adds = new Map<string, Pending<DynamicSymbolInfo>>();
-  private readonly removals = new Map<string, Pending<void>>();
+  private readonly observers: SessionObservers<LiveSessionEventMap>;
+  private readonly requests = new SymbolRequests<DynamicSymbolInfo>();
   private readonly added: string[] = [];
   private readonly removed: string[] = [];
   private lastState = 'idle';
 
   constructor(options: ResolvedLiveOptions, calendar: MarketCalendar, private readonly logger: Logger = consoleLogger, inspect?: InspectionObserver) {
     this.calendar = calendar;
+    this.observers = new SessionObservers(logger);
     this.tradingSession = options.tradingSession;
     this.clock = options.clock;
     const { open, close, extendedOpen, extendedClose } = options.tradingSession;
@@ -81,7 +79,7 @@ export class LiveSession {
     this.data = writer.data;
     this.notifier = new BarNotifier((error, bar) => {
       this.logger.error(`tapedeck: an onBar listener threw on ${bar.symbol} ${bar.interval} ${new Date(bar.t).toISOString()}; the session goes on.`, error);
-      this.notify('listenerError', { error, bar });
+      this.observers.notify('listenerError', { error, bar });
     });
     this.engine = new LiveDataEngine(window, open, options.clock, writer, this.notifier, { graceMs: options.barGraceMs, trailingDays: options.trailingDays });
     const plan: LivePlan = {
@@ -101,18 +99,18 @@ export class LiveSession {
     });
     this.actor.subscribe({
       next: (snapshot) => {
-        const state = leafState(snapshot);
+        const state = leafState(snapshot.value);
         if (state === this.lastState) return;
         this.lastState = state;
-        this.notify('state', { state });
+        this.observers.notify('state', { state });
         if (state === 'closed') {
-          this.settleOnClose();
+          this.requests.settleOnClose('loaded');
           finish(this.summary());
         }
       },
       error: (error) => {
         this.logger.error('tapedeck: the live session machine failed; the session ended.', error);
-        for (const pending of [...this.adds.values(), ...this.removals.values()]) pending.reject(error);
+        this.requests.rejectAll(error);
         crash(error);
       },
     });
@@ -122,7 +120,7 @@ export class LiveSession {
 
   /** `idle`, `waitingForOpen`, `streaming`, `closed`. */
   get state(): string {
-    return leafState(this.actor.getSnapshot());
+    return leafState(this.actor.getSnapshot().value);
   }
 
   get isRunning(): boolean {
@@ -147,7 +145,7 @@ export class LiveSession {
    * Other symbols stream on meanwhile. Invalid requests throw `SessionError` at once.
    */
   addSymbol(symbol: string, options: { streams?: Interval[] } = {}): Promise<DynamicSymbolInfo> {
-    if (!this.isRunning) throw notRunning(this.state, 'add a symbol');
+    if (!this.isRunning) throw notRunningError(this.state, 'add a symbol');
     assertValidSymbol(symbol);
     const streams = resolveStreams(symbol, options.streams);
     const entry = this.actor.getSnapshot().context.symbols[symbol];
@@ -158,8 +156,7 @@ export class LiveSession {
         throw new SessionError('DUPLICATE_SYMBOL', `${symbol} was already added and is ${status}; remove it first to add it again.`, { symbol, status });
       }
     }
-    const promise = new Promise<DynamicSymbolInfo>((resolve, reject) => this.adds.set(symbol, { resolve, reject }));
-    promise.catch(() => undefined);
+    const promise = this.requests.add(symbol);
     this.added.push(symbol);
     this.actor.send({ type: 'ADD_SYMBOL', symbol, streams, wallTime: Date.now() });
     return promise;
@@ -167,7 +164,7 @@ export class LiveSession {
 
   /** Unsubscribes a symbol. Graceful by default: the bar of the minute in progress is delivered first. */
   removeSymbol(symbol: string, options: { immediate?: boolean } = {}): Promise<void> {
-    if (!this.isRunning) throw notRunning(this.state, 'remove a symbol');
+    if (!this.isRunning) throw notRunningError(this.state, 'remove a symbol');
     assertValidSymbol(symbol);
     const entry = this.actor.getSnapshot().context.symbols[symbol];
     const status = entry ? statusOf(entry.ref.getSnapshot().value) : undefined;
@@ -175,8 +172,7 @@ export class LiveSession {
       const symbols = this.listSymbols().filter((s) => s.status !== 'removed' && s.status !== 'failed').map((s) => s.symbol);
       throw new SessionError('UNKNOWN_SYMBOL', `${symbol} is not in the session${status ? ` (it is ${status})` : ''}; symbols: ${symbols.join(', ') || 'none'}.`, { symbol });
     }
-    const promise = new Promise<void>((resolve, reject) => this.removals.set(symbol, { resolve, reject }));
-    promise.catch(() => undefined);
+    const promise = this.requests.remove(symbol);
     this.removed.push(symbol);
     this.actor.send({ type: 'REMOVE_SYMBOL', symbol, immediate: options.immediate ?? false });
     return promise;
@@ -217,10 +213,7 @@ export class LiveSession {
   }
 
   on<K extends keyof LiveSessionEventMap>(type: K, handler: (payload: LiveSessionEventMap[K]) => void): () => void {
-    let set = this.observers.get(type);
-    if (!set) this.observers.set(type, (set = new Set()));
-    set.add(handler as (payload: never) => void);
-    return () => set.delete(handler as (payload: never) => void);
+    return this.observers.on(type, handler);
   }
 
   pauseNotifications(): void {
@@ -260,60 +253,16 @@ export class LiveSession {
 
   private onFeedStatus(status: FeedStatus): void {
     if (status.state === 'failed') this.logger.error(`tapedeck: the ${this.actor.getSnapshot().context.feed.name} feed failed (${status.code}): ${status.message}`);
-    this.notify('feed', status);
+    this.observers.notify('feed', status);
   }
 
   private onSymbolStatus({ symbol, status, error }: { symbol: string; status: SymbolStatus; error?: SymbolFailure }): void {
-    this.notify('symbol', { symbol, status, ...(error ? { error } : {}) });
-    const add = this.adds.get(symbol);
-    if (add && status === 'active') {
-      this.adds.delete(symbol);
-      const info = this.listDynamic().find((s) => s.symbol === symbol);
-      if (info) add.resolve(info);
-    }
-    if (status === 'failed' || status === 'removed') {
-      if (status === 'failed') this.logger.warn(`tapedeck: ${symbol} failed: ${error?.message ?? 'unknown reason'}`);
-      const failure = status === 'failed'
-        ? new SessionError(error?.code ?? 'LOAD_FAILED', error?.message ?? `${symbol} failed`, { symbol })
-        : new SessionError('REMOVED', `${symbol} was removed before it became active.`, { symbol });
-      add?.reject(failure);
-      this.adds.delete(symbol);
-      this.removals.get(symbol)?.resolve();
-      this.removals.delete(symbol);
-    }
-  }
-
-  private settleOnClose(): void {
-    for (const [symbol, add] of this.adds) add.reject(new SessionError('STOPPED', `The session ended before ${symbol} was loaded.`, { symbol }));
-    for (const removal of this.removals.values()) removal.resolve();
-    this.adds.clear();
-    this.removals.clear();
-  }
-
-  private notify<K extends keyof LiveSessionEventMap>(type: K, payload: LiveSessionEventMap[K]): void {
-    const set = this.observers.get(type);
-    if (!set) return;
-    for (const handler of set) {
-      try {
-        (handler as (p: LiveSessionEventMap[K]) => void)(payload);
-      } catch (error) {
-        this.logger.error(`tapedeck: a '${type}' observer threw; the session goes on.`, error);
-      }
-    }
+    this.observers.notify('symbol', { symbol, status, ...(error ? { error } : {}) });
+    if (status === 'failed') this.logger.warn(`tapedeck: ${symbol} failed: ${error?.message ?? 'unknown reason'}`);
+    this.requests.onStatus(symbol, status, error, () => this.listDynamic().find((s) => s.symbol === symbol));
   }
 }
 
 function statusOf(value: unknown): SymbolStatus {
   return value === 'filling' ? 'catchingUp' : (value as SymbolStatus);
-}
-
-function leafState(snapshot: LiveSessionSnapshot): string {
-  let value: unknown = snapshot.value;
-  while (value && typeof value === 'object') value = Object.values(value)[0];
-  return String(value);
-}
-
-function notRunning(state: string, what: string): SessionError {
-  const hint = state === 'idle' ? 'call start() first' : 'the session has ended; start a new one';
-  return new SessionError('NOT_RUNNING', `Cannot ${what}: the session is ${state} (${hint}).`, { state });
 }

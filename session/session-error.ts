@@ -34,3 +34,9 @@ export class SessionError extends Error {
 export function isSessionError(error: unknown, code?: SessionErrorCode): error is SessionError {
   return error instanceof SessionError && (code === undefined || error.code === code);
 }
+
+/** `NOT_RUNNING`, with what to do about it. */
+export function notRunningError(state: string, what: string): SessionError {
+  const hint = state === 'idle' ? 'call start() first' : 'the session has ended; start a new one';
+  return new SessionError('NOT_RUNNING', `Cannot ${what}: the session is ${state} (${hint}).`, { state });
+}

@@ -4,11 +4,14 @@ import { BacktestDataEngine } from '../data-plane/backtest-data-engine.js';
 import { BarNotifier, type BarListener } from '../data-plane/bar-notifier.js';
 import { MINUTE_MS, type Interval } from '../data-plane/bar.js';
 import { createSessionData, type SessionData } from '../data-plane/session-data.js';
-import { sessionMachine, type PauseRecord, type SessionEmitted, type SessionPlan, type SessionSnapshot } from '../machines/session-machine.js';
+import { sessionMachine, type PauseRecord, type SessionEmitted, type SessionPlan } from '../machines/session-machine.js';
 import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
 import { assertValidSymbol } from '../storage/symbol-name.js';
 import { consoleLogger, type Logger } from './logger.js';
-import { SessionError } from './session-error.js';
+import { notRunningError, SessionError } from './session-error.js';
+import { SessionObservers } from './session-observers.js';
+import { SymbolRequests } from './symbol-requests.js';
+import { leafState } from '../machines/leaf-state.js';
 import { resolveStreams, type ResolvedOptions } from './session-options.js';
 import type { SessionSummary, SymbolInfo } from './session-summary.js';
 import type { RecordedConfig, SessionRecorder } from './session-recorder.js';
@@ -24,11 +27,6 @@ export interface SessionEventMap {
   symbol: { symbol: string; status: SymbolStatus; error?: SymbolFailure };
   pause: SessionEmitted & { type: 'pause' };
   listenerError: { error: unknown; bar: StreamBar };
-}
-
-interface Pending<T> {
-  resolve(value: T): void;
-  reject(error: unknown): void;
 }
 
 const RUNNING_STATES = new Set(['starting', 'streaming', 'paused', 'catchingUp', 'reactivating']);
@@ -52,9 +50,8 @@ export class Session {
   private readonly engine: BacktestDataEngine;
   private readonly notifier: BarNotifier;
   private readonly logger: Logger;
-  private readonly observers = new Map<keyof SessionEventMap, Set<(payload: never) => void>>();
-  private readonly adds = new Map<string, Pending<DynamicSymbolInfo>>();
-  private readonly removals = new Map<string, Pending<void>>();
+  private readonly observers: SessionObservers<SessionEventMap>;
+  private readonly requests = new SymbolRequests<DynamicSymbolInfo>();
   private readonly added: string[] = [];
   private readonly removed: string[] = [];
   private lastState = 'idle';
@@ -65,6 +62,7 @@ export class Session {
   constructor(options: ResolvedOptions, store: BarStore, calendar: MarketCalendar, logger: Logger = consoleLogger) {
     this.calendar = calendar;
     this.logger = logger;
+    this.observers = new SessionObservers(logger);
     this.tradingSession = options.tradingSession;
     this.recorder = options.recorder;
     this.resume = options.resume;
@@ -82,7 +80,7 @@ export class Session {
     this.data = writer.data;
     this.notifier = new BarNotifier((error, bar) => {
       this.logger.error(`tapedeck: an onBar listener threw on ${bar.symbol} ${bar.interval} ${new Date(bar.t).toISOString()}; the session goes on.`, error);
-      this.notify('listenerError', { error, bar });
+      this.observers.notify('listenerError', { error, bar });
     });
     this.engine = new BacktestDataEngine(window, open, writer, this.notifier);
     this.clock = { now: () => this.engine.clock.now() };
@@ -98,7 +96,7 @@ export class Session {
     };
     this.actor = createActor(sessionMachine, { input: { engine: this.engine, plan }, ...(options.inspect ? { inspect: options.inspect } : {}) });
     this.actor.on('symbol', (event) => this.onSymbolStatus(event));
-    this.actor.on('pause', (event) => this.notify('pause', event));
+    this.actor.on('pause', (event) => this.observers.notify('pause', event));
     let finish!: (summary: SessionSummary) => void;
     let crash!: (error: unknown) => void;
     this.done = new Promise<SessionSummary>((resolve, reject) => {
@@ -107,11 +105,11 @@ export class Session {
     });
     this.actor.subscribe({
       next: (snapshot) => {
-        const state = leafState(snapshot);
+        const state = leafState(snapshot.value);
         if (state === this.lastState) return;
         this.lastState = state;
         this.recorder?.recordTransition(state, { sim: this.engine.clock.now(), wall: Date.now() });
-        this.notify('state', { state });
+        this.observers.notify('state', { state });
         if (state === 'closed') this.close(finish);
       },
       error: (error) => {
@@ -126,7 +124,7 @@ export class Session {
 
   /** The session machine's current state, e.g. `streaming`, `paused`, `catchingUp`, `closed`. */
   get state(): string {
-    return leafState(this.actor.getSnapshot());
+    return leafState(this.actor.getSnapshot().value);
   }
 
   get isRunning(): boolean {
@@ -168,7 +166,7 @@ export class Session {
    * `REMOVED` or `STOPPED` if it never gets there. The session streams on either way.
    */
   addSymbol(symbol: string, options: { streams?: Interval[] } = {}): Promise<DynamicSymbolInfo> {
-    if (!this.isRunning) throw notRunning(this.state, 'add a symbol');
+    if (!this.isRunning) throw notRunningError(this.state, 'add a symbol');
     assertValidSymbol(symbol);
     const streams = resolveStreams(symbol, options.streams);
     const entry = this.actor.getSnapshot().context.symbols[symbol];
@@ -181,9 +179,7 @@ export class Session {
         throw new SessionError('DUPLICATE_SYMBOL', `${symbol} was already added and is ${status}; remove it first to add it again.`, { symbol, status });
       }
     }
-    const promise = new Promise<DynamicSymbolInfo>((resolve, reject) => this.adds.set(symbol, { resolve, reject }));
-    // The failure is also on the symbol (listDynamic) and in the log: a caller that does not await must not crash.
-    promise.catch(() => undefined);
+    const promise = this.requests.add(symbol);
     this.added.push(symbol);
     this.actor.send({ type: 'ADD_SYMBOL', symbol, streams, wallTime: Date.now() });
     return promise;
@@ -195,7 +191,7 @@ export class Session {
    * cancelled either way. Resolves when the symbol is removed.
    */
   removeSymbol(symbol: string, options: { immediate?: boolean } = {}): Promise<void> {
-    if (!this.isRunning) throw notRunning(this.state, 'remove a symbol');
+    if (!this.isRunning) throw notRunningError(this.state, 'remove a symbol');
     assertValidSymbol(symbol);
     const entry = this.actor.getSnapshot().context.symbols[symbol];
     const status = entry?.ref.getSnapshot().value as SymbolStatus | undefined;
@@ -203,8 +199,7 @@ export class Session {
       const symbols = this.listSymbols().filter((s) => s.status !== 'removed' && s.status !== 'failed').map((s) => s.symbol);
       throw new SessionError('UNKNOWN_SYMBOL', `${symbol} is not in the session${status ? ` (it is ${status})` : ''}; symbols: ${symbols.join(', ') || 'none'}.`, { symbol });
     }
-    const promise = new Promise<void>((resolve, reject) => this.removals.set(symbol, { resolve, reject }));
-    promise.catch(() => undefined);
+    const promise = this.requests.remove(symbol);
     this.removed.push(symbol);
     this.actor.send({ type: 'REMOVE_SYMBOL', symbol, immediate: options.immediate ?? false });
     return promise;
@@ -245,10 +240,7 @@ export class Session {
   }
 
   on<K extends keyof SessionEventMap>(type: K, handler: (payload: SessionEventMap[K]) => void): () => void {
-    let set = this.observers.get(type);
-    if (!set) this.observers.set(type, (set = new Set()));
-    set.add(handler as (payload: never) => void);
-    return () => set.delete(handler as (payload: never) => void);
+    return this.observers.on(type, handler);
   }
 
   /** Stops delivering bars to listeners (they are dropped, not queued) until `resumeNotifications`. */
@@ -272,7 +264,7 @@ export class Session {
     if (!Number.isInteger(minutes) || minutes < 0) throw new SessionError('INVALID_OPTION', `advance() takes a whole number of minutes >= 0, got ${minutes}.`);
     await this.settled();
     if (this.state === 'closed') return;
-    if (!this.isRunning) throw notRunning(this.state, 'advance the clock');
+    if (!this.isRunning) throw notRunningError(this.state, 'advance the clock');
     this.actor.send({ type: 'TICK', minutes });
     await this.settled();
   }
@@ -304,32 +296,15 @@ export class Session {
 
   /** Streaming with no clock step owed, or closed. */
   private async settled(): Promise<void> {
-    await waitFor(this.actor, (s) => leafState(s) === 'closed' || (leafState(s) === 'streaming' && s.context.deferredMinutes === 0), { timeout: Infinity });
+    await waitFor(this.actor, (s) => leafState(s.value) === 'closed' || (leafState(s.value) === 'streaming' && s.context.deferredMinutes === 0), { timeout: Infinity });
   }
 
   private onSymbolStatus(event: SessionEmitted & { type: 'symbol' }): void {
     const { symbol, status, error } = event;
     this.recordSymbol(symbol, status, error);
-    this.notify('symbol', { symbol, status, ...(error ? { error } : {}) });
-    const add = this.adds.get(symbol);
-    if (add && status === 'active') {
-      this.adds.delete(symbol);
-      const info = this.listDynamic().find((s) => s.symbol === symbol);
-      if (info) add.resolve(info);
-    }
-    if (status === 'failed') {
-      this.logger.warn(`tapedeck: ${symbol} failed: ${error?.message ?? 'unknown reason'}`);
-      add?.reject(new SessionError(error?.code ?? 'LOAD_FAILED', error?.message ?? `${symbol} failed`, { symbol }));
-      this.adds.delete(symbol);
-      this.removals.get(symbol)?.resolve();
-      this.removals.delete(symbol);
-    }
-    if (status === 'removed') {
-      add?.reject(new SessionError('REMOVED', `${symbol} was removed before it became active.`, { symbol }));
-      this.adds.delete(symbol);
-      this.removals.get(symbol)?.resolve();
-      this.removals.delete(symbol);
-    }
+    this.observers.notify('symbol', { symbol, status, ...(error ? { error } : {}) });
+    if (status === 'failed') this.logger.warn(`tapedeck: ${symbol} failed: ${error?.message ?? 'unknown reason'}`);
+    this.requests.onStatus(symbol, status, error, () => this.listDynamic().find((s) => s.symbol === symbol));
   }
 
   private close(finish: (summary: SessionSummary) => void): void {
@@ -352,12 +327,7 @@ export class Session {
    */
   private settleOnClose(): void {
     for (const info of this.listDynamic()) this.recordSymbol(info.symbol, info.status, info.error);
-    for (const [symbol, add] of this.adds) {
-      add.reject(new SessionError('STOPPED', `The session ended before ${symbol} was caught up.`, { symbol }));
-    }
-    for (const removal of this.removals.values()) removal.resolve();
-    this.adds.clear();
-    this.removals.clear();
+    this.requests.settleOnClose('caught up');
   }
 
   private recordSymbol(symbol: string, status: SymbolStatus, error: SymbolFailure | undefined): void {
@@ -382,31 +352,6 @@ export class Session {
   private onActorCrash(error: unknown): void {
     this.engine.reactivate();
     this.logger.error('tapedeck: the session machine failed; the session data was reactivated and the session ended.', error);
-    for (const pending of [...this.adds.values(), ...this.removals.values()]) pending.reject(error);
-    this.adds.clear();
-    this.removals.clear();
+    this.requests.rejectAll(error);
   }
-
-  private notify<K extends keyof SessionEventMap>(type: K, payload: SessionEventMap[K]): void {
-    const set = this.observers.get(type);
-    if (!set) return;
-    for (const handler of set) {
-      try {
-        (handler as (p: SessionEventMap[K]) => void)(payload);
-      } catch (error) {
-        this.logger.error(`tapedeck: a '${type}' observer threw; the session goes on.`, error);
-      }
-    }
-  }
-}
-
-function leafState(snapshot: SessionSnapshot): string {
-  let value: unknown = snapshot.value;
-  while (value && typeof value === 'object') value = Object.values(value)[0];
-  return String(value);
-}
-
-function notRunning(state: string, what: string): SessionError {
-  const hint = state === 'idle' ? 'call start() first' : 'the session has ended; start a new one';
-  return new SessionError('NOT_RUNNING', `Cannot ${what}: the session is ${state} (${hint}).`, { state });
 }
