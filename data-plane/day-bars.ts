@@ -63,11 +63,35 @@ export function validateDayBars(symbol: string, input: readonly unknown[], windo
 
 /** `validateDayBars` for a store that answers in columns: the same rules, no object per bar. */
 export function validateDayColumns(symbol: string, input: BarColumnsView, window: BarWindow): DayBars {
+  // The usual day is clean: then its columns are used as they are, with no copy to make.
+  if (allValid(input, window)) {
+    const { length, t, o, h, l, c, v } = input;
+    return { symbol, length, t, o, h, l, c, v, received: length, dropped: emptyDropCounts() };
+  }
   const day = emptyDay(symbol, input.length);
   const keep = dayKeeper(day, window);
   const { t, o, h, l, c, v } = input;
   for (let i = 0; i < input.length; i++) keep(t[i]!, o[i]!, h[i]!, l[i]!, c[i]!, v[i]!);
   return day;
+}
+
+/** True when `dayKeeper` would keep every bar. */
+function allValid(input: BarColumnsView, window: BarWindow): boolean {
+  const { t, o, h, l, c, v } = input;
+  let lastT = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < input.length; i++) {
+    const ti = t[i]!;
+    const oi = o[i]!;
+    const hi = h[i]!;
+    const li = l[i]!;
+    const ci = c[i]!;
+    const vi = v[i]!;
+    // Written so that NaN fails every test.
+    if (!(ti > lastT && ti >= window.open && ti < window.close && ti % MINUTE_MS === 0)) return false;
+    if (!(oi >= 0 && li >= 0 && ci >= 0 && vi >= 0 && hi >= li && hi < Infinity && vi < Infinity && oi < Infinity && ci < Infinity)) return false;
+    lastT = ti;
+  }
+  return true;
 }
 
 function emptyDay(symbol: string, n: number): DayBars {

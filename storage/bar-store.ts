@@ -11,7 +11,9 @@ export interface BarStore {
   putBars(symbol: string, interval: Interval, bars: Bar[]): Promise<void>;
   /**
    * Optional: the same bars as `getBars`, as columns, for stores that hold them that way. The
-   * session loads through it when present: no object per bar. The columns are read, never kept.
+   * session loads through it when present: no object per bar. The session may hold the columns
+   * until its close, so a store must never write into columns it has handed out (both stores
+   * here write a new series on every `putBars`).
    */
   getBarColumns?(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<BarColumnsView>;
 }

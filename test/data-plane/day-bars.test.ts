@@ -58,3 +58,16 @@ testProp(
     t.deepEqual(validateDayColumns('AAPL', columns, window), validateDayBars('AAPL', bars, window));
   },
 );
+
+testProp(
+  'a clean day given as columns is kept whole, as the columns it came in, and judged as objects would be',
+  [fc.uniqueArray(fc.integer({ min: 100, max: 109 }), { minLength: 1 }), fc.double({ min: 1, max: 500, noNaN: true })],
+  (t, minutes, price) => {
+    const bars = minutes.sort((a, b) => a - b).map((m) => ({ t: m * M, o: price, h: price + 1, l: price - 0.5, c: price, v: 10 }));
+    const column = (key: 'o' | 'h' | 'l' | 'c' | 'v' | 't') => Float64Array.from(bars, (bar) => bar[key]);
+    const columns = { length: bars.length, t: column('t'), o: column('o'), h: column('h'), l: column('l'), c: column('c'), v: column('v') };
+    const day = validateDayColumns('AAPL', columns, window);
+    t.is(day.c, columns.c, 'no copy');
+    t.deepEqual(day, validateDayBars('AAPL', bars, window));
+  },
+);
