@@ -28,12 +28,15 @@ export class BarColumns implements BarColumnsView {
   /** `capacity` should be the expected count (e.g. minutes in the session) so a day never regrows. */
   constructor(capacity = 64) {
     const size = Math.max(1, capacity);
-    this.t = new Float64Array(size);
-    this.o = new Float64Array(size);
-    this.h = new Float64Array(size);
-    this.l = new Float64Array(size);
-    this.c = new Float64Array(size);
-    this.v = new Float64Array(size);
+    // One buffer, six views: a session allocates these for every symbol and interval at once,
+    // and one allocation instead of six is a sixth of the work for the allocator and the GC.
+    const block = new Float64Array(6 * size);
+    this.t = block.subarray(0, size);
+    this.o = block.subarray(size, 2 * size);
+    this.h = block.subarray(2 * size, 3 * size);
+    this.l = block.subarray(3 * size, 4 * size);
+    this.c = block.subarray(4 * size, 5 * size);
+    this.v = block.subarray(5 * size, 6 * size);
   }
 
   append(t: number, o: number, h: number, l: number, c: number, v: number): void {
@@ -103,17 +106,13 @@ export class BarColumns implements BarColumnsView {
   }
 
   private grow(): void {
-    const size = this.t.length * 2;
-    const widen = (column: Float64Array): Float64Array => {
-      const next = new Float64Array(size);
-      next.set(column);
-      return next;
-    };
-    this.t = widen(this.t);
-    this.o = widen(this.o);
-    this.h = widen(this.h);
-    this.l = widen(this.l);
-    this.c = widen(this.c);
-    this.v = widen(this.v);
+    const wider = new BarColumns(this.t.length * 2);
+    wider.t.set(this.t);
+    wider.o.set(this.o);
+    wider.h.set(this.h);
+    wider.l.set(this.l);
+    wider.c.set(this.c);
+    wider.v.set(this.v);
+    ({ t: this.t, o: this.o, h: this.h, l: this.l, c: this.c, v: this.v } = wider);
   }
 }
