@@ -43,6 +43,8 @@ export class FakeAlpacaServer {
   private readonly clients = new Set<Client>();
   private refuseNext: Array<{ code: number; msg: string }> = [];
   private rateLimitNext = 0;
+  /** Real milliseconds the next REST answers are held back, one entry per answer. */
+  private slowNext: number[] = [];
   /** Simulated time until which the network is down: connections fail outright. */
   private downUntil = Number.NEGATIVE_INFINITY;
   private lastMinuteSent: number;
@@ -89,6 +91,11 @@ export class FakeAlpacaServer {
   /** The next `count` connections get `[{"T":"error","code":…}]` and are closed. */
   refuseConnections(count: number, code = 406, msg = 'connection limit exceeded'): void {
     for (let i = 0; i < count; i++) this.refuseNext.push({ code, msg });
+  }
+
+  /** The next `count` REST answers come `ms` real milliseconds late, as from a slow service. */
+  slowRequests(count: number, ms: number): void {
+    for (let i = 0; i < count; i++) this.slowNext.push(ms);
   }
 
   rateLimitRequests(count: number): void {
@@ -205,6 +212,15 @@ export class FakeAlpacaServer {
   }
 
   private rest(request: IncomingMessage, response: ServerResponse): void {
+    const delay = this.slowNext.shift();
+    if (delay !== undefined) {
+      setTimeout(() => this.answerRest(request, response), delay);
+      return;
+    }
+    this.answerRest(request, response);
+  }
+
+  private answerRest(request: IncomingMessage, response: ServerResponse): void {
     this.log.restRequests++;
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
     const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
