@@ -2,8 +2,7 @@ import { assign, sendParent, setup, type ActorRefFrom } from 'xstate';
 import { addHistory, fillGap, type LiveLoadPlan } from '../actors/live-history-loader.js';
 import type { Interval } from '../data-plane/bar.js';
 import type { LiveDataEngine } from '../data-plane/live-data-engine.js';
-import { SessionError } from '../session/session-error.js';
-import type { SymbolFailure, SymbolReport, SymbolStatus } from './symbol-machine.js';
+import { failureOf, type SymbolFailure, type SymbolReport, type SymbolStatus } from './symbol-machine.js';
 
 export interface LiveSymbolInput {
   symbol: string;
@@ -33,11 +32,6 @@ export type LiveSymbolEvent =
   | { type: 'DRAINED' }
   | { type: 'CANCEL' }
   | { type: 'ABORT'; error: SymbolFailure };
-
-function failureOf(error: unknown): SymbolFailure {
-  if (error instanceof SessionError) return { code: error.code, message: error.message };
-  return { code: 'LOAD_FAILED', message: error instanceof Error ? error.message : String(error) };
-}
 
 /**
  * One symbol of a live session. It is subscribed before it loads, so no minute falls between

@@ -42,7 +42,8 @@ export type SymbolReport =
   | { type: 'SYMBOL_STATUS'; symbol: string; status: SymbolStatus; error?: SymbolFailure }
   | { type: 'SYMBOL_LOADED'; symbol: string; day: DayBars };
 
-function failureOf(error: unknown): SymbolFailure {
+/** A load's error as the symbol reports it: its SessionError code, else LOAD_FAILED. */
+export function failureOf(error: unknown): SymbolFailure {
   if (error instanceof SessionError) return { code: error.code, message: error.message };
   return { code: 'LOAD_FAILED', message: error instanceof Error ? error.message : String(error) };
 }

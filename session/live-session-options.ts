@@ -3,10 +3,9 @@ import type { Interval } from '../data-plane/bar.js';
 import { wallClock, type LiveClock } from '../data-plane/live-clock.js';
 import type { HistorySource, LiveFeed } from '../feeds/live-feed.js';
 import type { BarStore } from '../storage/bar-store.js';
-import { assertValidSymbol } from '../storage/symbol-name.js';
 import type { Logger } from './logger.js';
 import { SessionError } from './session-error.js';
-import { resolveStreams, type InspectionObserver, type SymbolConfig } from './session-options.js';
+import { resolveSymbols, type InspectionObserver, type SymbolConfig } from './session-options.js';
 
 export interface LiveSessionOptions {
   mode: 'live';
@@ -78,15 +77,7 @@ export function resolveLiveOptions(options: LiveSessionOptions, calendar: Market
   if (now >= close) {
     throw new SessionError('NOT_A_TRADING_DAY', `The ${date} session on ${calendar.name} closed at ${new Date(close).toISOString()}; the next one is ${calendar.nextTradingDay(date)}.`, { date, reason: 'closed for the day' });
   }
-  const seen = new Set<string>();
-  const symbols: ResolvedLiveOptions['symbols'] = [];
-  for (const entry of options.symbols ?? []) {
-    const config = typeof entry === 'string' ? { symbol: entry } : entry;
-    const symbol = assertValidSymbol(config?.symbol);
-    if (seen.has(symbol)) throw new SessionError('DUPLICATE_SYMBOL', `${symbol} is listed twice in symbols.`, { symbol });
-    seen.add(symbol);
-    symbols.push({ symbol, streams: resolveStreams(symbol, config.streams) });
-  }
+  const symbols = resolveSymbols(options.symbols);
   return {
     feed,
     tradingSession,

@@ -8,6 +8,7 @@ import { createSessionData, type SessionData } from '../data-plane/session-data.
 import type { FeedStatus } from '../feeds/live-feed.js';
 import { liveSessionMachine, type FeedReport, type LivePlan } from '../machines/live-session-machine.js';
 import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
+import { emptyDropCounts } from '../data-plane/day-bars.js';
 import { assertValidSymbol } from '../storage/symbol-name.js';
 import type { ResolvedLiveOptions } from './live-session-options.js';
 import { consoleLogger, type Logger } from './logger.js';
@@ -196,7 +197,7 @@ export class LiveSession {
         streams: entry.streams,
         addedAt: entry.addedAt,
         loaded: context.loaded,
-        dropped: stats?.dropped ?? { outsideHours: 0, nonFinite: 0, negative: 0, highBelowLow: 0, outOfOrder: 0, misaligned: 0 },
+        dropped: stats?.dropped ?? emptyDropCounts(),
         caughtUp: stats?.caughtUp ?? {},
         streamed: stats?.streamed ?? {},
         filled: stats?.filled ?? 0,

@@ -74,6 +74,20 @@ export function resolveStreams(symbol: string, streams: unknown): Interval[] {
   return [...new Set(streams as Interval[])];
 }
 
+/** Checks a session's `symbols` option: valid names, known intervals, no symbol twice. */
+export function resolveSymbols(entries: ReadonlyArray<string | SymbolConfig> | undefined): ResolvedSymbol[] {
+  const seen = new Set<string>();
+  const symbols: ResolvedSymbol[] = [];
+  for (const entry of entries ?? []) {
+    const config = typeof entry === 'string' ? { symbol: entry } : entry;
+    const symbol = assertValidSymbol(config?.symbol);
+    if (seen.has(symbol)) throw new SessionError('DUPLICATE_SYMBOL', `${symbol} is listed twice in symbols.`, { symbol });
+    seen.add(symbol);
+    symbols.push({ symbol, streams: resolveStreams(symbol, config.streams) });
+  }
+  return symbols;
+}
+
 function positive(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
@@ -96,15 +110,7 @@ export function resolveBacktestOptions(options: SessionOptions, calendar: Market
       { date: options.date, reason },
     );
   }
-  const seen = new Set<string>();
-  const symbols: ResolvedSymbol[] = [];
-  for (const entry of options.symbols ?? []) {
-    const config = typeof entry === 'string' ? { symbol: entry } : entry;
-    const symbol = assertValidSymbol(config?.symbol);
-    if (seen.has(symbol)) throw new SessionError('DUPLICATE_SYMBOL', `${symbol} is listed twice in symbols.`, { symbol });
-    seen.add(symbol);
-    symbols.push({ symbol, streams: resolveStreams(symbol, config.streams) });
-  }
+  const symbols = resolveSymbols(options.symbols);
   const speed = options.speed ?? 'max';
   if (speed !== 'max' && speed !== 'manual') positive('speed', speed, 1);
   const maxBatchMinutes = positive('maxBatchMinutes', options.maxBatchMinutes, 30);

@@ -30,9 +30,10 @@ export function columnsInWindow(series: BarColumns, start: number, end: number):
   return series.view(series.indexAtOrAfter(start), series.indexAtOrAfter(end));
 }
 
-/** Bars with `start <= t < end`, as new objects the caller may mutate. */
-export function barsInWindow(series: BarColumns, start: number, end: number): Bar[] {
-  return series.slice(series.indexAtOrAfter(start), series.indexAtOrAfter(end));
+/** A window's bars as new objects the caller may mutate: what `getBars` answers. */
+export function barsOf(columns: BarColumnsView): Bar[] {
+  const { t, o, h, l, c, v } = columns;
+  return Array.from({ length: columns.length }, (_, i) => ({ t: t[i]!, o: o[i]!, h: h[i]!, l: l[i]!, c: c[i]!, v: v[i]! }));
 }
 
 /** Consecutive windows (months in order) as one series. */

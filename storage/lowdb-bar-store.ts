@@ -6,7 +6,7 @@ import { isInterval, type Bar, type Interval } from '../data-plane/bar.js';
 import { BarColumns, type BarColumnsView } from '../data-plane/bar-columns.js';
 import type { BarStore } from './bar-store.js';
 import { assertSeries, normalizeBars, queryWindow } from './bar-store-arguments.js';
-import { barsInWindow, columnsInWindow, concatColumns, mergeBars } from './bar-merge.js';
+import { barsOf, columnsInWindow, concatColumns, mergeBars } from './bar-merge.js';
 import { MONTH_FILE, monthOf, monthRange, monthsBetween, parsePartition, partitionPath, stringifyPartition } from './bar-partition.js';
 import { assertValidSymbol, isValidSymbol } from './symbol-name.js';
 
@@ -42,13 +42,7 @@ export class LowdbBarStore implements BarStore {
   }
 
   async getBars(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<Bar[]> {
-    const series = assertSeries(symbol, interval);
-    const window = queryWindow(startMs, endMs);
-    if (!window) return [];
-    const months = await this.#monthsOverlapping(series.symbol, series.interval, window.start, window.end);
-    const parts = await Promise.all(months.map((month) => this.#load(series.symbol, series.interval, month)));
-    const found = parts.flatMap((part) => (part ? [barsInWindow(part, window.start, window.end)] : []));
-    return found.length === 1 ? found[0]! : found.flat();
+    return barsOf(await this.getBarColumns(symbol, interval, startMs, endMs));
   }
 
   async getBarColumns(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<BarColumnsView> {

@@ -2,7 +2,7 @@ import type { Bar, Interval } from '../data-plane/bar.js';
 import { BarColumns, type BarColumnsView } from '../data-plane/bar-columns.js';
 import type { BarStore } from './bar-store.js';
 import { assertSeries, normalizeBars, queryWindow } from './bar-store-arguments.js';
-import { barsInWindow, columnsInWindow, mergeBars } from './bar-merge.js';
+import { barsOf, columnsInWindow, mergeBars } from './bar-merge.js';
 
 /**
  * A `BarStore` in memory, for tests and for embedding with data from elsewhere. It checks its
@@ -12,10 +12,7 @@ export class MemoryBarStore implements BarStore {
   readonly #series = new Map<string, BarColumns>();
 
   async getBars(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<Bar[]> {
-    const series = this.#series.get(key(assertSeries(symbol, interval)));
-    const window = queryWindow(startMs, endMs);
-    if (!series || !window) return [];
-    return barsInWindow(series, window.start, window.end);
+    return barsOf(await this.getBarColumns(symbol, interval, startMs, endMs));
   }
 
   async getBarColumns(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<BarColumnsView> {
