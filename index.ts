@@ -42,3 +42,14 @@ export { generateDataset, generateDayBars, type SyntheticDatasetOptions, type Sy
 
 export { createInspectorServer, type InspectorServer, type InspectorServerOptions } from './inspector/inspector-server.js';
 export { machineDiagram, machineGraph, type MachineDiagram, type MachineGraph, type DiagramNode, type DiagramEdge } from './inspector/machine-diagram.js';
+
+export { SimulatedBroker, type BrokerBar, type BrokerOptions, type EquityPoint, type Position } from './broker/simulated-broker.js';
+export { BrokerError, isBrokerError, positionOpenError, type BrokerErrorCode } from './broker/broker-error.js';
+export type { Order, OrderOptions, OrderRequest, OrderSide, OrderStatus, OrderType, TimeInForce } from './broker/order.js';
+export type { Fill, FillReason } from './broker/fill.js';
+export type { CommissionModel } from './broker/commission.js';
+export type { SlippageModel } from './broker/slippage.js';
+export type { RoundTrip } from './broker/fifo-lots.js';
+export { computeMetrics, TRADING_DAYS_PER_YEAR, type DailyEquity, type Metrics, type MetricsInput } from './metrics/compute-metrics.js';
+export { buildRoundTrips } from './metrics/round-trips.js';
+export { MetricsError, type MetricsErrorCode } from './metrics/metrics-error.js';

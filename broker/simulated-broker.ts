@@ -1,0 +1,344 @@
+import { BrokerError, positionOpenError } from './broker-error.js';
+import { checkCommissionModel, commissionUnits, type CommissionModel } from './commission.js';
+import type { Fill, FillReason } from './fill.js';
+import { fillPrice, type BarUnits, type WorkingOrder } from './fill-rules.js';
+import { FifoLots } from './fifo-lots.js';
+import { fromUnits, toUnits } from './money.js';
+import { validateOrderRequest, type Order, type OrderOptions, type OrderRequest, type OrderSide, type OrderStatus, type OrderType, type TimeInForce } from './order.js';
+import { checkSlippageModel, slippedUnits, type SlippageModel } from './slippage.js';
+
+const MINUTE_MS = 60_000;
+
+export interface BrokerOptions {
+  /** Starting cash, in the account currency. */
+  cash: number;
+  commission?: CommissionModel;
+  slippage?: SlippageModel;
+}
+
+/** A 1m bar of one symbol, as the engine delivers it. `interval`, if present, must be `1m`. */
+export interface BrokerBar {
+  symbol: string;
+  t: number;
+  o: number;
+  h: number;
+  l: number;
+  c: number;
+  v: number;
+  interval?: string;
+}
+
+export interface Position {
+  symbol: string;
+  /** Signed: > 0 long, < 0 short, 0 flat. */
+  qty: number;
+  /** Average price of the open shares (first in, first out: of the lots still open); 0 when flat. */
+  avgPrice: number;
+  /** qty × last close: negative for a short. */
+  marketValue: number;
+  /** marketValue − what the open shares cost. */
+  unrealizedPnl: number;
+}
+
+/** The account after the last bar delivered: what a per-minute equity curve records. */
+export interface EquityPoint {
+  /** The broker's clock: close time of the last bar delivered (epoch ms). */
+  t: number;
+  equity: number;
+  cash: number;
+  /** Σ |qty| × last close over open positions. */
+  grossExposure: number;
+}
+
+interface OrderState extends WorkingOrder {
+  id: string;
+  symbol: string;
+  side: OrderSide;
+  qty: number;
+  type: OrderType;
+  limitPrice?: number;
+  stopPrice?: number;
+  tif: TimeInForce;
+  placedAt: number;
+  status: OrderStatus;
+}
+
+interface SymbolBook {
+  lots: FifoLots;
+  /** Last close, money units; 0 before the first bar. */
+  closeUnits: number;
+  /** Open time of the last bar delivered. */
+  lastT: number;
+  /** Open orders in the order they were placed, so their `placedAt` never decreases. */
+  orders: OrderState[];
+}
+
+/**
+ * A broker simulated in the data plane. The engine feeds it every 1m bar in time order
+ * (`onBar`) before the strategy sees that bar, and calls `endOfDay()` at each session close.
+ * An order placed while the clock stands at T (the close of the last bar delivered) can only
+ * fill on a bar with `t >= T`: never on one that had not closed when the order was sent.
+ * README, "Broker: what results mean", states every rule.
+ */
+export class SimulatedBroker {
+  private readonly commission: CommissionModel;
+  private readonly slippage: SlippageModel;
+  private readonly books = new Map<string, SymbolBook>();
+  private readonly orders = new Map<string, OrderState>();
+  private readonly fillLog: Fill[] = [];
+  private cashUnits: number;
+  /** Σ qty × last close, money units, kept as bars and fills arrive. */
+  private marketValueUnits = 0;
+  private grossUnits = 0;
+  private clock = 0;
+  private lastBarT = Number.NEGATIVE_INFINITY;
+  private nextOrder = 1;
+
+  constructor(options: BrokerOptions) {
+    if (typeof options.cash !== 'number' || !Number.isFinite(options.cash)) {
+      throw new BrokerError('INVALID_CONFIG', `cash must be a finite number, got ${String(options.cash)}.`, { cash: options.cash });
+    }
+    this.commission = { ...options.commission };
+    this.slippage = { ...options.slippage };
+    checkCommissionModel(this.commission);
+    checkSlippageModel(this.slippage);
+    this.cashUnits = toUnits(options.cash);
+  }
+
+  get cash(): number {
+    return fromUnits(this.cashUnits);
+  }
+
+  /** Cash plus every position marked at its symbol's last close. */
+  get equity(): number {
+    return fromUnits(this.cashUnits + this.marketValueUnits);
+  }
+
+  /** Close time of the last bar delivered (epoch ms); 0 before any. */
+  get now(): number {
+    return this.clock;
+  }
+
+  /** Every fill so far, in the order they happened. */
+  get fills(): readonly Fill[] {
+    return this.fillLog;
+  }
+
+  equityPoint(): EquityPoint {
+    return { t: this.clock, equity: this.equity, cash: this.cash, grossExposure: fromUnits(this.grossUnits) };
+  }
+
+  /** Delivers one 1m bar: fills the symbol's orders it reaches, then marks the position at its close. */
+  onBar(bar: BrokerBar): void {
+    checkBar(bar);
+    if (bar.t < this.lastBarT) {
+      throw new BrokerError('BAR_OUT_OF_ORDER', `Bar ${bar.symbol} at ${bar.t} arrived after a bar at ${this.lastBarT}: bars must come in time order.`, { symbol: bar.symbol, t: bar.t });
+    }
+    const book = this.book(bar.symbol);
+    if (bar.t <= book.lastT) {
+      throw new BrokerError('BAR_OUT_OF_ORDER', `Bar ${bar.symbol} at ${bar.t} is not after its previous bar at ${book.lastT}.`, { symbol: bar.symbol, t: bar.t });
+    }
+    this.lastBarT = bar.t;
+    this.clock = Math.max(this.clock, bar.t + MINUTE_MS);
+    const units: BarUnits = { o: toUnits(bar.o), h: toUnits(bar.h), l: toUnits(bar.l), c: toUnits(bar.c) };
+    if (book.orders.length > 0) this.workOrders(book, bar.t, units);
+    const qty = book.lots.qty;
+    this.marketValueUnits += qty * (units.c - book.closeUnits);
+    this.grossUnits += Math.abs(qty) * (units.c - book.closeUnits);
+    book.closeUnits = units.c;
+    book.lastT = bar.t;
+  }
+
+  /** The session closed: cancels every open DAY order and returns them. GTC orders stay. */
+  endOfDay(): Order[] {
+    const cancelled: OrderState[] = [];
+    for (const book of this.books.values()) {
+      book.orders = book.orders.filter((order) => {
+        if (order.tif !== 'day') return true;
+        order.status = 'cancelled';
+        cancelled.push(order);
+        return false;
+      });
+    }
+    return cancelled.sort(bySequence).map(publicOrder);
+  }
+
+  order(request: OrderRequest): Order {
+    const valid = validateOrderRequest(request);
+    const order: OrderState = {
+      id: `o${this.nextOrder}`,
+      ...valid,
+      placedAt: this.clock,
+      status: 'open',
+      triggered: false,
+      limitUnits: valid.limitPrice === undefined ? undefined : toUnits(valid.limitPrice),
+      stopUnits: valid.stopPrice === undefined ? undefined : toUnits(valid.stopPrice),
+    };
+    this.nextOrder += 1;
+    this.orders.set(order.id, order);
+    this.book(order.symbol).orders.push(order);
+    return publicOrder(order);
+  }
+
+  buy(symbol: string, qty: number, options: OrderOptions = {}): Order {
+    return this.order({ ...options, symbol, side: 'buy', qty });
+  }
+
+  sell(symbol: string, qty: number, options: OrderOptions = {}): Order {
+    return this.order({ ...options, symbol, side: 'sell', qty });
+  }
+
+  /** A market order for the whole position as it stands now; `undefined` when flat. */
+  close(symbol: string, options: Pick<OrderOptions, 'tif'> = {}): Order | undefined {
+    const qty = this.books.get(symbol)?.lots.qty ?? 0;
+    if (qty === 0) return undefined;
+    return this.order({ symbol, side: qty > 0 ? 'sell' : 'buy', qty: Math.abs(qty), type: 'market', tif: options.tif ?? 'day' });
+  }
+
+  /** `true` if the order was open and is now cancelled; `false` if it had already filled or been cancelled. */
+  cancel(orderId: string): boolean {
+    const order = this.orders.get(orderId);
+    if (!order) throw new BrokerError('UNKNOWN_ORDER', `No order ${JSON.stringify(orderId)}: ids are those returned by order(), buy() and sell().`, { orderId });
+    if (order.status !== 'open') return false;
+    const book = this.books.get(order.symbol)!;
+    book.orders.splice(book.orders.indexOf(order), 1);
+    order.status = 'cancelled';
+    return true;
+  }
+
+  /**
+   * Cancels the symbol's open orders and closes its position now, at the last delivered bar's
+   * close (slippage and commission apply); the fill says `reason: 'flatten'`. What removing a
+   * symbol with `{ flatten: true }` does. `undefined` when flat.
+   */
+  flatten(symbol: string): Fill | undefined {
+    const book = this.books.get(symbol);
+    if (!book) return undefined;
+    for (const order of [...book.orders]) this.cancel(order.id);
+    const qty = book.lots.qty;
+    if (qty === 0) return undefined;
+    const order: OrderState = {
+      id: `o${this.nextOrder}`,
+      symbol,
+      side: qty > 0 ? 'sell' : 'buy',
+      qty: Math.abs(qty),
+      type: 'market',
+      tif: 'day',
+      placedAt: this.clock,
+      status: 'open',
+      triggered: false,
+    };
+    this.nextOrder += 1;
+    this.orders.set(order.id, order);
+    return this.execute(book, order, book.closeUnits, book.lastT, 'flatten');
+  }
+
+  /** Throws `POSITION_OPEN` unless the symbol is flat: the check before removing a symbol. */
+  assertFlat(symbol: string): void {
+    const qty = this.books.get(symbol)?.lots.qty ?? 0;
+    if (qty !== 0) throw positionOpenError(symbol, qty);
+  }
+
+  position(symbol: string): Position {
+    const book = this.books.get(symbol);
+    if (!book || book.lots.qty === 0) return { symbol, qty: 0, avgPrice: 0, marketValue: 0, unrealizedPnl: 0 };
+    const { qty, costUnits } = book.lots;
+    const valueUnits = qty * book.closeUnits;
+    return { symbol, qty, avgPrice: fromUnits(costUnits / qty), marketValue: fromUnits(valueUnits), unrealizedPnl: fromUnits(valueUnits - costUnits) };
+  }
+
+  /** Open positions, in the order their symbols were first seen. */
+  positions(): Position[] {
+    const open: Position[] = [];
+    for (const [symbol, book] of this.books) if (book.lots.qty !== 0) open.push(this.position(symbol));
+    return open;
+  }
+
+  getOrder(orderId: string): Order | undefined {
+    const order = this.orders.get(orderId);
+    return order && publicOrder(order);
+  }
+
+  /** Open orders, of one symbol or all, in the order they were placed. */
+  openOrders(symbol?: string): Order[] {
+    const books = symbol === undefined ? [...this.books.values()] : [this.books.get(symbol)].filter((b) => b !== undefined);
+    return books.flatMap((b) => b.orders).sort(bySequence).map(publicOrder);
+  }
+
+  private book(symbol: string): SymbolBook {
+    let book = this.books.get(symbol);
+    if (!book) {
+      book = { lots: new FifoLots(symbol), closeUnits: 0, lastT: Number.NEGATIVE_INFINITY, orders: [] };
+      this.books.set(symbol, book);
+    }
+    return book;
+  }
+
+  private workOrders(book: SymbolBook, t: number, bar: BarUnits): void {
+    for (let i = 0; i < book.orders.length; ) {
+      const order = book.orders[i]!;
+      if (t < order.placedAt) break; // this one and every later one were sent after this bar opened
+      const price = fillPrice(order, bar);
+      if (price === undefined) {
+        i += 1;
+        continue;
+      }
+      book.orders.splice(i, 1);
+      this.execute(book, order, price, t, undefined);
+    }
+  }
+
+  private execute(book: SymbolBook, order: OrderState, baseUnits: number, t: number, reason: FillReason | undefined): Fill {
+    const limit = order.type === 'limit' || order.type === 'stopLimit' ? order.limitUnits : undefined;
+    const priceUnits = slippedUnits(this.slippage, order.side, baseUnits, limit);
+    const notional = order.qty * priceUnits;
+    const commission = commissionUnits(this.commission, order.qty, notional);
+    const signedQty = order.side === 'buy' ? order.qty : -order.qty;
+    const before = Math.abs(book.lots.qty);
+    this.cashUnits -= signedQty * priceUnits + commission;
+    book.lots.apply({ orderId: order.id, t, signedQty, priceUnits, commissionUnits: commission });
+    this.marketValueUnits += signedQty * book.closeUnits;
+    this.grossUnits += (Math.abs(book.lots.qty) - before) * book.closeUnits;
+    order.status = 'filled';
+    const fill: Fill = { orderId: order.id, symbol: order.symbol, side: order.side, qty: order.qty, price: fromUnits(priceUnits), t, commission: fromUnits(commission) };
+    if (reason) fill.reason = reason;
+    this.fillLog.push(fill);
+    return fill;
+  }
+}
+
+function checkBar(bar: BrokerBar): void {
+  const { symbol, t, o, h, l, c } = bar;
+  if (bar.interval !== undefined && bar.interval !== '1m') {
+    throw new BrokerError('INVALID_BAR', `The broker takes 1m bars only, got a ${bar.interval} bar of ${symbol}.`, { symbol, t, interval: bar.interval });
+  }
+  const pricesOk = l > 0 && Number.isFinite(h) && l <= o && l <= c && h >= o && h >= c; // NaN fails every comparison
+  if (typeof symbol !== 'string' || symbol.length === 0 || !Number.isSafeInteger(t) || !pricesOk) {
+    throw new BrokerError('INVALID_BAR', `Not a valid bar: ${JSON.stringify(bar)} (needs a symbol, an integer t, positive prices with low ≤ open, close ≤ high).`, { symbol, t });
+  }
+}
+
+function sequence(order: OrderState): number {
+  return Number(order.id.slice(1));
+}
+
+function bySequence(a: OrderState, b: OrderState): number {
+  return sequence(a) - sequence(b);
+}
+
+function publicOrder(state: OrderState): Order {
+  const order: { -readonly [K in keyof Order]: Order[K] } = {
+    id: state.id,
+    symbol: state.symbol,
+    side: state.side,
+    qty: state.qty,
+    type: state.type,
+    tif: state.tif,
+    placedAt: state.placedAt,
+    status: state.status,
+  };
+  if (state.limitPrice !== undefined) order.limitPrice = state.limitPrice;
+  if (state.stopPrice !== undefined) order.stopPrice = state.stopPrice;
+  if (state.type === 'stopLimit') order.triggered = state.triggered;
+  return order;
+}
