@@ -3,6 +3,7 @@ import { inspectorOverhead } from './cases/inspector-overhead.js';
 import { retainedMemory } from './cases/memory.js';
 import { replayAgainstFloor } from './cases/replay.js';
 import { storage } from './cases/storage.js';
+import { brokerThroughput } from './cases/broker.js';
 
 // `npm run bench`: one JSON line per case on stdout. Cases run one after another, never in
 // parallel, so they do not measure each other.
@@ -11,3 +12,4 @@ await inspectorOverhead();
 await addSymbolPause();
 await retainedMemory();
 await storage();
+await brokerThroughput();

@@ -140,12 +140,14 @@ export class SimulatedBroker {
     }
     this.lastBarT = bar.t;
     this.clock = Math.max(this.clock, bar.t + MINUTE_MS);
-    const units: BarUnits = { o: toUnits(bar.o), h: toUnits(bar.h), l: toUnits(bar.l), c: toUnits(bar.c) };
-    if (book.orders.length > 0) this.workOrders(book, bar.t, units);
+    const closeUnits = toUnits(bar.c);
+    if (book.orders.length > 0) this.workOrders(book, bar.t, { o: toUnits(bar.o), h: toUnits(bar.h), l: toUnits(bar.l), c: closeUnits });
     const qty = book.lots.qty;
-    this.marketValueUnits += qty * (units.c - book.closeUnits);
-    this.grossUnits += Math.abs(qty) * (units.c - book.closeUnits);
-    book.closeUnits = units.c;
+    if (qty !== 0) {
+      this.marketValueUnits += qty * (closeUnits - book.closeUnits);
+      this.grossUnits += Math.abs(qty) * (closeUnits - book.closeUnits);
+    }
+    book.closeUnits = closeUnits;
     book.lastT = bar.t;
   }
 
