@@ -84,3 +84,14 @@ test('a starting equity that is not positive is INVALID_INITIAL_EQUITY', (t) => 
   const error = t.throws(() => computeMetrics({ ...input, initialEquity: 0 }), { instanceOf: MetricsError });
   t.is(error.code, 'INVALID_INITIAL_EQUITY');
 });
+
+test('a trade that earns less than its commissions is a losing trade', (t) => {
+  const trades = buildRoundTrips([
+    { orderId: 'o1', symbol: 'TSLA', side: 'buy', qty: 1, price: 100, t: 0, commission: 1 },
+    { orderId: 'o2', symbol: 'TSLA', side: 'sell', qty: 1, price: 100.5, t: 60_000, commission: 1 },
+  ]);
+  t.is(trades[0]!.pnl, 0.5);
+  const m = computeMetrics({ ...input, trades });
+  t.is(m.winRate, 0);
+  t.is(m.profitFactor, 0);
+});
