@@ -45,9 +45,11 @@ const SIDES: readonly string[] = ['buy', 'sell'];
 const TYPES: readonly string[] = ['market', 'limit', 'stop', 'stopLimit'];
 const TIFS: readonly string[] = ['day', 'gtc'];
 
+/** A request that passed validation, defaults filled in. */
+export type ValidOrderRequest = Required<Pick<OrderRequest, 'symbol' | 'side' | 'qty' | 'type' | 'tif'>> & Pick<OrderRequest, 'limitPrice' | 'stopPrice'>;
+
 /** Checks a request as a user may write it (from JavaScript, too) and fills in the defaults. */
-export function validateOrderRequest(request: OrderRequest): Required<Pick<OrderRequest, 'symbol' | 'side' | 'qty' | 'type' | 'tif'>> &
-  Pick<OrderRequest, 'limitPrice' | 'stopPrice'> {
+export function validateOrderRequest(request: OrderRequest): ValidOrderRequest {
   const { symbol, side, qty, limitPrice, stopPrice } = request;
   const type = request.type ?? 'market';
   const tif = request.tif ?? 'day';

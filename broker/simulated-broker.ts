@@ -4,7 +4,7 @@ import type { Fill, FillReason } from './fill.js';
 import { fillPrice, type BarUnits, type WorkingOrder } from './fill-rules.js';
 import { FifoLots } from './fifo-lots.js';
 import { fromUnits, toUnits } from './money.js';
-import { validateOrderRequest, type Order, type OrderOptions, type OrderRequest, type OrderSide, type OrderStatus, type OrderType, type TimeInForce } from './order.js';
+import { validateOrderRequest, type Order, type OrderOptions, type OrderRequest, type OrderSide, type OrderStatus, type OrderType, type TimeInForce, type ValidOrderRequest } from './order.js';
 import { checkSlippageModel, slippedUnits, type SlippageModel } from './slippage.js';
 
 const MINUTE_MS = 60_000;
@@ -51,6 +51,8 @@ export interface EquityPoint {
 }
 
 interface OrderState extends WorkingOrder {
+  /** Placement order: 1 for `o1`. */
+  seq: number;
   id: string;
   symbol: string;
   side: OrderSide;
@@ -166,18 +168,7 @@ export class SimulatedBroker {
   }
 
   order(request: OrderRequest): Order {
-    const valid = validateOrderRequest(request);
-    const order: OrderState = {
-      id: `o${this.nextOrder}`,
-      ...valid,
-      placedAt: this.clock,
-      status: 'open',
-      triggered: false,
-      limitUnits: valid.limitPrice === undefined ? undefined : toUnits(valid.limitPrice),
-      stopUnits: valid.stopPrice === undefined ? undefined : toUnits(valid.stopPrice),
-    };
-    this.nextOrder += 1;
-    this.orders.set(order.id, order);
+    const order = this.register(validateOrderRequest(request));
     this.book(order.symbol).orders.push(order);
     return publicOrder(order);
   }
@@ -219,19 +210,7 @@ export class SimulatedBroker {
     for (const order of [...book.orders]) this.cancel(order.id);
     const qty = book.lots.qty;
     if (qty === 0) return undefined;
-    const order: OrderState = {
-      id: `o${this.nextOrder}`,
-      symbol,
-      side: qty > 0 ? 'sell' : 'buy',
-      qty: Math.abs(qty),
-      type: 'market',
-      tif: 'day',
-      placedAt: this.clock,
-      status: 'open',
-      triggered: false,
-    };
-    this.nextOrder += 1;
-    this.orders.set(order.id, order);
+    const order = this.register({ symbol, side: qty > 0 ? 'sell' : 'buy', qty: Math.abs(qty), type: 'market', tif: 'day' });
     return this.execute(book, order, book.closeUnits, book.lastT, 'flatten');
   }
 
@@ -265,6 +244,24 @@ export class SimulatedBroker {
   openOrders(symbol?: string): Order[] {
     const books = symbol === undefined ? [...this.books.values()] : [this.books.get(symbol)].filter((b) => b !== undefined);
     return books.flatMap((b) => b.orders).sort(bySequence).map(publicOrder);
+  }
+
+  /** Gives the order its id and its place in time; the caller decides where it works. */
+  private register(valid: ValidOrderRequest): OrderState {
+    const seq = this.nextOrder;
+    this.nextOrder += 1;
+    const order: OrderState = {
+      ...valid,
+      seq,
+      id: `o${seq}`,
+      placedAt: this.clock,
+      status: 'open',
+      triggered: false,
+      limitUnits: valid.limitPrice === undefined ? undefined : toUnits(valid.limitPrice),
+      stopUnits: valid.stopPrice === undefined ? undefined : toUnits(valid.stopPrice),
+    };
+    this.orders.set(order.id, order);
+    return order;
   }
 
   private book(symbol: string): SymbolBook {
@@ -320,12 +317,8 @@ function checkBar(bar: BrokerBar): void {
   }
 }
 
-function sequence(order: OrderState): number {
-  return Number(order.id.slice(1));
-}
-
 function bySequence(a: OrderState, b: OrderState): number {
-  return sequence(a) - sequence(b);
+  return a.seq - b.seq;
 }
 
 function publicOrder(state: OrderState): Order {
