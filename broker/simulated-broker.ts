@@ -174,11 +174,11 @@ export class SimulatedBroker {
   }
 
   buy(symbol: string, qty: number, options: OrderOptions = {}): Order {
-    return this.order({ ...options, symbol, side: 'buy', qty });
+    return this.order(withOptions(symbol, 'buy', qty, options));
   }
 
   sell(symbol: string, qty: number, options: OrderOptions = {}): Order {
-    return this.order({ ...options, symbol, side: 'sell', qty });
+    return this.order(withOptions(symbol, 'sell', qty, options));
   }
 
   /** A market order for the whole position as it stands now; `undefined` when flat. */
@@ -246,14 +246,23 @@ export class SimulatedBroker {
     return books.flatMap((b) => b.orders).sort(bySequence).map(publicOrder);
   }
 
-  /** Gives the order its id and its place in time; the caller decides where it works. */
+  /**
+   * Gives the order its id and its place in time; the caller decides where it works. Built
+   * field by field so every order has one shape (a spread made order entry ~5× slower).
+   */
   private register(valid: ValidOrderRequest): OrderState {
     const seq = this.nextOrder;
     this.nextOrder += 1;
     const order: OrderState = {
-      ...valid,
       seq,
       id: `o${seq}`,
+      symbol: valid.symbol,
+      side: valid.side,
+      qty: valid.qty,
+      type: valid.type,
+      limitPrice: valid.limitPrice,
+      stopPrice: valid.stopPrice,
+      tif: valid.tif,
       placedAt: this.clock,
       status: 'open',
       triggered: false,
@@ -315,6 +324,11 @@ function checkBar(bar: BrokerBar): void {
   if (typeof symbol !== 'string' || symbol.length === 0 || !Number.isSafeInteger(t) || !pricesOk) {
     throw new BrokerError('INVALID_BAR', `Not a valid bar: ${JSON.stringify(bar)} (needs a symbol, an integer t, positive prices with low ≤ open, close ≤ high).`, { symbol, t });
   }
+}
+
+/** Field by field: an object spread of options of varying shapes costs microseconds an order. */
+function withOptions(symbol: string, side: OrderSide, qty: number, options: OrderOptions): OrderRequest {
+  return { symbol, side, qty, type: options.type, limitPrice: options.limitPrice, stopPrice: options.stopPrice, tif: options.tif };
 }
 
 function bySequence(a: OrderState, b: OrderState): number {

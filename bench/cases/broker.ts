@@ -13,7 +13,8 @@ const TRADE_EVERY = 30;
  * bars already merged in time order, as the engine hands them over.
  */
 export async function brokerThroughput(): Promise<void> {
-  const days = nyse.tradingDays(FROM, TO).map((date) => mergedDay(date));
+  const symbols = Array.from({ length: SYMBOLS }, (_, i) => `S${String(i).padStart(3, '0')}`);
+  const days = nyse.tradingDays(FROM, TO).map((date) => mergedDay(date, symbols));
   const counts = barCounts(days);
   const bars = days.reduce((sum, day) => sum + day.length, 0);
   runOnce(days, counts); // warm-up: JIT
@@ -29,14 +30,17 @@ export async function brokerThroughput(): Promise<void> {
   report('broker', params, { ms: timing, barsPerSecond: Math.round((bars / timing.median) * 1000) });
 }
 
-function mergedDay(date: string): BrokerBar[] {
+/**
+ * A day's bars of every symbol, in time order, allocated in that order with one string per
+ * symbol: as the engine creates the bars it streams.
+ */
+function mergedDay(date: string, symbols: readonly string[]): BrokerBar[] {
   const session = nyse.session(date)!;
   const bars: BrokerBar[] = [];
-  for (let s = 0; s < SYMBOLS; s++) {
-    const symbol = `S${String(s).padStart(3, '0')}`;
+  symbols.forEach((symbol, s) => {
     for (const bar of generateDayBars(symbol, session, { seed: s })) bars.push({ symbol, ...bar });
-  }
-  return bars.sort((a, b) => a.t - b.t);
+  });
+  return bars.sort((a, b) => a.t - b.t).map(({ symbol, t, o, h, l, c, v }) => ({ symbol, interval: '1m', t, o, h, l, c, v }));
 }
 
 /** For each bar, how many bars of its symbol the run has seen with it: the strategy's trigger, counted before timing. */
