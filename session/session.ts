@@ -339,7 +339,11 @@ export class Session {
    * say) when the session closes; callers and the recorder learn the outcome here, at once.
    */
   private settleOnClose(): void {
-    for (const info of this.listDynamic()) this.recordSymbol(info.symbol, info.status, info.error);
+    for (const info of this.listDynamic()) {
+      this.recordSymbol(info.symbol, info.status, info.error);
+      // An add caught up at the close went active on the way here: its caller hears that, not STOPPED.
+      this.requests.onStatus(info.symbol, info.status, info.error, () => info);
+    }
     this.requests.settleOnClose('caught up');
   }
 
