@@ -190,7 +190,8 @@ export class Session {
   /**
    * Removes a symbol. Graceful by default: an active symbol streams to the end of the minute in
    * progress, then goes. `immediate: true` drops it at once. A symbol still loading is
-   * cancelled either way. Resolves when the symbol is removed.
+   * cancelled either way. Resolves when the symbol is removed; each call gets its own promise
+   * (a second graceful removal joins the drain, an immediate one cuts it short).
    */
   removeSymbol(symbol: string, options: { immediate?: boolean } = {}): Promise<void> {
     if (!this.isRunning) throw notRunningError(this.state, 'remove a symbol');
