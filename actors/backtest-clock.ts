@@ -5,40 +5,41 @@ export type BacktestSpeed = 'max' | 'manual' | number;
 
 export interface BacktestClockInput {
   speed: BacktestSpeed;
-  /** At `speed: 'max'`, how many simulated minutes one tick covers. */
-  maxBatchMinutes: number;
-  /** Minutes of a step that arrived while adds were pending: taken first, once the adds are caught up. */
-  owedMinutes: number;
 }
 
+/** Clears the clock to run `minutes` further than it was already cleared to. */
+export interface AdvanceEvent {
+  type: 'ADVANCE';
+  minutes: number;
+}
+
+/** Take a clock step toward the time the clock is cleared to. */
 export interface TickEvent {
   type: 'TICK';
-  minutes: number;
-  /** Set on the step that pays back `owedMinutes`. */
-  owed?: boolean;
 }
 
 /**
- * Drives the simulated clock by sending the session one `TICK` per clock step. It is invoked
- * by the `streaming` state only, so leaving that state (to catch a symbol up) stops it: the
- * clock cannot move while the session is deactivated. With `speed: 'manual'` it only pays back
- * owed minutes; the caller steps the clock with `session.advance`.
+ * Paces the simulated clock. It is invoked by the `streaming` state only, so leaving that state
+ * (to catch a symbol up) stops it: the clock cannot move while the session is deactivated.
+ *
+ * It never says how many minutes a step covers: the session steps toward the time the clock is
+ * cleared to (the close at `'max'`; what `ADVANCE` added at a numeric speed or by hand), and
+ * ends a step early when a request is waiting. Pacing can then change how steps are cut, never
+ * what happens at each minute. With `speed: 'manual'` it does nothing: `session.advance` steps.
  *
  * At a numeric speed the minutes due are computed from real time elapsed since the clock
  * (re)started, so timer jitter never accumulates into drift.
  */
 export const backtestClock = fromCallback<{ type: 'NONE' }, BacktestClockInput>(({ sendBack, input }) => {
-  const { speed, maxBatchMinutes, owedMinutes } = input;
-  // Sent from here rather than taken in the transition back to `streaming`, so the step runs
-  // in its own macrostep: a listener reading `session.state` during it sees `streaming`.
-  if (owedMinutes > 0) sendBack({ type: 'TICK', minutes: owedMinutes, owed: true } satisfies TickEvent as never);
+  const { speed } = input;
   if (speed === 'manual') return undefined;
   let stopped = false;
   if (speed === 'max') {
-    // setImmediate, not a tight loop: other work (an addSymbol call, a control request) gets a turn between steps.
+    // setImmediate, not a tight loop: what a step set off (an add's `.then`, a control request)
+    // gets its turn before the next step, at the minute it was made in.
     const tick = () => {
       if (stopped) return;
-      sendBack({ type: 'TICK', minutes: maxBatchMinutes } satisfies TickEvent as never);
+      sendBack({ type: 'TICK' } satisfies TickEvent as never);
       handle = setImmediate(tick);
     };
     let handle = setImmediate(tick);
@@ -56,8 +57,10 @@ export const backtestClock = fromCallback<{ type: 'NONE' }, BacktestClockInput>(
     if (due > sent) {
       const minutes = due - sent;
       sent = due;
-      sendBack({ type: 'TICK', minutes } satisfies TickEvent as never);
+      sendBack({ type: 'ADVANCE', minutes } satisfies AdvanceEvent as never);
     }
+    // Also when nothing new is due: a step that ended early for a request owes the rest.
+    sendBack({ type: 'TICK' } satisfies TickEvent as never);
     if (stopped) return;
     const nextAt = startedAt + (sent + 1) * msPerMinute;
     timer = setTimeout(schedule, Math.max(1, nextAt - performance.now()));

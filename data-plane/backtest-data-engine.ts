@@ -112,8 +112,13 @@ export class BacktestDataEngine {
     return result;
   }
 
-  /** Moves the clock `minutes` forward (never past the close), delivering what comes due. */
-  step(minutes: number): void {
+  /**
+   * Moves the clock up to `minutes` forward (never past the close), delivering what comes due.
+   * Ends early, after a whole minute, when `stopAfter()` is true or a graceful removal completed:
+   * whatever those minutes set off must be handled before the next minute, as it would be if the
+   * clock moved one minute at a time.
+   */
+  step(minutes: number, stopAfter: () => boolean = () => false): void {
     const target = Math.min(this.clock.now() + minutes * MINUTE_MS, this.window.close);
     for (let time = this.clock.now() + MINUTE_MS; time <= target; time += MINUTE_MS) {
       this.clock.advanceTo(time);
@@ -126,7 +131,9 @@ export class BacktestDataEngine {
       }
       if (drained) {
         for (const stream of active.filter((s) => s.drainAt <= time)) this.remove(stream.symbol);
+        return;
       }
+      if (stopAfter()) return;
     }
     if (this.clock.now() < target) this.clock.advanceTo(target);
   }

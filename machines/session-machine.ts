@@ -1,8 +1,8 @@
 import { assign, emit, enqueueActions, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
-import { backtestClock, type BacktestSpeed, type TickEvent } from '../actors/backtest-clock.js';
+import { backtestClock, type AdvanceEvent, type BacktestSpeed, type TickEvent } from '../actors/backtest-clock.js';
 import { catchUp } from '../actors/catch-up.js';
 import type { BacktestDataEngine, IntervalCounts } from '../data-plane/backtest-data-engine.js';
-import type { Interval } from '../data-plane/bar.js';
+import { MINUTE_MS, type Interval } from '../data-plane/bar.js';
 import type { BarWindow } from '../data-plane/day-bars.js';
 import type { BarStore } from '../storage/bar-store.js';
 import { symbolMachine, type SymbolActorRef, type SymbolFailure, type SymbolReport, type SymbolStatus } from './symbol-machine.js';
@@ -52,8 +52,9 @@ export interface SessionContext {
   /** How many of `batch` are still loading: the guard that ends a pause is checked on every event, so it must not scan the batch. */
   loading: number;
   draining: string[];
-  /** A clock step that arrived with adds pending: taken once the adds are caught up. */
-  deferredMinutes: number;
+  /** The simulated time the clock is cleared to run to: the close at `'max'`, else what `ADVANCE` added. */
+  clearedTo: number;
+  requests: RequestInbox;
   stopRequested: boolean;
   openPause: (Omit<PauseRecord, 'durationMs'> & { startedPerf: number }) | undefined;
   pauses: PauseRecord[];
@@ -63,6 +64,7 @@ export type SessionEvent =
   | { type: 'START' }
   | { type: 'STOP' }
   | TickEvent
+  | AdvanceEvent
   | { type: 'ADD_SYMBOL'; symbol: string; streams: Interval[]; wallTime: number }
   | { type: 'REMOVE_SYMBOL'; symbol: string; immediate: boolean }
   | SymbolReport;
@@ -72,9 +74,20 @@ export type SessionEmitted =
   | { type: 'pause'; phase: 'begin'; reason: PauseRecord['reason']; simTime: number; symbols: string[] }
   | { type: 'pause'; phase: 'end'; record: PauseRecord };
 
+/**
+ * How many `ADD_SYMBOL`/`REMOVE_SYMBOL` events were sent but not yet handled. A request made
+ * during a clock step (from a bar listener) waits in the actor's mailbox until the step ends;
+ * the step reads this to end after the minute the request was made in.
+ */
+export interface RequestInbox {
+  waiting: number;
+}
+
 export interface SessionInput {
   engine: BacktestDataEngine;
   plan: SessionPlan;
+  /** Shared with the caller, who counts each request in before sending it. */
+  requests?: RequestInbox;
 }
 
 const STOPPED: SymbolFailure = { code: 'STOPPED', message: 'The session was stopped before the symbol was caught up.' };
@@ -102,7 +115,9 @@ export const sessionMachine = setup({
   guards: {
     hasPendingSymbols: ({ context }) => context.pending.length > 0,
     batchSettled: ({ context }) => context.loading === 0,
-    atClose: ({ context }) => context.engine.atClose,
+    addsPendingAtClose: ({ context }) => context.engine.atClose && context.pending.length > 0,
+    /** At the close, once every request made there has been handled. */
+    closeReached: ({ context }) => context.engine.atClose && context.requests.waiting === 0,
     stopRequested: ({ context }) => context.stopRequested,
   },
   actions: {
@@ -119,6 +134,9 @@ export const sessionMachine = setup({
       }
       return { symbols, pending: Object.keys(symbols) };
     }),
+    takeRequest: ({ context }) => {
+      if (context.requests.waiting > 0) context.requests.waiting--;
+    },
     queueAddedSymbol: assign(({ context, event, spawn }) => {
       if (event.type !== 'ADD_SYMBOL') return {};
       const { symbol, streams, wallTime } = event;
@@ -138,6 +156,8 @@ export const sessionMachine = setup({
       const entry = context.symbols[event.symbol];
       if (!entry) return;
       const status = statusOf(entry.ref);
+      // A second graceful removal joins the drain in progress; an immediate one cuts it short.
+      if (status === 'draining' && !event.immediate) return;
       if (status === 'active' && !event.immediate) {
         enqueue(({ context: c }) => c.engine.drain(event.symbol));
         enqueue.sendTo(entry.ref, { type: 'DRAIN' });
@@ -242,14 +262,14 @@ export const sessionMachine = setup({
       enqueue.assign({ pending: [] });
     }),
     requestStop: assign({ stopRequested: true }),
-    deferTick: assign({
-      deferredMinutes: ({ context, event }) => context.deferredMinutes + (event.type === 'TICK' && !event.owed ? event.minutes : 0),
+    clearClock: assign({
+      clearedTo: ({ context, event }) =>
+        event.type === 'ADVANCE' ? Math.min(context.plan.window.close, Math.max(context.clearedTo, context.engine.clock.now()) + event.minutes * MINUTE_MS) : context.clearedTo,
     }),
-    settleOwedMinutes: assign({
-      deferredMinutes: ({ context, event }) => (event.type === 'TICK' && event.owed ? 0 : context.deferredMinutes),
-    }),
-    advanceClock: ({ context, event }) => {
-      if (event.type === 'TICK') context.engine.step(event.minutes);
+    /** At most `maxBatchMinutes` per step, so other work gets turns; never past a waiting request. */
+    advanceClock: ({ context }) => {
+      const minutes = Math.min(context.plan.maxBatchMinutes, Math.ceil((context.clearedTo - context.engine.clock.now()) / MINUTE_MS));
+      if (minutes > 0) context.engine.step(minutes, () => context.requests.waiting > 0);
     },
     /** Graceful removals end once the minute they were asked in is delivered; `all` ends every one (closing). */
     completeDrains: enqueueActions(({ context, enqueue }, params: { all: boolean }) => {
@@ -273,7 +293,8 @@ export const sessionMachine = setup({
     batch: {},
     loading: 0,
     draining: [],
-    deferredMinutes: 0,
+    clearedTo: input.plan.speed === 'max' ? input.plan.window.close : input.plan.window.open,
+    requests: input.requests ?? { waiting: 0 },
     stopRequested: false,
     openPause: undefined,
     pauses: [],
@@ -293,8 +314,9 @@ export const sessionMachine = setup({
     running: {
       initial: 'starting',
       on: {
-        ADD_SYMBOL: { actions: 'queueAddedSymbol' },
-        REMOVE_SYMBOL: { actions: 'removeSymbol' },
+        ADD_SYMBOL: { actions: ['takeRequest', 'queueAddedSymbol'] },
+        REMOVE_SYMBOL: { actions: ['takeRequest', 'removeSymbol'] },
+        ADVANCE: { actions: 'clearClock' },
       },
       states: {
         // The configured symbols load in the first pause, like any added symbol.
@@ -304,13 +326,17 @@ export const sessionMachine = setup({
         streaming: {
           invoke: {
             src: 'clock',
-            input: ({ context }) => ({ speed: context.plan.speed, maxBatchMinutes: context.plan.maxBatchMinutes, owedMinutes: context.deferredMinutes }),
+            input: ({ context }) => ({ speed: context.plan.speed }),
           },
-          always: { guard: 'atClose', target: '#session.closing' },
+          // Requests made at the close still take effect: adds are caught up to it, removals done.
+          always: [
+            { guard: 'addsPendingAtClose', target: 'deactivated' },
+            { guard: 'closeReached', target: '#session.closing' },
+          ],
           on: {
             TICK: [
-              { guard: 'hasPendingSymbols', target: 'deactivated', actions: 'deferTick' },
-              { actions: ['advanceClock', 'settleOwedMinutes', { type: 'completeDrains', params: { all: false } }] },
+              { guard: 'hasPendingSymbols', target: 'deactivated' },
+              { actions: ['advanceClock', { type: 'completeDrains', params: { all: false } }] },
             ],
             STOP: { target: '#session.closing', actions: 'requestStop' },
           },

@@ -30,7 +30,7 @@ export interface SessionOptions {
   extendedHours?: boolean;
   /** How long a symbol's history load may take before it is failed with `LOAD_TIMEOUT`. Default 30 000. */
   loadTimeoutMs?: number;
-  /** At `speed: 'max'`, simulated minutes per clock step. Default 30. */
+  /** At most this many simulated minutes per clock step when the clock runs ahead (`'max'`, a long `advance`). Default 30. Performance only: results do not depend on it. */
   maxBatchMinutes?: number;
   logger?: Logger;
   /** Writes configuration, transitions and dynamic symbols down, e.g. `await SessionJournal.open(dir)`. */

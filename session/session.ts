@@ -4,7 +4,7 @@ import { BacktestDataEngine } from '../data-plane/backtest-data-engine.js';
 import { BarNotifier, type BarListener } from '../data-plane/bar-notifier.js';
 import { MINUTE_MS, type Interval } from '../data-plane/bar.js';
 import { createSessionData, type SessionData } from '../data-plane/session-data.js';
-import { sessionMachine, type PauseRecord, type SessionEmitted, type SessionPlan } from '../machines/session-machine.js';
+import { sessionMachine, type PauseRecord, type RequestInbox, type SessionEmitted, type SessionPlan } from '../machines/session-machine.js';
 import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
 import { assertValidSymbol } from '../storage/symbol-name.js';
 import { consoleLogger, type Logger } from './logger.js';
@@ -52,6 +52,7 @@ export class Session {
   private readonly logger: Logger;
   private readonly observers: SessionObservers<SessionEventMap>;
   private readonly requests = new SymbolRequests<DynamicSymbolInfo>();
+  private readonly inbox: RequestInbox = { waiting: 0 };
   private readonly added: string[] = [];
   private readonly removed: string[] = [];
   private lastState = 'idle';
@@ -94,7 +95,7 @@ export class Session {
       loadTimeoutMs: options.loadTimeoutMs,
       configured: options.symbols,
     };
-    this.actor = createActor(sessionMachine, { input: { engine: this.engine, plan }, ...(options.inspect ? { inspect: options.inspect } : {}) });
+    this.actor = createActor(sessionMachine, { input: { engine: this.engine, plan, requests: this.inbox }, ...(options.inspect ? { inspect: options.inspect } : {}) });
     this.actor.on('symbol', (event) => this.onSymbolStatus(event));
     this.actor.on('pause', (event) => this.observers.notify('pause', event));
     let finish!: (summary: SessionSummary) => void;
@@ -181,6 +182,7 @@ export class Session {
     }
     const promise = this.requests.add(symbol);
     this.added.push(symbol);
+    this.inbox.waiting++;
     this.actor.send({ type: 'ADD_SYMBOL', symbol, streams, wallTime: Date.now() });
     return promise;
   }
@@ -188,7 +190,8 @@ export class Session {
   /**
    * Removes a symbol. Graceful by default: an active symbol streams to the end of the minute in
    * progress, then goes. `immediate: true` drops it at once. A symbol still loading is
-   * cancelled either way. Resolves when the symbol is removed.
+   * cancelled either way. Resolves when the symbol is removed; each call gets its own promise
+   * (a second graceful removal joins the drain, an immediate one cuts it short).
    */
   removeSymbol(symbol: string, options: { immediate?: boolean } = {}): Promise<void> {
     if (!this.isRunning) throw notRunningError(this.state, 'remove a symbol');
@@ -201,6 +204,7 @@ export class Session {
     }
     const promise = this.requests.remove(symbol);
     this.removed.push(symbol);
+    this.inbox.waiting++;
     this.actor.send({ type: 'REMOVE_SYMBOL', symbol, immediate: options.immediate ?? false });
     return promise;
   }
@@ -258,15 +262,25 @@ export class Session {
 
   /**
    * With `speed: 'manual'`, moves the clock `minutes` forward (0 only processes pending adds).
-   * Resolves when the step, and any catch-up it triggered, is done.
+   * Resolves when the clock got there and every add made on the way is caught up. The result
+   * is the same as `minutes` calls of `advance(1)`: a request made at a minute takes effect
+   * before the next minute, however far one call goes.
    */
   async advance(minutes = 1): Promise<void> {
     if (!Number.isInteger(minutes) || minutes < 0) throw new SessionError('INVALID_OPTION', `advance() takes a whole number of minutes >= 0, got ${minutes}.`);
     await this.settled();
     if (this.state === 'closed') return;
     if (!this.isRunning) throw notRunningError(this.state, 'advance the clock');
-    this.actor.send({ type: 'TICK', minutes });
-    await this.settled();
+    this.actor.send({ type: 'ADVANCE', minutes });
+    for (;;) {
+      // Each step in a macrotask of its own: what the last one set off (an add's `.then`, a
+      // removal's) runs first, at the minute it belongs to, as it does between steps at 'max'.
+      await nextMacrotask();
+      await this.settled();
+      const { clearedTo, pending } = this.actor.getSnapshot().context;
+      if (this.state === 'closed' || (this.clock.now() >= clearedTo && pending.length === 0)) return;
+      this.actor.send({ type: 'TICK' });
+    }
   }
 
   /** With `speed: 'manual'`, advances to the simulated time `epochMs` (a minute boundary). */
@@ -294,9 +308,9 @@ export class Session {
     };
   }
 
-  /** Streaming with no clock step owed, or closed. */
+  /** Streaming with no request waiting, or closed. */
   private async settled(): Promise<void> {
-    await waitFor(this.actor, (s) => leafState(s.value) === 'closed' || (leafState(s.value) === 'streaming' && s.context.deferredMinutes === 0), { timeout: Infinity });
+    await waitFor(this.actor, (s) => leafState(s.value) === 'closed' || (leafState(s.value) === 'streaming' && s.context.requests.waiting === 0), { timeout: Infinity });
   }
 
   private onSymbolStatus(event: SessionEmitted & { type: 'symbol' }): void {
@@ -326,7 +340,11 @@ export class Session {
    * say) when the session closes; callers and the recorder learn the outcome here, at once.
    */
   private settleOnClose(): void {
-    for (const info of this.listDynamic()) this.recordSymbol(info.symbol, info.status, info.error);
+    for (const info of this.listDynamic()) {
+      this.recordSymbol(info.symbol, info.status, info.error);
+      // An add caught up at the close went active on the way here: its caller hears that, not STOPPED.
+      this.requests.onStatus(info.symbol, info.status, info.error, () => info);
+    }
     this.requests.settleOnClose('caught up');
   }
 
@@ -354,4 +372,8 @@ export class Session {
     this.logger.error('tapedeck: the session machine failed; the session data was reactivated and the session ended.', error);
     this.requests.rejectAll(error);
   }
+}
+
+function nextMacrotask(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

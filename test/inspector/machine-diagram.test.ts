@@ -53,7 +53,7 @@ test('every transition between states is routed with a label; targetless ones ar
   const streaming = layout.nodes.find((n) => n.id === 'session.running.streaming')!;
   t.deepEqual(
     streaming.lines.map((l) => l.text),
-    ['invoke clock', 'TICK / advanceClock,', '  settleOwedMinutes, completeDrains'],
+    ['invoke clock', 'TICK / advanceClock, completeDrains'],
   );
   t.true(streaming.lines.slice(1).every((l) => l.edge === 'session.running.streaming#1'));
 });

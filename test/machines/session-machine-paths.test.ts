@@ -53,21 +53,28 @@ function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean } = {}) 
     const into = event.actorRef === actor ? taken : (event.actorRef as { logic?: unknown }).logic === symbolMachine ? takenBySymbols : undefined;
     for (const t of event._transitions) into?.add(describe(t));
   };
-  const actor = createActor(machine, { input: { engine, plan }, inspect });
+  const requests = { waiting: 0 };
+  const actor = createActor(machine, { input: { engine, plan, requests }, inspect });
   actor.start();
   const leaf = () => JSON.stringify(actor.getSnapshot().value);
   const until = (fragment: string) => waitFor(actor, () => leaf().includes(fragment), { timeout: 2_000 });
-  return { actor, store, engine, leaf, until };
+  return { actor, store, engine, leaf, until, requests };
+}
+
+/** What `session.advance` does: clear the clock `minutes` ahead, then tick until it stops moving there. */
+function step(actor: ReturnType<typeof start>['actor'], minutes: number) {
+  actor.send({ type: 'ADVANCE', minutes });
+  for (let i = 0; i <= minutes; i++) actor.send({ type: 'TICK' });
 }
 
 test.serial('a day: start, adds (one arriving mid-pause), removals, run to the close', async (t) => {
   const { actor, store, leaf, until } = start();
   actor.send({ type: 'START' });
   await until('streaming');
-  actor.send({ type: 'TICK', minutes: 5 });
+  step(actor, 5);
   store.script('TSLA', { kind: 'gate' });
   actor.send({ type: 'ADD_SYMBOL', symbol: 'TSLA', streams: ['1m'], wallTime: 0 });
-  actor.send({ type: 'TICK', minutes: 1 });
+  step(actor, 1);
   t.true(leaf().includes('paused'));
   actor.send({ type: 'ADD_SYMBOL', symbol: 'NVDA', streams: ['1m'], wallTime: 0 });
   actor.send({ type: 'ADD_SYMBOL', symbol: 'GHOST', streams: ['1m'], wallTime: 0 });
@@ -76,9 +83,22 @@ test.serial('a day: start, adds (one arriving mid-pause), removals, run to the c
   t.is(actor.getSnapshot().context.pauses.length, 3, 'the add made during the pause got a pause of its own');
   actor.send({ type: 'REMOVE_SYMBOL', symbol: 'TSLA', immediate: false });
   actor.send({ type: 'REMOVE_SYMBOL', symbol: 'NVDA', immediate: true });
-  actor.send({ type: 'TICK', minutes: 30 });
+  step(actor, 30);
   await until('closed');
   t.is(leaf(), '"closed"');
+});
+
+test.serial('a request made at the close: the session waits for it, and an add is caught up before closing', async (t) => {
+  const { actor, engine, leaf, until, requests } = start();
+  actor.send({ type: 'START' });
+  await until('streaming');
+  requests.waiting = 1; // as a bar listener's request at the last minute leaves it
+  step(actor, 30);
+  t.true(engine.atClose);
+  t.is(leaf(), '{"running":"streaming"}');
+  actor.send({ type: 'ADD_SYMBOL', symbol: 'TSLA', streams: ['1m'], wallTime: 0 });
+  await until('closed');
+  t.is(actor.getSnapshot().context.symbols.TSLA?.ref.getSnapshot().value, 'active');
 });
 
 test.serial('stop before start, and stop while streaming', async (t) => {
@@ -98,12 +118,12 @@ test.serial('a load past its timeout, and a stop while deactivated', async (t) =
   await until('streaming');
   store.script('TSLA', { kind: 'hang' });
   actor.send({ type: 'ADD_SYMBOL', symbol: 'TSLA', streams: ['1m'], wallTime: 0 });
-  actor.send({ type: 'TICK', minutes: 1 });
+  step(actor, 1);
   await until('streaming');
   t.is(actor.getSnapshot().context.symbols.TSLA?.ref.getSnapshot().value, 'failed');
   store.script('NVDA', { kind: 'hang' });
   actor.send({ type: 'ADD_SYMBOL', symbol: 'NVDA', streams: ['1m'], wallTime: 0 });
-  actor.send({ type: 'TICK', minutes: 1 });
+  step(actor, 1);
   t.true(leaf().includes('paused'));
   actor.send({ type: 'STOP' });
   t.is(leaf(), '"closed"');

@@ -1,3 +1,4 @@
+import { waitFor } from 'xstate';
 import { createSession, silentLogger, type Session, type SessionOptions, type StreamBar } from 'tapedeck';
 import { fixedCalendar } from './fixed-calendar.js';
 import { fullDay } from './day-data.js';
@@ -62,6 +63,6 @@ export async function pausedOnHeldLoad(h: Harness, symbol = 'TSLA') {
   h.store.script(symbol, { kind: 'gate' });
   const added = h.session.addSymbol(symbol);
   const step = h.session.advance(1);
-  await new Promise((resolve) => setImmediate(resolve));
+  await waitFor(h.session.actor, () => h.session.state === 'paused');
   return { added, step };
 }
