@@ -16,6 +16,8 @@ export type SessionErrorCode =
   | 'STOPPED'
   | 'CORRUPT_FILE'
   | 'BAD_INPUT'
+  | 'STORE_BUSY'
+  | 'LOCK_LOST'
   | 'ALREADY_STARTED';
 
 /** A typed error: `code` says what went wrong, `message` says what to do about it. */
