@@ -18,6 +18,7 @@ export type SessionErrorCode =
   | 'BAD_INPUT'
   | 'STORE_BUSY'
   | 'LOCK_LOST'
+  | 'IMPORT_INCOMPLETE'
   | 'ALREADY_STARTED';
 
 /** A typed error: `code` says what went wrong, `message` says what to do about it. */

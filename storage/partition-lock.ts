@@ -112,8 +112,8 @@ export async function writeFileAtomic(file: string, text: string, lock?: HeldLoc
 }
 
 /**
- * Removes the temp files a killed writer left beside `file`. Only call it holding `file`'s
- * lock: temp files are only written under it, so any found then belong to a dead writer.
+ * Removes the temp files a killed writer left beside `file`. Only call it when no other writer
+ * of `file` can be running (holding its lock): any temp file found then belongs to a dead one.
  */
 export async function removeOrphanTemps(file: string): Promise<void> {
   const prefix = `.${path.basename(file)}.`;
