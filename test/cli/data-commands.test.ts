@@ -14,7 +14,7 @@ async function temp(t: { teardown(fn: () => Promise<void>): void }): Promise<str
 
 test('data generate writes a seeded data set into the store', async (t) => {
   const data = join(await temp(t), 'data');
-  const { code, stdout, stderr } = await runCli(['data', 'generate', '--symbols', 'aapl,MSFT', '--from', '2024-03-07', '--to', '2024-03-11', '--seed', '3', '--data', data]);
+  const { code, stdout, stderr } = await runCli(['data', 'generate', '--symbols', 'AAPL,MSFT', '--from', '2024-03-07', '--to', '2024-03-11', '--seed', '3', '--data', data]);
   t.is(code, 0, stderr);
   t.regex(stdout, new RegExp(`^✓ Generated [\\d,]+ bars for AAPL, MSFT over 3 trading days \\(2024-03-07 … 2024-03-11, seed 3\\) into ${data}\\n$`));
   const store = new LowdbBarStore(data);
