@@ -73,7 +73,7 @@ async function acquire(file: string, timings: LockTimings, onCompromised: (error
       if (Date.now() >= deadline) {
         throw new SessionError(
           'STORE_BUSY',
-          `Another process has held the write lock on ${file} for over ${timings.waitMs / 1000} s. Wait for it to finish and try again; if no tapedeck process is writing there, remove ${file}.lock.`,
+          `Another process has held the write lock on ${file} for over ${timings.waitMs / 1000} s. Wait for it to finish and try again; if no tapedeck process is writing there, remove the folder ${file}.lock.`,
           { file },
         );
       }

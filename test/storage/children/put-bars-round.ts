@@ -20,7 +20,7 @@ export function roundBars(round: number): Bar[] {
   return Array.from({ length: count }, (_, i) => ({ t: PARTITION_START + i * 60_000, o: round, h: round + 1, l: round - 1, c: round, v: i }));
 }
 
-/** Writer `id`'s round `n`: its own minute (close `id`), and minute 0, which every writer rewrites. */
+/** Writer `id`'s round `n`: a minute of its own (close `id`; room for 16 writers), and minute 0, which every writer rewrites. */
 export function writerBars(id: number, round: number): Bar[] {
   const own = { t: PARTITION_START + (1 + round * 16 + id) * 60_000, o: id, h: id + 1, l: id, c: id, v: round };
   return [{ t: PARTITION_START, o: id, h: id + 1, l: id, c: id, v: round }, own];
