@@ -1,8 +1,14 @@
 import { isSessionError } from '../session/session-error.js';
 import { ControlError } from '../control/control-error.js';
 
+// The exit codes, as the README documents them.
+export const EXIT_OK = 0;
+/** Failed, or did nothing useful (e.g. every symbol failed, no bar imported). */
 export const EXIT_RUNTIME = 1;
+/** What was typed is wrong: an unknown option, a bad value. */
 export const EXIT_USAGE = 2;
+/** Ran, but part of it failed (some symbols): the output says which. */
+export const EXIT_PARTIAL = 3;
 
 /** A command's failure, with the exit code it ends the process with. */
 export class CliError extends Error {

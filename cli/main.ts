@@ -1,6 +1,6 @@
 #!/usr/bin/env node
+import './color-setting.js';
 import { Command, CommanderError } from 'commander';
-import pc from 'picocolors';
 import { CliError, EXIT_USAGE, errorCodeOf, exitCodeOf } from './cli-error.js';
 import { shellContext } from './command-context.js';
 import { registerBacktest } from './commands/backtest.js';
@@ -11,6 +11,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerLive } from './commands/live.js';
 import { registerControlCommands } from './control-commands.js';
 import { errorLine } from './messages.js';
+import { packageVersion } from './package-version.js';
 
 // Output piped into a reader that went away (`tapedeck … | head`): nothing left to say.
 process.stdout.on('error', (error: NodeJS.ErrnoException) => {
@@ -21,10 +22,11 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const program = new Command('tapedeck')
   .description('Run trading sessions, and add, remove and list symbols while they run.')
   // picocolors reads --no-color from argv itself; declared here so commander accepts it.
-  .option('--no-color', 'no colors (also NO_COLOR=1)')
+  .version(packageVersion(), '-V, --version', 'print the version')
+  .option('--no-color', 'no colors (also NO_COLOR=1 or FORCE_COLOR=0)')
   .exitOverride()
-  .showHelpAfterError('(add --help for usage)')
-  .configureOutput({ outputError: (text, write) => write(pc.red(text)) });
+  // commander's own errors (unknown option, missing argument, bad value) in the CLI's style: one line.
+  .configureOutput({ outputError: (text, write) => write(`${errorLine(usageMessage(text))}\n`) });
 
 registerBacktest(program);
 registerLive(program);
@@ -43,8 +45,11 @@ try {
 /** One line on stderr (or a JSON document on stdout with --json) and the exit code; the stack only with TAPEDECK_DEBUG. */
 function report(error: unknown): void {
   if (error instanceof CommanderError) {
-    // commander has printed the usage error (or the help, exit code 0) itself.
+    // commander has printed the usage error (or the help or version, exit code 0) itself.
     process.exitCode = error.exitCode === 0 ? 0 : EXIT_USAGE;
+    if (error.exitCode !== 0 && process.argv.includes('--json')) {
+      process.stdout.write(`${JSON.stringify({ error: { code: 'USAGE_ERROR', message: usageMessage(error.message) } }, null, 2)}\n`);
+    }
     return;
   }
   process.exitCode = exitCodeOf(error);
@@ -56,4 +61,10 @@ function report(error: unknown): void {
   } else {
     process.stderr.write(`${errorLine(error)}\n`);
   }
+}
+
+/** `error: unknown option '--x'` as `Unknown option '--x'. Add --help for usage.` */
+function usageMessage(text: string): string {
+  const message = text.trim().replace(/^error: /, '');
+  return `${message.charAt(0).toUpperCase()}${message.slice(1)}${/[.!?]$/.test(message) ? '' : '.'} Add --help for usage.`;
 }

@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { BacktestSpeed } from '../actors/backtest-clock.js';
 import { isInterval, type Interval } from '../data-plane/bar.js';
-import { isValidSymbol } from '../storage/symbol-name.js';
+import { assertValidSymbol } from '../storage/symbol-name.js';
 
 // Parsers for commander arguments and options: a bad value is a usage error (exit 2), reported
 // by commander on one line with the name of the argument or option.
@@ -10,13 +10,16 @@ function splitList(value: string): string[] {
   return value.split(',').map((item) => item.trim()).filter((item) => item !== '');
 }
 
-/** Symbols are case-insensitive on the command line: `tsla` means TSLA. */
+/**
+ * The same check, and the same words, as the session's and the control API's: a symbol the
+ * API would refuse (lowercase included) is refused here, not rewritten.
+ */
 export function parseSymbol(value: string): string {
-  const symbol = value.trim().toUpperCase();
-  if (!isValidSymbol(symbol)) {
-    throw new InvalidArgumentError(`Invalid symbol ${JSON.stringify(value)}: use 1-15 characters, a letter first, then letters, digits, "." or "-" (e.g. TSLA, BRK.B).`);
+  try {
+    return assertValidSymbol(value.trim());
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
   }
-  return symbol;
 }
 
 export function parseSymbols(value: string): string[] {

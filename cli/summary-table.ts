@@ -1,5 +1,6 @@
 import type { SessionSummary } from '../session/session-summary.js';
-import { heading, note, notificationsLine, pausesLine } from './messages.js';
+import { fail, heading, note, notificationsLine, pausesLine } from './messages.js';
+import { failedSymbolsLine } from './run-outcome.js';
 import { symbolsTable } from './symbol-tables.js';
 import { exchangeTime, zoneName } from './time-format.js';
 
@@ -17,6 +18,8 @@ export function renderSummary(summary: SessionSummary, timeZone: string): string
   if (summary.added.length > 0 || summary.removed.length > 0) {
     lines.push(note(`Added: ${summary.added.join(', ') || 'none'} · removed: ${summary.removed.join(', ') || 'none'}`));
   }
+  const failed = failedSymbolsLine(summary.symbols);
+  if (failed) lines.push(fail(failed));
   return lines.join('\n');
 }
 

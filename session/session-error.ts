@@ -16,6 +16,9 @@ export type SessionErrorCode =
   | 'STOPPED'
   | 'CORRUPT_FILE'
   | 'BAD_INPUT'
+  | 'STORE_BUSY'
+  | 'LOCK_LOST'
+  | 'IMPORT_INCOMPLETE'
   | 'ALREADY_STARTED';
 
 /** A typed error: `code` says what went wrong, `message` says what to do about it. */

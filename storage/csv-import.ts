@@ -51,8 +51,9 @@ const FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
 /**
  * Imports a vendor CSV of bars into `store` for one symbol. The file is streamed and checked
  * whole before anything is written: with bad rows and without `skipBad` it throws `BAD_INPUT`
- * listing them and the store is unchanged. Bars are then put one month at a time, so a
- * re-import of the same file leaves the store as it was.
+ * listing them and the store is unchanged. Bars are then put one month at a time (each month
+ * lands whole or not at all), so a re-import of the same file leaves the store as it was; if
+ * a month cannot be written after others were, `IMPORT_INCOMPLETE` says which months landed.
  */
 export async function importCsv(options: CsvImportOptions): Promise<CsvImportReport> {
   const { file, store, skipBad = false, onProgress } = options;
@@ -74,7 +75,7 @@ export async function importCsv(options: CsvImportOptions): Promise<CsvImportRep
   }
 
   const bars = uniqueByTime(rows.bars);
-  for (const batch of byMonth(bars)) await store.putBars(symbol, interval, batch);
+  await putByMonth(store, symbol, interval, bars, file);
   return {
     rows: rows.count,
     imported: bars.length,
@@ -200,6 +201,32 @@ function uniqueByTime(rows: BarColumns): BarColumns {
     out.append(rows.t[i]!, rows.o[i]!, rows.h[i]!, rows.l[i]!, rows.c[i]!, rows.v[i]!);
   }
   return out;
+}
+
+/**
+ * Puts the bars a month at a time. A failure on the first month leaves the store unchanged and
+ * is thrown as it is; a later one is `IMPORT_INCOMPLETE`, naming the months written and not.
+ */
+async function putByMonth(store: BarStore, symbol: string, interval: Interval, bars: BarColumns, file: string): Promise<void> {
+  const batches = [...byMonth(bars)];
+  const written: Array<{ month: string; bars: number }> = [];
+  for (const batch of batches) {
+    const month = monthOf(batch[0]!.t);
+    try {
+      await store.putBars(symbol, interval, batch);
+    } catch (error) {
+      if (written.length === 0) throw error;
+      const left = batches.slice(written.length).map((rest) => monthOf(rest[0]!.t));
+      const landed = written.map((entry) => `${entry.month} (${entry.bars} bars)`).join(', ');
+      throw new SessionError(
+        'IMPORT_INCOMPLETE',
+        `Importing ${file} stopped at ${month}: ${error instanceof Error ? error.message : String(error)} Written: ${landed}. Not written: ${left.join(', ')}. Fix the cause and import the file again: the months already written are replaced with the same bars.`,
+        { file, written, notWritten: left },
+        { cause: error },
+      );
+    }
+    written.push({ month, bars: batch.length });
+  }
 }
 
 /** The bars in batches of one UTC month, the store's unit of writing. */

@@ -1,13 +1,13 @@
 import type { BigIntStats } from 'node:fs';
-import { mkdir, readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { DataFile } from 'lowdb/node';
 import { isInterval, type Bar, type Interval } from '../data-plane/bar.js';
 import { BarColumns, type BarColumnsView } from '../data-plane/bar-columns.js';
 import type { BarStore } from './bar-store.js';
 import { assertSeries, normalizeBars, queryWindow } from './bar-store-arguments.js';
 import { barsOf, columnsInWindow, concatColumns, mergeBars } from './bar-merge.js';
 import { MONTH_FILE, monthOf, monthRange, monthsBetween, parsePartition, partitionPath, stringifyPartition } from './bar-partition.js';
+import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type LockTimings } from './partition-lock.js';
 import { assertValidSymbol, isValidSymbol } from './symbol-name.js';
 
 /** Parsed partitions kept in memory: a month of 1m bars with extended hours is about 1 MB. */
@@ -22,23 +22,26 @@ interface CachedPartition {
 }
 
 /**
- * The on-disk `BarStore`: `<dir>/<SYMBOL>/<interval>/<YYYY-MM>.json`, one lowdb file per
+ * The on-disk `BarStore`: `<dir>/<SYMBOL>/<interval>/<YYYY-MM>.json`, one JSON file per
  * symbol, interval and UTC month (see `bar-partition.ts` for the file). A day's query reads one
  * small file, and a parsed file stays cached until it changes on disk.
  *
- * Writes go through lowdb's steno writer (temp file, then rename), so a reader or a killed
- * writer only ever leaves the old or the new file. Concurrent `putBars` on one partition are
- * serialized within the process; two processes writing the same partition at once are not
- * coordinated (the later write wins).
+ * Any number of stores, in this process or others, may write one directory at once and every
+ * bar lands: a write reads, merges and writes its partition holding that partition's
+ * inter-process lock (`partition-lock.ts`), and makes the new file visible by renaming a temp
+ * file of its own over the old one, so a reader, or a writer killed at any moment, only ever
+ * leaves the old or the new file.
  */
 export class LowdbBarStore implements BarStore {
   readonly dir: string;
+  readonly #lockTimings: LockTimings;
   readonly #cache = new Map<string, CachedPartition>();
-  /** Per partition file, the tail of its chain of writes. */
+  /** Per partition file, the tail of its chain of writes: the lock is per process, so writes in one process queue here. */
   readonly #writes = new Map<string, Promise<void>>();
 
-  constructor(dir: string) {
+  constructor(dir: string, options: { lockTimings?: Partial<LockTimings> } = {}) {
     this.dir = path.resolve(dir);
+    this.#lockTimings = { ...DEFAULT_LOCK_TIMINGS, ...options.lockTimings };
   }
 
   async getBars(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<Bar[]> {
@@ -99,10 +102,17 @@ export class LowdbBarStore implements BarStore {
   #merge(symbol: string, interval: Interval, month: string, batch: Bar[]): Promise<void> {
     const file = partitionPath(this.dir, symbol, interval, month);
     return this.#exclusive(file, async () => {
-      const merged = mergeBars((await this.#load(symbol, interval, month)) ?? new BarColumns(0), batch);
       await mkdir(path.dirname(file), { recursive: true });
-      await this.#adapter(file, symbol, interval, month).write(merged);
-      this.#remember(file, stampOf(await stat(file, { bigint: true })), merged);
+      await withPartitionLock(
+        file,
+        async (lock) => {
+          await removeOrphanTemps(file);
+          const merged = mergeBars((await this.#load(symbol, interval, month)) ?? new BarColumns(0), batch);
+          await writeFileAtomic(file, stringifyPartition(symbol, interval, merged), lock);
+          this.#remember(file, stampOf(await stat(file, { bigint: true })), merged);
+        },
+        this.#lockTimings,
+      );
     });
   }
 
@@ -126,17 +136,16 @@ export class LowdbBarStore implements BarStore {
       this.#remember(file, stamp, cached.series);
       return cached.series;
     }
-    const series = await this.#adapter(file, symbol, interval, month).read();
-    if (series === null) return undefined;
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
+    const series = parsePartition(text, file, { symbol, interval, month });
     this.#remember(file, stamp, series);
     return series;
-  }
-
-  #adapter(file: string, symbol: string, interval: Interval, month: string): DataFile<BarColumns> {
-    return new DataFile<BarColumns>(file, {
-      parse: (text) => parsePartition(text, file, { symbol, interval, month }),
-      stringify: (series) => stringifyPartition(symbol, interval, series),
-    });
   }
 
   /** Least recently used goes first: a Map iterates in insertion order. */

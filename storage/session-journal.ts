@@ -1,18 +1,18 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Low } from 'lowdb';
-import { DataFile } from 'lowdb/node';
+import { Low, type Adapter } from 'lowdb';
 import type { Interval } from '../data-plane/bar.js';
 import { isSessionError } from '../session/session-error.js';
 import type { RecordedConfig, RecordedSymbol, SessionRecorder } from '../session/session-recorder.js';
 import { corruptJournal, MAX_TRANSITIONS, parseJournal, RESUMABLE, type JournalRecord } from './journal-record.js';
+import { removeOrphanTemps, writeFileAtomic } from './partition-lock.js';
 
 export const JOURNAL_FILE = 'journal.json';
 
 /**
- * The session's `SessionRecorder` on disk: `<runDir>/journal.json`, a lowdb file rewritten
- * atomically (steno: temp file, then rename), so the CLI in another process, or a restarted
- * run, always reads a whole record.
+ * The session's `SessionRecorder` on disk: `<runDir>/journal.json`, a lowdb document rewritten
+ * atomically (a temp file of its own, then rename), so the CLI in another process, or a
+ * restarted run, always reads a whole record.
  *
  * The session calls the `record*` methods on its hot path: they change the record in memory
  * and return; writes run behind, coalesced to one in flight and one pending, so a burst of
@@ -42,6 +42,8 @@ export class SessionJournal implements SessionRecorder {
     const dir = path.resolve(runDir);
     await mkdir(dir, { recursive: true });
     const file = path.join(dir, JOURNAL_FILE);
+    // One session writes a run dir at a time, so temp files found now are a killed run's.
+    await removeOrphanTemps(file);
     const earlier = options.resume ? await readJournal(file) : undefined;
     const carried = (earlier?.symbols ?? []).filter((entry) => RESUMABLE[entry.status]);
     const record: JournalRecord = { version: 1, pid: process.pid, startedAt: Date.now(), config: null, state: null, transitions: [], symbols: carried };
@@ -134,11 +136,21 @@ export class SessionJournal implements SessionRecorder {
   }
 }
 
-function journalFile(file: string): DataFile<JournalRecord> {
-  return new DataFile<JournalRecord>(file, {
-    parse: (text) => parseJournal(text, file),
-    stringify: (record) => `${JSON.stringify(record, null, 2)}\n`,
-  });
+function journalFile(file: string): Adapter<JournalRecord> {
+  return {
+    async read() {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
+        throw error;
+      }
+      return parseJournal(text, file);
+    },
+    // Serialized when the write starts, so each write takes the record as it is then.
+    write: (record) => writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`),
+  };
 }
 
 async function readJournal(file: string): Promise<JournalRecord | undefined> {

@@ -14,6 +14,8 @@ import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
 import { SessionJournal } from '../../storage/session-journal.js';
 import { lineDisplay, progressBarDisplay, type BacktestDisplay } from '../backtest-display.js';
 import { CliError } from '../cli-error.js';
+import { exitForSymbols } from '../run-outcome.js';
+import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
 import { logSessionEvents } from '../event-lines.js';
 import { startPrompt } from '../interactive-prompt.js';
 import { fail, note } from '../messages.js';
@@ -59,6 +61,7 @@ async function runBacktest(options: Options): Promise<void> {
   const runDir = resolveRunDir(options.runDir);
   const json = options.json ?? false;
   await assertStoreExists(options.data);
+  await assertWritableDir(runDir, RUN_DIR_ROLE);
   const events = json ? process.stderr : process.stdout;
   // Before the journal is opened: opening it would replace the journal of a session running there.
   await assertRunDirFree(runDir);
@@ -130,6 +133,7 @@ async function runBacktest(options: Options): Promise<void> {
     await server.close();
   }
   process.stdout.write(`${json ? JSON.stringify(summary, null, 2) : renderSummary(summary, session.calendar.timeZone)}\n`);
+  exitForSymbols(summary.symbols, json);
 
   function finish(): void {
     clearInterval(ticker);

@@ -2,6 +2,8 @@ import type { Command } from 'commander';
 import { nyse } from '../../calendar/nyse.js';
 import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
 import { generateDataset } from '../../storage/synthetic-bars.js';
+import { CliError } from '../cli-error.js';
+import { assertWritableDir, DATA_DIR_ROLE } from '../writable-dir.js';
 import { shellContext } from '../command-context.js';
 import { ok, plural } from '../messages.js';
 import { parseSeed, parseSymbols } from '../option-parsers.js';
@@ -30,6 +32,7 @@ export function registerDataGenerate(data: Command): void {
     .option('--json', 'print one JSON document, for scripts')
     .action(async (options: Options) => {
       const { symbols, from, to, seed, data: dir } = options;
+      await assertWritableDir(dir, DATA_DIR_ROLE);
       const progress = taskProgress('Generating', 'symbol-days', !options.json && process.stdout.isTTY === true);
       const result = await generateDataset({
         store: new LowdbBarStore(dir),
@@ -41,6 +44,9 @@ export function registerDataGenerate(data: Command): void {
         extendedHours: options.extendedHours ?? false,
         onProgress: (done, total) => progress.update(done, total),
       }).finally(() => progress.stop());
+      if (result.days === 0) {
+        throw new CliError('NO_TRADING_DAYS', `Nothing generated: the NYSE has no trading day from ${from} to ${to}. Pick a range with trading days (tapedeck calendar <date> shows a day).`);
+      }
       if (options.json) return shellContext.print(JSON.stringify({ data: dir, symbols, from, to, seed, ...result }, null, 2));
       shellContext.print(ok(`Generated ${plural(result.bars, 'bar')} for ${symbols.join(', ')} over ${plural(result.days, 'trading day')} (${from} … ${to}, seed ${seed}) into ${dir}`));
     });

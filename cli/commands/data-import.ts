@@ -5,8 +5,9 @@ import { isSessionError } from '../../session/session-error.js';
 import { importCsv, type CsvImportReport } from '../../storage/csv-import.js';
 import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
 import { CliError } from '../cli-error.js';
+import { assertWritableDir, DATA_DIR_ROLE } from '../writable-dir.js';
 import { shellContext } from '../command-context.js';
-import { count, note, ok, plural } from '../messages.js';
+import { count, errorLine, note, ok, plural } from '../messages.js';
 import { parseSymbol } from '../option-parsers.js';
 import { taskProgress } from '../task-progress.js';
 
@@ -36,6 +37,7 @@ export function registerDataImport(data: Command): void {
     .option('--skip-bad', 'import the good rows and report the bad ones')
     .option('--json', 'print one JSON document, for scripts')
     .action(async (file: string, options: Options) => {
+      await assertWritableDir(options.data, DATA_DIR_ROLE);
       const progress = taskProgress(`Importing ${options.symbol}`, 'KiB', !options.json && process.stdout.isTTY === true);
       let report: CsvImportReport;
       try {
@@ -53,7 +55,14 @@ export function registerDataImport(data: Command): void {
         throw badRowsError(error, options.json ?? false);
       }
       progress.stop();
-      if (options.json) return print(JSON.stringify({ file, symbol: options.symbol, interval: options.interval, ...report }, null, 2));
+      if (options.json) {
+        print(JSON.stringify({ file, symbol: options.symbol, interval: options.interval, ...report }, null, 2));
+        return assertImported(file, report, true);
+      }
+      if (report.imported === 0) {
+        if (report.skipped > 0) printBadRows(report.bad, report.skipped, process.stderr);
+        return assertImported(file, report, false);
+      }
       const span = report.first === undefined ? '' : ` (${new Date(report.first).toISOString()} → ${new Date(report.last!).toISOString()})`;
       print(ok(`Imported ${plural(report.imported, 'bar')} of ${options.symbol} ${options.interval} from ${count(report.rows)} rows into ${options.data}${span}`));
       if (report.duplicates > 0) print(note(`${plural(report.duplicates, 'row')} repeated an earlier time: the later row won`));
@@ -62,6 +71,18 @@ export function registerDataImport(data: Command): void {
         printBadRows(report.bad, report.skipped);
       }
     });
+}
+
+/** An import that wrote no bar did nothing useful: exit 1, saying why (on stderr, so a --json document stays alone on stdout). */
+function assertImported(file: string, report: CsvImportReport, json: boolean): void {
+  if (report.imported > 0) return;
+  const why =
+    report.rows === 0
+      ? `${file} has a header but no rows`
+      : `all ${plural(report.skipped, 'row')} of ${file} ${report.skipped === 1 ? 'is' : 'are'} bad`;
+  const error = new CliError('NOTHING_IMPORTED', `Nothing imported: ${why}.`, { silent: json });
+  if (json) process.stderr.write(`${errorLine(error)}\n`);
+  throw error;
 }
 
 function parseInterval(value: string): Interval {

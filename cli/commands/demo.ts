@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Temporal } from 'temporal-polyfill';
 import { nyse } from '../../calendar/nyse.js';
 import { resolveRunDir } from '../../control/run-file.js';
+import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
 import { INTERVAL_MS } from '../../data-plane/bar.js';
 import type { PauseRecord } from '../../machines/session-machine.js';
 import { createSession } from '../../session/create-session.js';
@@ -35,7 +36,9 @@ export function registerDemo(program: Command): void {
 
 async function runDemo(options: Options): Promise<void> {
   const say = options.json ? (line: string) => void process.stderr.write(`${line}\n`) : shellContext.print;
-  const dataDir = join(resolveRunDir(options.runDir), 'demo-data');
+  const runDir = resolveRunDir(options.runDir);
+  await assertWritableDir(runDir, RUN_DIR_ROLE);
+  const dataDir = join(runDir, 'demo-data');
   const store = new LowdbBarStore(dataDir);
   const stored = await store.symbols();
   if (SYMBOLS.every((symbol) => stored.includes(symbol))) {

@@ -15,6 +15,8 @@ import type { LiveSessionSummary } from '../../session/live-session.js';
 import type { Logger } from '../../session/logger.js';
 import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
 import { CliError } from '../cli-error.js';
+import { exitForSymbols } from '../run-outcome.js';
+import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
 import { colorStatus, fail, note } from '../messages.js';
 import { parseStreams, parseSymbols } from '../option-parsers.js';
 import { renderSummary } from '../summary-table.js';
@@ -71,6 +73,7 @@ async function runLive(options: Options): Promise<void> {
   const runDir = resolveRunDir(options.runDir);
   const events = options.json ? process.stderr : process.stdout;
   const log = (line: string) => events.write(`${line}\n`);
+  await assertWritableDir(runDir, RUN_DIR_ROLE);
   await assertRunDirFree(runDir);
   const store = new LowdbBarStore(options.data);
   let feed: LiveFeed;
@@ -128,4 +131,5 @@ async function runLive(options: Options): Promise<void> {
   }
   process.stdout.write(`${options.json ? JSON.stringify(summary, null, 2) : renderSummary(summary, session.calendar.timeZone)}\n`);
   if (summary.endedBy === 'feedFailed') throw new CliError(summary.feed.error?.code ?? 'FEED_FAILED', `The ${feed.name} feed failed: ${summary.feed.error?.message ?? 'unknown reason'}`);
+  exitForSymbols(summary.symbols, options.json ?? false);
 }

@@ -14,7 +14,7 @@ async function temp(t: { teardown(fn: () => Promise<void>): void }): Promise<str
 
 test('data generate writes a seeded data set into the store', async (t) => {
   const data = join(await temp(t), 'data');
-  const { code, stdout, stderr } = await runCli(['data', 'generate', '--symbols', 'aapl,MSFT', '--from', '2024-03-07', '--to', '2024-03-11', '--seed', '3', '--data', data]);
+  const { code, stdout, stderr } = await runCli(['data', 'generate', '--symbols', 'AAPL,MSFT', '--from', '2024-03-07', '--to', '2024-03-11', '--seed', '3', '--data', data]);
   t.is(code, 0, stderr);
   t.regex(stdout, new RegExp(`^✓ Generated [\\d,]+ bars for AAPL, MSFT over 3 trading days \\(2024-03-07 … 2024-03-11, seed 3\\) into ${data}\\n$`));
   const store = new LowdbBarStore(data);
@@ -63,4 +63,21 @@ test("calendar shows a day's hours, an early close, or why the exchange is close
   const bad = await runCli(['calendar', '2024-02-30']);
   t.is(bad.code, 2);
   t.regex(bad.stderr, /^✗ 2024-02-30 is not a calendar date/);
+});
+
+test('two data generate processes writing one store at once both land', async (t) => {
+  const data = join(await temp(t), 'data');
+  const [first, second] = await Promise.all([
+    runCli(['data', 'generate', '--symbols', 'AAPL', '--from', '2024-03-01', '--to', '2024-03-14', '--seed', '1', '--data', data]),
+    runCli(['data', 'generate', '--symbols', 'AAPL', '--from', '2024-03-15', '--to', '2024-03-28', '--seed', '2', '--data', data]),
+  ]);
+  t.is(first.code, 0, first.stderr);
+  t.is(second.code, 0, second.stderr);
+  const store = new LowdbBarStore(data);
+  const days = nyse.tradingDays('2024-03-01', '2024-03-28');
+  t.is(days.length, 20);
+  for (const date of days) {
+    const day = nyse.session(date)!;
+    t.true((await store.getBars('AAPL', '1m', day.open, day.close)).length > 300, `${date} is in the store`);
+  }
 });

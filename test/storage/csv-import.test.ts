@@ -1,6 +1,6 @@
 import test from 'ava';
 import { fc, testProp } from '@fast-check/ava';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Temporal } from 'temporal-polyfill';
@@ -284,3 +284,25 @@ testProp(
   },
   { numRuns: 40 },
 );
+
+test('a month that cannot be written after others were is IMPORT_INCOMPLETE, saying exactly which months landed', async (t) => {
+  const file = await csvFile(t, 'timestamp,open,high,low,close,volume\n2024-02-29T14:30:00Z,1,1,1,1,1\n2024-02-29T14:31:00Z,1,1,1,1,1\n2024-03-08T14:30:00Z,2,2,2,2,2\n2024-04-01T14:30:00Z,3,3,3,3,3\n');
+  const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-csv-store-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const store = new LowdbBarStore(dir);
+  await mkdir(path.join(dir, 'AAPL', '1m'), { recursive: true });
+  await writeFile(path.join(dir, 'AAPL', '1m', '2024-03.json'), '{"truncated');
+
+  const error = await t.throwsAsync(() => importCsv({ file, symbol: 'AAPL', store }));
+  t.true(isSessionError(error, 'IMPORT_INCOMPLETE'), String(error));
+  t.regex(error!.message, /stopped at 2024-03: Bar file .*2024-03\.json is corrupt.* Written: 2024-02 \(2 bars\)\. Not written: 2024-03, 2024-04\./);
+  t.deepEqual((error as { details?: unknown }).details, { file, written: [{ month: '2024-02', bars: 2 }], notWritten: ['2024-03', '2024-04'] });
+  t.is((await store.getBars('AAPL', '1m', Date.UTC(2024, 1, 1), Date.UTC(2024, 2, 1))).length, 2, 'February landed');
+  t.deepEqual(await store.getBars('AAPL', '1m', Date.UTC(2024, 3, 1), Date.UTC(2024, 4, 1)), [], 'April did not');
+
+  // The first month failing: nothing was written, and the cause is thrown as it is.
+  const later = await csvFile(t, 'timestamp,open,high,low,close,volume\n2024-03-08T14:30:00Z,2,2,2,2,2\n2024-04-01T14:30:00Z,3,3,3,3,3\n');
+  const first = await t.throwsAsync(() => importCsv({ file: later, symbol: 'AAPL', store }));
+  t.true(isSessionError(first, 'CORRUPT_FILE'), String(first));
+  t.deepEqual(await store.months('AAPL', '1m'), ['2024-02', '2024-03']);
+});

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { access, mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Bar } from '../../data-plane/bar.js';
@@ -7,11 +7,8 @@ import { isSessionError } from '../../session/session-error.js';
 import type { PartitionFile } from '../../storage/bar-partition.js';
 import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
 import { barStoreContract } from './bar-store-contract.js';
-import { killMidWrite } from './child-process.js';
-import { MAX_BARS, PARTITION_START, STEP } from './children/put-bars-round.js';
 
 const M = 60_000;
-const KILLS = 8;
 const MARCH = Date.UTC(2024, 2, 1);
 const APRIL = Date.UTC(2024, 3, 1);
 const bar = (t: number, c = 10): Bar => ({ t, o: c, h: c + 1, l: c - 1, c, v: 100 });
@@ -137,26 +134,4 @@ test('50 concurrent putBars on one partition lose no bar', async (t) => {
   const expected = [bar(MARCH, 49), ...Array.from({ length: 50 }, (_, i) => bar(MARCH + (i + 1) * M, i))];
   t.deepEqual(await store.getBars('AAPL', '1m', MARCH, APRIL), expected);
   t.deepEqual(await new LowdbBarStore(dir).getBars('AAPL', '1m', MARCH, APRIL), expected, 'and the file on disk has them all');
-});
-
-test('a write killed at any moment leaves the old or the new partition, never a broken one', async (t) => {
-  const dir = await tempDir();
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
-  let lastRound = -1;
-  let cutOff = 0;
-  for (let attempt = 0; attempt < KILLS; attempt++) {
-    await killMidWrite('put-bars-loop.ts', [dir], 1 + Math.floor(Math.random() * 3), Math.random() * 60);
-    const bars = await new LowdbBarStore(dir).getBars('AAPL', '1m', PARTITION_START, PARTITION_START + MAX_BARS * M);
-    const round = bars[0]!.c;
-    t.true(round > lastRound, `each run continues from what the last one left (round ${round} after ${lastRound})`);
-    t.is(bars.length, Math.min((round + 1) * STEP, MAX_BARS), `round ${round} is complete`);
-    t.true(
-      bars.every((b, i) => b.c === round && b.t === PARTITION_START + i * M),
-      `every bar belongs to round ${round}`,
-    );
-    lastRound = round;
-    // A temp file left behind means the kill landed inside a write.
-    if (await access(path.join(dir, 'AAPL', '1m', '.2024-03.json.tmp')).then(() => true, () => false)) cutOff++;
-  }
-  t.log(`${cutOff} of ${KILLS} kills cut a write off`);
 });
