@@ -11,3 +11,4 @@ await inspectorOverhead();
 await addSymbolPause();
 await retainedMemory();
 await storage();
+await (await import('./cases/arrow-store.js')).arrowStore();

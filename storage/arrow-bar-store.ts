@@ -1,5 +1,5 @@
 import type { BigIntStats } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Bar } from '../data-plane/bar.js';
 import { BarColumns, type BarColumnsView } from '../data-plane/bar-columns.js';
@@ -11,7 +11,7 @@ import { barsOf, mergeBars } from './bar-merge.js';
 import type { BarStore } from './bar-store.js';
 import { normalizeBars, queryWindow } from './bar-store-arguments.js';
 import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type LockTimings } from './partition-lock.js';
-import { appendParts, mergedSeries, partsOf, rowsIn } from './segment-merge.js';
+import { copyParts, mergedSeries, partsOf, rowsIn } from './segment-merge.js';
 import { assertValidSymbol } from './symbol-name.js';
 
 /** Bytes of segment files kept decoded in memory: a day of 500 symbols' 1m bars is about 10 MB. */
@@ -72,27 +72,30 @@ export class ArrowBarStore implements BarStore {
   }
 
   /**
-   * Many symbols' bars with `startMs <= t < endMs`, each as new columns of its own (an empty
-   * series for a symbol without bars): a session day of every symbol is one or two partitions,
-   * each read once, and each bar copied once, from the file into its symbol's columns.
+   * Many symbols' bars with `startMs <= t < endMs`, each as columns of its own (empty for a
+   * symbol without bars): a session day of every symbol is one or two partitions, each read
+   * once, and each bar copied once, from the file into one block of columns that the
+   * symbols' series view.
    */
-  async getManyBarColumns(symbols: readonly string[], interval: StoredInterval, startMs: number, endMs: number): Promise<Map<string, BarColumns>> {
+  async getManyBarColumns(symbols: readonly string[], interval: StoredInterval, startMs: number, endMs: number): Promise<Map<string, BarColumnsView>> {
     const valid = symbols.map(assertValidSymbol);
     const series = assertStoredInterval(interval);
     const window = queryWindow(startMs, endMs);
-    const out = new Map<string, BarColumns>();
+    const out = new Map<string, BarColumnsView>();
     if (!window) {
       for (const symbol of valid) out.set(symbol, new BarColumns(0));
       return out;
     }
     const keys = await this.#partitionsOverlapping(series, window.start, window.end);
     const partitions = await Promise.all(keys.map((key) => this.#readPartition(series, key)));
-    for (const symbol of valid) {
-      const parts = partitions.map((segments) => partsOf(segments, symbol, window.start, window.end));
-      const columns = new BarColumns(parts.reduce((sum, part) => sum + rowsIn(part), 0));
-      for (const part of parts) if (part.length > 0) appendParts(columns, part);
-      out.set(symbol, columns);
-    }
+    const parts = valid.map((symbol) => partitions.map((segments) => partsOf(segments, symbol, window.start, window.end)));
+    const block = new BarColumns(parts.reduce((sum, ofSymbol) => sum + ofSymbol.reduce((rows, part) => rows + rowsIn(part), 0), 0));
+    let at = 0;
+    valid.forEach((symbol, k) => {
+      const from = at;
+      for (const part of parts[k]!) if (part.length > 0) at += copyParts(block, at, part);
+      out.set(symbol, block.view(from, at));
+    });
     return out;
   }
 
@@ -187,7 +190,7 @@ export class ArrowBarStore implements BarStore {
       this.#remember(file, cached);
       return cached.segment;
     }
-    const bytes = await readFile(file);
+    const bytes = await readWhole(file);
     const segment = decodeSegment(bytes, file, range);
     this.#remember(file, { stamp, bytes: bytes.byteLength, segment });
     return segment;
@@ -273,6 +276,24 @@ function firstMerged(segments: readonly Segment[], incoming: ReadonlyMap<string,
 
 function changeOf(symbol: string, interval: StoredInterval, partition: string, before: number, after: BarColumnsView): SeriesChange {
   return { symbol, interval, partition, before, after: after.length, first: after.t[0]!, last: after.t[after.length - 1]! };
+}
+
+/** The file in one read: `readFile` reads in 512 KB chunks, several times slower for a 10 MB segment. */
+async function readWhole(file: string): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const bytes = new Uint8Array(size);
+    let read = 0;
+    while (read < size) {
+      const { bytesRead } = await handle.read(bytes, read, size - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return read === size ? bytes : bytes.subarray(0, read);
+  } finally {
+    await handle.close();
+  }
 }
 
 /** A partition's segment file names in write order. */

@@ -140,16 +140,19 @@ export function decodeSegment(bytes: Uint8Array, file: string, range: { start: n
     v: valueData[4]!.values as Float64Array,
   };
   const symbols = segment.symbols as Map<string, { from: number; to: number }>;
+  const time = segment.time;
   for (let from = 0; from < rows; ) {
     const index = indices[from]!;
     if (index < 0 || index >= dictionary.length) throw corruptSegment(file, `symbol index ${index} at row ${from} is outside the dictionary`);
     if (from > 0 && index <= indices[from - 1]!) throw corruptSegment(file, `rows are not sorted by symbol at row ${from}`);
     let to = from;
-    let previous = Number.NEGATIVE_INFINITY;
+    let previous = range.start - 1;
     for (; to < rows && indices[to] === index; to++) {
-      const t = timeAt(segment, to);
-      if (t < range.start || t >= range.end) throw corruptSegment(file, `t at row ${to} (${t}) is outside the partition [${range.start}, ${range.end})`);
-      if (t <= previous) throw corruptSegment(file, `t at row ${to} does not come after the row before: bars must be sorted, one per time`);
+      const t = time[2 * to + 1]! * TWO_32 + (time[2 * to]! >>> 0);
+      if (t <= previous || t >= range.end) {
+        if (t >= range.start && t < range.end) throw corruptSegment(file, `t at row ${to} does not come after the row before: bars must be sorted, one per time`);
+        throw corruptSegment(file, `t at row ${to} (${t}) is outside the partition [${range.start}, ${range.end})`);
+      }
       previous = t;
     }
     symbols.set(dictionary[index] as string, { from, to });

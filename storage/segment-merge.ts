@@ -26,26 +26,28 @@ export function rowsIn(parts: readonly SegmentPart[]): number {
   return parts.reduce((sum, part) => sum + part.to - part.from, 0);
 }
 
+/** Six columns to write bars into, from some row on. */
+export type ColumnsTarget = Pick<BarColumns, 't' | 'o' | 'h' | 'l' | 'c' | 'v'>;
+
 /**
- * Appends the parts' bars to `out` (which must have room for `rowsIn(parts)` more) in order
- * of `t`, one bar per `t`: where segments disagree the later one wins, since segments are
- * written in order and each write's bars replace older ones. This is the one copy between
- * the file's buffers and the engine's columns.
+ * Writes the parts' bars into `out` from row `at` (which must have room for `rowsIn(parts)`)
+ * in order of `t`, one bar per `t`, and returns how many it wrote. Where segments disagree
+ * the later one wins: segments are written in order and each write's bars replace older ones.
+ * This is the one copy between the file's buffers and the engine's columns.
  */
-export function appendParts(out: BarColumns, parts: readonly SegmentPart[]): void {
+export function copyParts(out: ColumnsTarget, at: number, parts: readonly SegmentPart[]): number {
   if (parts.length === 1) {
     const { segment, from, to } = parts[0]!;
-    const at = out.length;
     for (let i = from; i < to; i++) out.t[at + i - from] = timeAt(segment, i);
     for (const column of ['o', 'h', 'l', 'c', 'v'] as const) out[column].set(segment[column].subarray(from, to), at);
-    out.length += to - from;
-    return;
+    return to - from;
   }
   const heads = parts.map((part) => part.from);
+  let row = at;
   for (;;) {
     let next = Number.POSITIVE_INFINITY;
     for (let k = 0; k < parts.length; k++) if (heads[k]! < parts[k]!.to) next = Math.min(next, timeAt(parts[k]!.segment, heads[k]!));
-    if (next === Number.POSITIVE_INFINITY) return;
+    if (next === Number.POSITIVE_INFINITY) return row - at;
     let winner = -1;
     for (let k = 0; k < parts.length; k++) {
       if (heads[k]! < parts[k]!.to && timeAt(parts[k]!.segment, heads[k]!) === next) {
@@ -55,15 +57,21 @@ export function appendParts(out: BarColumns, parts: readonly SegmentPart[]): voi
     }
     const { segment } = parts[winner]!;
     const i = heads[winner]! - 1;
-    out.append(next, segment.o[i]!, segment.h[i]!, segment.l[i]!, segment.c[i]!, segment.v[i]!);
+    out.t[row] = next;
+    out.o[row] = segment.o[i]!;
+    out.h[row] = segment.h[i]!;
+    out.l[row] = segment.l[i]!;
+    out.c[row] = segment.c[i]!;
+    out.v[row] = segment.v[i]!;
+    row++;
   }
 }
 
 /** One symbol's bars across segments as a new series. */
-export function mergedSeries(segments: readonly Segment[], symbol: string, start = Number.NEGATIVE_INFINITY, end = Number.POSITIVE_INFINITY): BarColumns {
-  const parts = partsOf(segments, symbol, start, end);
+export function mergedSeries(segments: readonly Segment[], symbol: string): BarColumns {
+  const parts = partsOf(segments, symbol, Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY);
   const out = new BarColumns(rowsIn(parts));
-  appendParts(out, parts);
+  out.length = copyParts(out, 0, parts);
   return out;
 }
 
