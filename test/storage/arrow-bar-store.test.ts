@@ -76,7 +76,7 @@ const writeArb = fc.record({
 });
 
 testProp(
-  'a batch read of many symbols equals reading each symbol on its own, over any window',
+  'a batch read of many symbols equals reading each symbol on its own, and the last-writer-wins model, over any window',
   [fc.array(writeArb, { maxLength: 10 }), fc.subarray([...SYMBOLS, 'NONE']), fc.integer({ min: DAYS[0]! - 2 * M, max: DAYS[2]! + 1440 * M }), fc.integer({ min: 0, max: 3 * 1440 * M })],
   async (t, writes, symbols, start, span) => {
     const dir = await tempDir();
@@ -85,7 +85,13 @@ testProp(
       for (const { symbol, bars } of writes) await store.putBars(symbol, '1m', bars);
       const batch = await store.getManyBarColumns(symbols, '1m', start, start + span);
       t.deepEqual([...batch.keys()], symbols);
-      for (const symbol of symbols) t.deepEqual(rows(batch.get(symbol)!), await new ArrowBarStore(dir).getBars(symbol, '1m', start, start + span), symbol);
+      const model = new Map<string, Map<number, Bar>>();
+      for (const { symbol, bars } of writes) for (const b of bars) (model.get(symbol) ?? model.set(symbol, new Map()).get(symbol)!).set(b.t, b);
+      for (const symbol of symbols) {
+        const expected = [...(model.get(symbol)?.values() ?? [])].filter((b) => b.t >= start && b.t < start + span).sort((a, b) => a.t - b.t);
+        t.deepEqual(rows(batch.get(symbol)!), expected, `${symbol}, batch`);
+        t.deepEqual(await new ArrowBarStore(dir).getBars(symbol, '1m', start, start + span), expected, `${symbol}, on its own`);
+      }
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
