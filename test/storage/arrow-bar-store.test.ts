@@ -201,3 +201,16 @@ test('a corrupt catalog is CORRUPT_FILE, and a rebuild restores it from the bar 
   await store.rebuildCatalog();
   t.deepEqual(await store.catalog(), before);
 });
+
+test("the next write removes a killed writer's temp files beside the catalog and the segments", async (t) => {
+  const dir = await tempDir();
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const store = new ArrowBarStore(dir);
+  await store.putBars('AAPL', '1m', [bar(OPEN)]);
+  // What a writer killed before its renames leaves: temp files named after the files it was writing.
+  const leftovers = [path.join(dir, '.catalog.json.999999.0a1b2c.tmp'), path.join(dir, '1m', '2024-03-08', '.00000002.arrow.999999.0a1b2c.tmp')];
+  for (const file of leftovers) await writeFile(file, 'partial');
+  await store.putBars('AAPL', '1m', [bar(OPEN + M)]);
+  t.deepEqual((await filesUnder(dir)).sort(), ['1m/2024-03-08/00000002.arrow', 'catalog.json']);
+  t.deepEqual((await store.getBars('AAPL', '1m', DAY, DAY + 86_400_000)).map((b) => b.t), [OPEN, OPEN + M]);
+});
