@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ArrowBarStore } from '../../storage/arrow-bar-store.js';
 import { StorageChild } from './child-process.js';
-import { PARTITION_START, ROUNDS, writerBars } from './children/put-bars-round.js';
+import { DAY_END, DAY_STEP, PARTITION_START, ROUNDS, TEST_LOCK_TIMINGS, writerBars } from './children/put-bars-round.js';
+import { STAGES, type Stage } from './children/stall-at.js';
 
 const WRITERS = 4;
-const DAY_END = PARTITION_START + 86_400_000;
 
 test(`${WRITERS} processes writing one day's partition at once lose no bar, and readers never fail meanwhile`, async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-arrow-processes-'));
@@ -44,4 +44,55 @@ test(`${WRITERS} processes writing one day's partition at once lose no bar, and 
   t.deepEqual((await readdir(partition)).filter((name) => !name.endsWith('.arrow')), [], 'no temp file left behind');
   t.false(await stat(`${partition}.lock`).then(() => true, () => false), 'no lock left behind');
   t.log(`${reads} reads while writing`);
+});
+
+const exists = (file: string) => stat(file).then(() => true, () => false);
+
+test('a writer killed anywhere in a write leaves the old or the new day, a rebuilt catalog that matches, and a lock the next writer takes over', async (t) => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-arrow-kill-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const partition = path.join(dir, '1m', '2024-03-01');
+  const read = async () => {
+    const bars = await new ArrowBarStore(dir).getBars('AAPL', '1m', PARTITION_START, DAY_END);
+    const round = bars.length === 0 ? -1 : bars[0]!.c;
+    t.is(bars.length, round < 0 ? 0 : Math.min((round + 1) * DAY_STEP, 1440), `round ${round} is complete`);
+    t.true(bars.every((b, i) => b.c === round && b.t === PARTITION_START + i * 60_000), `every bar belongs to round ${round}`);
+    return round;
+  };
+  // Each stage once, then kills at random moments.
+  const plan: Array<Stage | 'anywhere'> = [...STAGES, 'anywhere', 'anywhere', 'anywhere'];
+  let lastRound = -1;
+  for (const stage of plan) {
+    if (stage === 'anywhere') {
+      const child = new StorageChild('arrow-write-loop.ts', [dir]);
+      t.teardown(() => child.kill().catch(() => undefined));
+      await child.waitForLine(() => child.lines.length >= 1 + Math.floor(Math.random() * 3));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 60));
+      await child.kill();
+      const acknowledged = Number(child.lines[child.lines.length - 1]);
+      const round = await read();
+      t.true(round >= acknowledged, `every acknowledged write is there (round ${round}, acknowledged ${acknowledged})`);
+      lastRound = round;
+      continue;
+    }
+    const stallRound = lastRound + 1 + Math.floor(Math.random() * 3);
+    const child = new StorageChild('arrow-write-loop.ts', [dir, String(stallRound), stage]);
+    t.teardown(() => child.kill().catch(() => undefined));
+    await child.waitForLine((line) => line === `stall ${stage}`);
+    t.true(await exists(`${partition}.lock`), `killed at ${stage} while holding the lock`);
+    await child.kill();
+    const round = await read();
+    // The segment is the first file a write renames: before it, the old day; after it, the new one (the catalog lags until rebuilt).
+    t.is(round, stage === 'renamed' ? stallRound : stallRound - 1, `killed at ${stage}: the ${stage === 'renamed' ? 'new' : 'old'} day`);
+    lastRound = round;
+  }
+
+  // The lock a dead writer left is usable again: the next write takes it over and cleans up.
+  const store = new ArrowBarStore(dir, { lockTimings: TEST_LOCK_TIMINGS });
+  await store.putBars('AAPL', '1m', [{ t: PARTITION_START, o: 1, h: 1, l: 1, c: lastRound, v: 1 }]);
+  t.false(await exists(`${partition}.lock`));
+  t.deepEqual((await readdir(partition)).filter((name) => !name.endsWith('.arrow')), [], "the dead writers' temp files are gone");
+  const bars = await store.getBars('AAPL', '1m', PARTITION_START, DAY_END);
+  await store.rebuildCatalog();
+  t.deepEqual((await store.catalog()).series.AAPL?.['1m'], { bars: bars.length, days: 1, first: PARTITION_START, last: bars[bars.length - 1]!.t });
 });
