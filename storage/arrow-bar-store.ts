@@ -18,8 +18,8 @@ import { assertValidSymbol } from './symbol-name.js';
 const CACHED_BYTES = 64 * 1024 * 1024;
 /** A partition never has more segments than this after a write: past it, a write merges them all. */
 const MAX_SEGMENTS = 12;
-/** A reader that lists segments a concurrent merge then deletes lists again; a merge is rare, so a few tries are plenty. */
-const READ_ATTEMPTS = 10;
+/** A reader that lists segments a concurrent merge then deletes lists again; each retry needs another merge to land in between, so this many never happen in practice. */
+const READ_ATTEMPTS = 100;
 
 interface CachedSegment {
   /** Identifies one version of the file: a segment is never rewritten, but a name can be reused once its folder is emptied. */
