@@ -34,6 +34,9 @@ export { defineCalendar, type CalendarDescription, type EarlyClose, type Holiday
 export type { BarStore } from './storage/bar-store.js';
 export { MemoryBarStore } from './storage/memory-bar-store.js';
 export { LowdbBarStore } from './storage/lowdb-bar-store.js';
+export { ArrowBarStore, type CatalogRebuild } from './storage/arrow-bar-store.js';
+export { STORED_INTERVALS, type StoredInterval } from './storage/arrow-partition.js';
+export type { BarCatalog, SeriesSummary, PartitionSummary } from './storage/bar-catalog.js';
 export { SYMBOL_PATTERN, isValidSymbol, assertValidSymbol } from './storage/symbol-name.js';
 export { SessionJournal } from './storage/session-journal.js';
 export type { JournalRecord } from './storage/journal-record.js';

@@ -1,3 +1,4 @@
+import { arrowStore } from './cases/arrow-store.js';
 import { addSymbolPause } from './cases/add-symbol-pause.js';
 import { inspectorOverhead } from './cases/inspector-overhead.js';
 import { retainedMemory } from './cases/memory.js';
@@ -13,3 +14,4 @@ await addSymbolPause();
 await retainedMemory();
 await storage();
 await brokerThroughput();
+await arrowStore();

@@ -89,16 +89,16 @@ function tempNameFor(file: string): string {
 }
 
 /**
- * Writes `text` to `file` so that a reader sees the old file or the new one, never a part:
+ * Writes `data` (text or bytes) to `file` so that a reader sees the old file or the new one, never a part:
  * a temp file of its own, flushed to disk, then renamed over `file`. With `lock`, the rename
  * only happens while the lock is still held.
  */
-export async function writeFileAtomic(file: string, text: string, lock?: HeldLock): Promise<void> {
+export async function writeFileAtomic(file: string, data: string | Uint8Array, lock?: HeldLock): Promise<void> {
   const temp = tempNameFor(file);
   try {
     const handle = await open(temp, 'wx');
     try {
-      await handle.writeFile(text);
+      await handle.writeFile(data);
       await handle.sync();
     } finally {
       await handle.close();

@@ -25,3 +25,13 @@ export function writerBars(id: number, round: number): Bar[] {
   const own = { t: PARTITION_START + (1 + round * 16 + id) * 60_000, o: id, h: id + 1, l: id, c: id, v: round };
   return [{ t: PARTITION_START, o: id, h: id + 1, l: id, c: id, v: round }, own];
 }
+
+/** The end of PARTITION_START's UTC day: the Arrow store's partition. */
+export const DAY_END = PARTITION_START + 86_400_000;
+export const DAY_STEP = 200;
+
+/** Round `n` of a one-day rewrite: min((n + 1) * DAY_STEP, 1440) bars from the day's start, all with close `n`. */
+export function dayRoundBars(round: number): Bar[] {
+  const count = Math.min((round + 1) * DAY_STEP, 1440);
+  return Array.from({ length: count }, (_, i) => ({ t: PARTITION_START + i * 60_000, o: round, h: round + 1, l: round - 1, c: round, v: i }));
+}

@@ -1,0 +1,320 @@
+import type { BigIntStats } from 'node:fs';
+import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Bar } from '../data-plane/bar.js';
+import { BarColumns, type BarColumnsView } from '../data-plane/bar-columns.js';
+import { isSessionError } from '../session/session-error.js';
+import { assertStoredInterval, isPartitionKey, partitionDir, partitionKey, partitionRange, probedPartitions, segmentName, segmentSeq, STORED_INTERVALS, type StoredInterval } from './arrow-partition.js';
+import { decodeSegment, encodeSegment, type Segment } from './arrow-segment.js';
+import { applyChanges, CatalogFile, emptyCatalog, type BarCatalog, type SeriesChange } from './bar-catalog.js';
+import { barsOf, mergeBars } from './bar-merge.js';
+import type { BarStore } from './bar-store.js';
+import { normalizeBars, queryWindow } from './bar-store-arguments.js';
+import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type LockTimings } from './partition-lock.js';
+import { copyParts, mergedSeries, partsOf, rowsIn } from './segment-merge.js';
+import { assertValidSymbol } from './symbol-name.js';
+
+/** Bytes of segment files kept decoded in memory: a day of 500 symbols' 1m bars is about 10 MB. */
+const CACHED_BYTES = 64 * 1024 * 1024;
+/** A partition never has more segments than this after a write: past it, a write merges them all. */
+const MAX_SEGMENTS = 12;
+/** A reader that lists segments a concurrent merge then deletes lists again; each retry needs another merge to land in between, so this many never happen in practice. */
+const READ_ATTEMPTS = 100;
+
+interface CachedSegment {
+  /** Identifies one version of the file: a segment is never rewritten, but a name can be reused once its folder is emptied. */
+  stamp: string;
+  bytes: number;
+  segment: Segment;
+}
+
+/** What a rebuild of the catalog found. */
+export interface CatalogRebuild {
+  catalog: BarCatalog;
+  /** Partitions left out because a segment file is corrupt. */
+  corrupt: Array<{ file: string; message: string }>;
+}
+
+/**
+ * The columnar `BarStore`: Apache Arrow IPC files (Feather v2), one folder per interval and
+ * partition (UTC day; UTC year for `1d`) holding all symbols, so a session day of any number
+ * of symbols is read from one or a few files straight into the engine's columns.
+ *
+ * A partition is a short list of immutable segment files, `<seq>.arrow`, read in order with
+ * the later segment winning per bar. A write holds the partition's inter-process lock, reads
+ * what is there, writes its bars as a new segment (temp file, then rename), and merges the
+ * newest segments into it whenever they are no bigger than what comes after them, so a
+ * partition keeps a handful of segments and each bar is rewritten a logarithmic number of
+ * times, however many small writes arrive. `catalog.json` (lowdb) says what the store holds.
+ */
+export class ArrowBarStore implements BarStore {
+  readonly dir: string;
+  readonly #lockTimings: LockTimings;
+  readonly #catalog: CatalogFile;
+  readonly #cache = new Map<string, CachedSegment>();
+  #cachedBytes = 0;
+  /** Per partition, the tail of its chain of writes: the lock is per process, so writes in one process queue here. */
+  readonly #writes = new Map<string, Promise<void>>();
+
+  constructor(dir: string, options: { lockTimings?: Partial<LockTimings> } = {}) {
+    this.dir = path.resolve(dir);
+    this.#lockTimings = { ...DEFAULT_LOCK_TIMINGS, ...options.lockTimings };
+    this.#catalog = new CatalogFile(path.join(this.dir, 'catalog.json'), this.#lockTimings);
+  }
+
+  async getBars(symbol: string, interval: StoredInterval, startMs: number, endMs: number): Promise<Bar[]> {
+    return barsOf(await this.getBarColumns(symbol, interval, startMs, endMs));
+  }
+
+  async getBarColumns(symbol: string, interval: StoredInterval, startMs: number, endMs: number): Promise<BarColumnsView> {
+    const valid = assertValidSymbol(symbol);
+    return (await this.getManyBarColumns([valid], interval, startMs, endMs)).get(valid)!;
+  }
+
+  /**
+   * Many symbols' bars with `startMs <= t < endMs`, each as columns of its own (empty for a
+   * symbol without bars): a session day of every symbol is one or two partitions, each read
+   * once, and each bar copied once, from the file into one block of columns that the
+   * symbols' series view.
+   */
+  async getManyBarColumns(symbols: readonly string[], interval: StoredInterval, startMs: number, endMs: number): Promise<Map<string, BarColumnsView>> {
+    const valid = symbols.map(assertValidSymbol);
+    const series = assertStoredInterval(interval);
+    const window = queryWindow(startMs, endMs);
+    const out = new Map<string, BarColumnsView>();
+    if (!window) {
+      for (const symbol of valid) out.set(symbol, new BarColumns(0));
+      return out;
+    }
+    const keys = await this.#partitionsOverlapping(series, window.start, window.end);
+    const partitions = await Promise.all(keys.map((key) => this.#readPartition(series, key)));
+    const parts = valid.map((symbol) => partitions.map((segments) => partsOf(segments, symbol, window.start, window.end)));
+    const block = new BarColumns(parts.reduce((sum, ofSymbol) => sum + ofSymbol.reduce((rows, part) => rows + rowsIn(part), 0), 0));
+    let at = 0;
+    valid.forEach((symbol, k) => {
+      const from = at;
+      for (const part of parts[k]!) if (part.length > 0) at += copyParts(block, at, part);
+      out.set(symbol, block.view(from, at));
+    });
+    return out;
+  }
+
+  putBars(symbol: string, interval: StoredInterval, bars: Bar[]): Promise<void> {
+    return this.putManyBars(interval, new Map([[symbol, bars]]));
+  }
+
+  /**
+   * Several symbols' bars in one write per partition: what an import or a data generator
+   * should use, since each call writes one segment per partition it touches. Every symbol and
+   * bar is checked before anything is written; within a symbol, a later bar with the same `t` wins.
+   */
+  async putManyBars(interval: StoredInterval, bars: ReadonlyMap<string, Bar[]>): Promise<void> {
+    const series = assertStoredInterval(interval);
+    const byPartition = new Map<string, Map<string, Bar[]>>();
+    for (const [symbol, batch] of [...bars].map(([symbol, batch]) => [assertValidSymbol(symbol), normalizeBars(batch)] as const)) {
+      for (let from = 0; from < batch.length; ) {
+        // Bars are sorted: a partition's run ends at the first bar at or past its end.
+        const key = partitionKey(series, batch[from]!.t);
+        const end = partitionRange(series, key).end;
+        let to = from + 1;
+        while (to < batch.length && batch[to]!.t < end) to++;
+        const partition = byPartition.get(key) ?? new Map<string, Bar[]>();
+        byPartition.set(key, partition);
+        partition.set(symbol, batch.slice(from, to));
+        from = to;
+      }
+    }
+    await Promise.all([...byPartition].map(([key, incoming]) => this.#writePartition(series, key, incoming)));
+  }
+
+  /** The catalog as on disk now; empty for a store never written. */
+  catalog(): Promise<BarCatalog> {
+    return this.#catalog.read();
+  }
+
+  /**
+   * Recounts the catalog from the bar files, for a catalog that is missing, corrupt, or was
+   * left behind by a writer killed between its bars and its catalog update. Partitions with a
+   * corrupt segment are left out and listed. Run it while no other process writes the store.
+   */
+  async rebuildCatalog(): Promise<CatalogRebuild> {
+    const catalog = emptyCatalog();
+    const corrupt: CatalogRebuild['corrupt'] = [];
+    for (const interval of STORED_INTERVALS) {
+      const keys = (await listNames(path.join(this.dir, interval))).filter((name) => isPartitionKey(interval, name)).sort();
+      for (const key of keys) {
+        let segments: Segment[];
+        try {
+          segments = await this.#readPartition(interval, key);
+        } catch (error) {
+          if (!isSessionError(error, 'CORRUPT_FILE')) throw error;
+          corrupt.push({ file: String(error.details.file), message: error.message });
+          continue;
+        }
+        const symbols = new Set(segments.flatMap((segment) => [...segment.symbols.keys()]));
+        const changes = [...symbols].map((symbol) => changeOf(symbol, interval, key, 0, mergedSeries(segments, symbol)));
+        applyChanges(catalog, changes);
+      }
+    }
+    await this.#catalog.replace(catalog);
+    return { catalog, corrupt };
+  }
+
+  async #partitionsOverlapping(interval: StoredInterval, start: number, end: number): Promise<string[]> {
+    const probed = probedPartitions(interval, start, end);
+    if (probed) return probed;
+    const first = partitionKey(interval, start);
+    const last = partitionKey(interval, end - 1);
+    return (await listNames(path.join(this.dir, interval))).filter((name) => isPartitionKey(interval, name) && name >= first && name <= last).sort();
+  }
+
+  /** A partition's segments in write order; none for a partition never written. */
+  async #readPartition(interval: StoredInterval, key: string): Promise<Segment[]> {
+    const dir = partitionDir(this.dir, interval, key);
+    const range = partitionRange(interval, key);
+    for (let attempt = 1; ; attempt++) {
+      const names = await segmentNames(dir);
+      try {
+        return await Promise.all(names.map((name) => this.#load(path.join(dir, name), range)));
+      } catch (error) {
+        // A merge deleted a segment listed a moment ago; its bars are in a newer segment now.
+        if (!isMissing(error) || attempt === READ_ATTEMPTS) throw error;
+      }
+    }
+  }
+
+  async #load(file: string, range: { start: number; end: number }): Promise<Segment> {
+    const stamp = stampOf(await stat(file, { bigint: true }));
+    const cached = this.#cache.get(file);
+    if (cached?.stamp === stamp) {
+      this.#remember(file, cached);
+      return cached.segment;
+    }
+    const bytes = await readWhole(file);
+    const segment = decodeSegment(bytes, file, range);
+    this.#remember(file, { stamp, bytes: bytes.byteLength, segment });
+    return segment;
+  }
+
+  /** Least recently used goes first: a Map iterates in insertion order. The newest entry stays, however big. */
+  #remember(file: string, entry: CachedSegment): void {
+    const previous = this.#cache.get(file);
+    if (previous) {
+      this.#cache.delete(file);
+      this.#cachedBytes -= previous.bytes;
+    }
+    this.#cache.set(file, entry);
+    this.#cachedBytes += entry.bytes;
+    for (const [oldest, old] of this.#cache) {
+      if (this.#cachedBytes <= CACHED_BYTES || oldest === file) break;
+      this.#cache.delete(oldest);
+      this.#cachedBytes -= old.bytes;
+    }
+  }
+
+  #writePartition(interval: StoredInterval, key: string, incoming: ReadonlyMap<string, Bar[]>): Promise<void> {
+    const dir = partitionDir(this.dir, interval, key);
+    return this.#exclusive(dir, async () => {
+      await mkdir(dir, { recursive: true });
+      await withPartitionLock(
+        dir,
+        async (lock) => {
+          const names = await segmentNames(dir);
+          const next = path.join(dir, segmentName((names.length > 0 ? segmentSeq(names[names.length - 1]!)! : 0) + 1));
+          // A killed writer's temp file carries the name it was about to write, which is this
+          // next one, since nothing was renamed into place after it died.
+          await removeOrphanTemps(next);
+          const segments = await this.#readPartition(interval, key);
+          const merged = segments.slice(firstMerged(segments, incoming));
+
+          const changes: SeriesChange[] = [];
+          for (const [symbol, bars] of incoming) changes.push(changeOf(symbol, interval, key, mergedSeries(segments, symbol).length, mergeBars(mergedSeries(segments, symbol), bars)));
+          const content = new Map<string, BarColumnsView>();
+          for (const symbol of new Set([...merged.flatMap((segment) => [...segment.symbols.keys()]), ...incoming.keys()])) {
+            const base = mergedSeries(merged, symbol);
+            const bars = incoming.get(symbol);
+            content.set(symbol, bars ? mergeBars(base, bars) : base);
+          }
+          await writeFileAtomic(next, encodeSegment(content), lock);
+          // Until these are gone a reader sees both, and the new segment wins wherever they differ.
+          for (const segment of merged) await rm(segment.file, { force: true });
+          await this.#catalog.apply(changes);
+        },
+        this.#lockTimings,
+      );
+    });
+  }
+
+  /** Runs `work` after every earlier write to `key` in this process has settled. */
+  async #exclusive(key: string, work: () => Promise<void>): Promise<void> {
+    const result = (this.#writes.get(key) ?? Promise.resolve()).then(work);
+    const tail = result.catch(() => undefined);
+    this.#writes.set(key, tail);
+    try {
+      await result;
+    } finally {
+      if (this.#writes.get(key) === tail) this.#writes.delete(key);
+    }
+  }
+}
+
+/**
+ * Which segments a write merges into its own: the newest ones, from the oldest segment that
+ * is no bigger than everything after it (the write included). Sizes then at least double
+ * from newest to oldest, like a binary counter, so a partition keeps about log2(rows) segments.
+ */
+function firstMerged(segments: readonly Segment[], incoming: ReadonlyMap<string, Bar[]>): number {
+  let newer = 0;
+  for (const bars of incoming.values()) newer += bars.length;
+  let first = segments.length;
+  for (let i = segments.length - 1; i >= 0; i--) {
+    if (segments[i]!.rows <= newer) first = i;
+    newer += segments[i]!.rows;
+  }
+  return first + 1 > MAX_SEGMENTS ? 0 : first;
+}
+
+function changeOf(symbol: string, interval: StoredInterval, partition: string, before: number, after: BarColumnsView): SeriesChange {
+  return { symbol, interval, partition, before, after: after.length, first: after.t[0]!, last: after.t[after.length - 1]! };
+}
+
+/** The file in one read: `readFile` reads in 512 KB chunks, several times slower for a 10 MB segment. */
+async function readWhole(file: string): Promise<Uint8Array> {
+  const handle = await open(file, 'r');
+  try {
+    const { size } = await handle.stat();
+    const bytes = new Uint8Array(size);
+    let read = 0;
+    while (read < size) {
+      const { bytesRead } = await handle.read(bytes, read, size - read, read);
+      if (bytesRead === 0) break;
+      read += bytesRead;
+    }
+    return read === size ? bytes : bytes.subarray(0, read);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** A partition's segment file names in write order. */
+async function segmentNames(dir: string): Promise<string[]> {
+  return (await listNames(dir)).filter((name) => segmentSeq(name) !== undefined).sort();
+}
+
+async function listNames(dir: string): Promise<string[]> {
+  try {
+    return await readdir(dir);
+  } catch (error) {
+    if (isMissing(error)) return [];
+    throw error;
+  }
+}
+
+/** Inode, size and nanosecond mtime. */
+function stampOf(stats: BigIntStats): string {
+  return `${stats.ino}:${stats.size}:${stats.mtimeNs}`;
+}
+
+function isMissing(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'ENOENT';
+}

@@ -1,0 +1,170 @@
+import {
+  DataType,
+  Dictionary,
+  Field,
+  Float64,
+  Int32,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table,
+  tableFromIPC,
+  tableToIPC,
+  TimestampMillisecond,
+  TimeUnit,
+  Utf8,
+  vectorFromArray,
+  type Data,
+} from 'apache-arrow';
+import type { BarColumnsView } from '../data-plane/bar-columns.js';
+import { SessionError } from '../session/session-error.js';
+import { isValidSymbol } from './symbol-name.js';
+
+/**
+ * One segment file of a partition, as read: the file's own buffers, viewed, never copied.
+ * Rows are sorted by symbol, then by time; `symbols` says which rows hold which symbol.
+ */
+export interface Segment {
+  readonly file: string;
+  readonly rows: number;
+  readonly symbols: ReadonlyMap<string, { from: number; to: number }>;
+  /** The `t` column's int64 values as little-endian pairs of int32: read with `timeAt`. */
+  readonly time: Int32Array;
+  readonly o: Float64Array;
+  readonly h: Float64Array;
+  readonly l: Float64Array;
+  readonly c: Float64Array;
+  readonly v: Float64Array;
+}
+
+const TWO_32 = 4_294_967_296;
+const MAGIC = [...'ARROW1'].map((char) => char.charCodeAt(0));
+const VALUE_COLUMNS = ['o', 'h', 'l', 'c', 'v'] as const;
+const COLUMN_NAMES = ['symbol', 't', ...VALUE_COLUMNS];
+const symbolType = () => new Dictionary(new Utf8(), new Int32(), 0, false);
+
+/** Epoch ms of row `i`. Times are non-negative and below 2^53, so the high word times 2^32 plus the unsigned low word is exact. */
+export function timeAt(segment: Segment, i: number): number {
+  return segment.time[2 * i + 1]! * TWO_32 + (segment.time[2 * i]! >>> 0);
+}
+
+/**
+ * The Feather v2 (Arrow IPC file) bytes of one segment: `symbol` (dictionary of utf8, int32
+ * indices), `t` (timestamp[ms, UTC]) and `o h l c v` (float64), no nulls, one record batch,
+ * rows sorted by symbol then `t`. `series` must hold sorted, one-per-`t`, non-empty series.
+ */
+export function encodeSegment(series: ReadonlyMap<string, BarColumnsView>): Uint8Array {
+  const names = [...series.keys()].sort();
+  const rows = names.reduce((sum, name) => sum + series.get(name)!.length, 0);
+  const indices = new Int32Array(rows);
+  const time = new Int32Array(2 * rows);
+  const values = VALUE_COLUMNS.map(() => new Float64Array(rows));
+  let row = 0;
+  names.forEach((name, index) => {
+    const bars = series.get(name)!;
+    indices.fill(index, row, row + bars.length);
+    for (let i = 0; i < bars.length; i++) {
+      const t = bars.t[i]!;
+      time[2 * (row + i)] = t % TWO_32;
+      time[2 * (row + i) + 1] = Math.floor(t / TWO_32);
+    }
+    VALUE_COLUMNS.forEach((column, k) => values[k]!.set(bars[column].subarray(0, bars.length), row));
+    row += bars.length;
+  });
+  const fields = [
+    new Field('symbol', symbolType(), false),
+    new Field('t', new TimestampMillisecond('UTC'), false),
+    ...VALUE_COLUMNS.map((column) => new Field(column, new Float64(), false)),
+  ];
+  const schema = new Schema(fields);
+  const children: Data[] = [
+    makeData({ type: symbolType(), length: rows, nullCount: 0, data: indices, dictionary: vectorFromArray(names, new Utf8()) }),
+    makeData({ type: new TimestampMillisecond('UTC'), length: rows, nullCount: 0, data: new BigInt64Array(time.buffer) }),
+    ...values.map((data) => makeData({ type: new Float64(), length: rows, nullCount: 0, data })),
+  ];
+  const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: rows, nullCount: 0, children }));
+  return tableToIPC(new Table(schema, [batch]), 'file');
+}
+
+/**
+ * Reads a segment file's bytes and checks them against where the file sits: anything that
+ * cannot be trusted throws `CORRUPT_FILE` naming the file, because a partial answer would
+ * look like a day with fewer bars and a session would run on it.
+ */
+export function decodeSegment(bytes: Uint8Array, file: string, range: { start: number; end: number }): Segment {
+  // The Feather v2 file magic at both ends: a file cut short loses the one at its end.
+  if (bytes.byteLength < 12 || MAGIC.some((byte, i) => bytes[i] !== byte || bytes[bytes.byteLength - MAGIC.length + i] !== byte)) {
+    throw corruptSegment(file, 'it is not an Arrow IPC file (no ARROW1 magic at its start and end); it may have been truncated');
+  }
+  let table: Table;
+  try {
+    table = tableFromIPC(bytes);
+  } catch (error) {
+    throw corruptSegment(file, `it is not an Arrow IPC file (${error instanceof Error ? error.message : String(error)}); it may have been truncated`);
+  }
+  const names = table.schema.fields.map((field) => field.name);
+  if (names.join() !== COLUMN_NAMES.join()) throw corruptSegment(file, `its columns are ${names.join(', ') || 'none'}, expected ${COLUMN_NAMES.join(', ')}`);
+  if (table.batches.length !== 1) throw corruptSegment(file, `it has ${table.batches.length} record batches, expected 1`);
+  const [symbolData, timeData, ...valueData] = table.batches[0]!.data.children as Data[];
+  const symbolColumn = symbolData!.type as DataType;
+  if (!DataType.isDictionary(symbolColumn) || !DataType.isUtf8(symbolColumn.dictionary) || symbolColumn.indices.bitWidth !== 32) {
+    throw corruptSegment(file, `column symbol is ${String(symbolColumn)}, expected dictionary<utf8, int32>`);
+  }
+  const timeColumn = timeData!.type as DataType;
+  if (!DataType.isTimestamp(timeColumn) || timeColumn.unit !== TimeUnit.MILLISECOND) throw corruptSegment(file, `column t is ${String(timeColumn)}, expected timestamp[ms]`);
+  valueData.forEach((data, k) => {
+    if (!DataType.isFloat(data.type) || data.type.precision !== 2) throw corruptSegment(file, `column ${VALUE_COLUMNS[k]} is ${String(data.type)}, expected float64`);
+  });
+  for (const [k, data] of [symbolData!, timeData!, ...valueData].entries()) {
+    if (data.nullCount !== 0) throw corruptSegment(file, `column ${COLUMN_NAMES[k]} has ${data.nullCount} nulls`);
+  }
+
+  const rows = table.numRows;
+  const dictionary = (symbolData!.dictionary?.toArray() ?? []) as unknown[];
+  dictionary.forEach((name, k) => {
+    if (!isValidSymbol(name)) throw corruptSegment(file, `symbol ${JSON.stringify(name)} is not a valid symbol`);
+    if (k > 0 && (name as string) <= (dictionary[k - 1] as string)) throw corruptSegment(file, `symbols are not sorted and unique (${String(dictionary[k - 1])} before ${name})`);
+  });
+  const indices = symbolData!.values as Int32Array;
+  const timeValues = timeData!.values as unknown as BigInt64Array;
+  const segment: Segment = {
+    file,
+    rows,
+    symbols: new Map(),
+    time: new Int32Array(timeValues.buffer, timeValues.byteOffset, 2 * rows),
+    o: valueData[0]!.values as Float64Array,
+    h: valueData[1]!.values as Float64Array,
+    l: valueData[2]!.values as Float64Array,
+    c: valueData[3]!.values as Float64Array,
+    v: valueData[4]!.values as Float64Array,
+  };
+  const symbols = segment.symbols as Map<string, { from: number; to: number }>;
+  const time = segment.time;
+  for (let from = 0; from < rows; ) {
+    const index = indices[from]!;
+    if (index < 0 || index >= dictionary.length) throw corruptSegment(file, `symbol index ${index} at row ${from} is outside the dictionary`);
+    if (from > 0 && index <= indices[from - 1]!) throw corruptSegment(file, `rows are not sorted by symbol at row ${from}`);
+    let to = from;
+    let previous = range.start - 1;
+    for (; to < rows && indices[to] === index; to++) {
+      const t = time[2 * to + 1]! * TWO_32 + (time[2 * to]! >>> 0);
+      if (t <= previous || t >= range.end) {
+        if (t >= range.start && t < range.end) throw corruptSegment(file, `t at row ${to} does not come after the row before: bars must be sorted, one per time`);
+        throw corruptSegment(file, `t at row ${to} (${t}) is outside the partition [${range.start}, ${range.end})`);
+      }
+      previous = t;
+    }
+    symbols.set(dictionary[index] as string, { from, to });
+    from = to;
+  }
+  for (const column of VALUE_COLUMNS) {
+    const values = segment[column];
+    for (let i = 0; i < rows; i++) if (!Number.isFinite(values[i]!)) throw corruptSegment(file, `${column} at row ${i} is ${values[i]}, not a finite number`);
+  }
+  return segment;
+}
+
+export function corruptSegment(file: string, what: string): SessionError {
+  return new SessionError('CORRUPT_FILE', `Bar file ${file} is corrupt: ${what}. Restore it from a backup, or delete it and import those bars again.`, { file });
+}
