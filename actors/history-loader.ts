@@ -1,9 +1,10 @@
 import { fromPromise } from 'xstate';
-import type { Interval } from '../data-plane/bar.js';
-import type { BarColumnsView } from '../data-plane/bar-columns.js';
-import { totalDropped, validateDayBars, validateDayColumns, type BarWindow, type DayBars } from '../data-plane/day-bars.js';
-import { SessionError } from '../session/session-error.js';
-import type { BarStore } from '../storage/bar-store.js';
+import type { Interval } from '../model/bar.js';
+import type { BarColumnsView } from '../model/bar-columns-view.js';
+import { validateDayBars, validateDayColumns, type BarWindow, type DayBars } from '../data-plane/day-bars.js';
+import { totalDropped } from '../model/counts.js';
+import { SessionError } from '../model/session-error.js';
+import type { BarStore } from '../model/bar-store.js';
 
 export interface HistoryLoadInput {
   symbol: string;

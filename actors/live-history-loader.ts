@@ -1,10 +1,10 @@
 import { fromPromise } from 'xstate';
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
-import { MINUTE_MS, type Bar, type Interval } from '../data-plane/bar.js';
+import { MINUTE_MS, type Bar, type Interval } from '../model/bar.js';
 import { validateDayBars, type BarWindow } from '../data-plane/day-bars.js';
 import type { LiveDataEngine, LiveHistory, HistoryDay } from '../data-plane/live-data-engine.js';
-import type { HistorySource } from '../feeds/live-feed.js';
-import { SessionError } from '../session/session-error.js';
+import type { HistorySource } from '../model/live-feed.js';
+import { SessionError } from '../model/session-error.js';
 
 /** What every history load of one live session shares. */
 export interface LiveLoadPlan {

@@ -1,4 +1,4 @@
-import type { SessionSummary } from '../session/session-summary.js';
+import type { SessionSummary } from '../model/session-summary.js';
 import { heading, note, notificationsLine, pausesLine } from './messages.js';
 import { symbolsTable } from './symbol-tables.js';
 import { exchangeTime, zoneName } from './time-format.js';

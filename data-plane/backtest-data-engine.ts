@@ -1,12 +1,11 @@
 import { BarAggregator } from './bar-aggregator.js';
 import type { BarColumns } from './bar-columns.js';
 import type { BarNotifier } from './bar-notifier.js';
-import { INTERVAL_MS, MINUTE_MS, type Interval } from './bar.js';
+import { INTERVAL_MS, MINUTE_MS, type Interval } from '../model/bar.js';
 import type { BarWindow, DayBars } from './day-bars.js';
 import type { SessionDataWriter } from './session-data.js';
 import { SimulatedClock } from './simulated-clock.js';
-
-export type IntervalCounts = Partial<Record<Interval, number>>;
+import type { IntervalCounts } from '../model/counts.js';
 
 /** What the data plane knows of one symbol that is being streamed. */
 export interface SymbolStreamStats {

@@ -1,23 +1,6 @@
-import type { BarColumnsView } from './bar-columns.js';
-import { MINUTE_MS } from './bar.js';
-
-/** Why a stored bar was not taken into a session. */
-export interface DropCounts {
-  outsideHours: number;
-  nonFinite: number;
-  negative: number;
-  highBelowLow: number;
-  outOfOrder: number;
-  misaligned: number;
-}
-
-export function emptyDropCounts(): DropCounts {
-  return { outsideHours: 0, nonFinite: 0, negative: 0, highBelowLow: 0, outOfOrder: 0, misaligned: 0 };
-}
-
-export function totalDropped(counts: DropCounts): number {
-  return counts.outsideHours + counts.nonFinite + counts.negative + counts.highBelowLow + counts.outOfOrder + counts.misaligned;
-}
+import type { BarColumnsView } from '../model/bar-columns-view.js';
+import { MINUTE_MS } from '../model/bar.js';
+import { type DropCounts, emptyDropCounts } from '../model/counts.js';
 
 /** The trading window bars must fall in: `open <= t < close`. */
 export interface BarWindow {

@@ -1,5 +1,6 @@
-import { MINUTE_MS, type Bar } from './bar.js';
-import type { BarWindow, DropCounts } from './day-bars.js';
+import { MINUTE_MS, type Bar } from '../model/bar.js';
+import type { BarWindow } from './day-bars.js';
+import type { DropCounts } from '../model/counts.js';
 
 /**
  * Why a live bar cannot be taken, by the same rules `validateDayBars` applies to stored bars

@@ -1,14 +1,14 @@
-import type { FeedBar } from '../feeds/live-feed.js';
+import type { FeedBar } from '../model/live-feed.js';
 import { BarAggregator } from './bar-aggregator.js';
 import { BarColumns } from './bar-columns.js';
 import type { BarNotifier } from './bar-notifier.js';
-import { INTERVAL_MS, MINUTE_MS, type Bar, type Interval } from './bar.js';
-import { emptyDropCounts, type BarWindow, type DayBars, type DropCounts } from './day-bars.js';
+import { INTERVAL_MS, MINUTE_MS, type Bar, type Interval } from '../model/bar.js';
+import type { BarWindow, DayBars } from './day-bars.js';
+import { emptyDropCounts, type DropCounts, type IntervalCounts } from '../model/counts.js';
 import type { LiveClock } from './live-clock.js';
 import { liveBarProblem } from './live-bar-check.js';
 import type { SessionDataWriter } from './session-data.js';
 
-type Counts = Partial<Record<Interval, number>>;
 
 /** Minutes before a drop that a gap fill fetches again (held bars are replaced by what history says). */
 const GAP_OVERLAP_MINUTES = 3;
@@ -32,9 +32,9 @@ export interface LiveStreamStats {
   streams: Interval[];
   dropped: DropCounts;
   /** Bars written silently by the last catch-up (history on add, or a gap fill), per interval. */
-  caughtUp: Counts;
+  caughtUp: IntervalCounts;
   /** Bars written and published as they came, per interval. */
-  streamed: Counts;
+  streamed: IntervalCounts;
   /** 1m bars that gap fills restored. */
   filled: number;
   /** Bars replaced by updated bars, all intervals. */
@@ -149,7 +149,7 @@ export class LiveDataEngine {
    * `history` (a fill abandoned) the held and buffered bars are written back. Returns the bars
    * written per interval, or undefined when the symbol was not being filled.
    */
-  completeFill(symbol: string, history?: LiveHistory): Counts | undefined {
+  completeFill(symbol: string, history?: LiveHistory): IntervalCounts | undefined {
     const stream = this.streams.get(symbol);
     if (!stream?.filling) return undefined;
     const adding = stream.series.size === 0;

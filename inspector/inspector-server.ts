@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { symbolMachine } from '../machines/symbol-machine.js';
-import { consoleLogger, type Logger } from '../session/logger.js';
+import { consoleLogger, type Logger } from '../model/logger.js';
 import type { Session } from '../session/session.js';
 import { controlServerHandler, inProcessHandler, type ControlHandler } from './control-forwarding.js';
 import { machineDiagram } from './machine-diagram.js';

@@ -1,7 +1,7 @@
 import type { ActorRefLike, AnyActor, AnyTransitionDefinition, InspectionEvent, StateValue } from 'xstate';
-import { totalDropped } from '../data-plane/day-bars.js';
+import { totalDropped } from '../model/counts.js';
 import { symbolMachine, type SymbolContext } from '../machines/symbol-machine.js';
-import type { Logger } from '../session/logger.js';
+import type { Logger } from '../model/logger.js';
 import type { Session } from '../session/session.js';
 import { CloseCharts } from './close-charts.js';
 import { EventLog, eventName } from './event-log.js';

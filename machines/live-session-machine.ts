@@ -2,11 +2,12 @@ import { assign, emit, enqueueActions, setup, type ActorRefFrom, type SnapshotFr
 import { liveClockActor, type LiveTickEvent } from '../actors/live-clock-actor.js';
 import { liveFeedActor, type FeedStatusEvent } from '../actors/live-feed-actor.js';
 import type { LiveLoadPlan } from '../actors/live-history-loader.js';
-import { MINUTE_MS, type Interval } from '../data-plane/bar.js';
+import { MINUTE_MS, type Interval } from '../model/bar.js';
 import type { LiveDataEngine } from '../data-plane/live-data-engine.js';
-import type { FeedStatus, LiveFeed } from '../feeds/live-feed.js';
+import type { FeedStatus, LiveFeed } from '../model/live-feed.js';
 import { liveSymbolMachine, type LiveSymbolActorRef } from './live-symbol-machine.js';
-import type { SymbolFailure, SymbolReport, SymbolStatus } from './symbol-machine.js';
+import type { SymbolReport } from './symbol-machine.js';
+import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
 
 /** Everything the live session machine needs, fixed at creation. */
 export interface LivePlan {

@@ -1,8 +1,9 @@
 import { assign, sendParent, setup, type ActorRefFrom } from 'xstate';
 import { addHistory, fillGap, type LiveLoadPlan } from '../actors/live-history-loader.js';
-import type { Interval } from '../data-plane/bar.js';
+import type { Interval } from '../model/bar.js';
 import type { LiveDataEngine } from '../data-plane/live-data-engine.js';
-import { failureOf, type SymbolFailure, type SymbolReport, type SymbolStatus } from './symbol-machine.js';
+import type { SymbolReport } from './symbol-machine.js';
+import { failureOf, type SymbolFailure, type SymbolStatus } from '../model/symbol-status.js';
 
 export interface LiveSymbolInput {
   symbol: string;

@@ -1,11 +1,14 @@
 import { assign, emit, enqueueActions, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import { backtestClock, type AdvanceEvent, type BacktestSpeed, type TickEvent } from '../actors/backtest-clock.js';
 import { catchUp } from '../actors/catch-up.js';
-import type { BacktestDataEngine, IntervalCounts } from '../data-plane/backtest-data-engine.js';
-import { MINUTE_MS, type Interval } from '../data-plane/bar.js';
+import type { BacktestDataEngine } from '../data-plane/backtest-data-engine.js';
+import type { IntervalCounts } from '../model/counts.js';
+import { MINUTE_MS, type Interval } from '../model/bar.js';
 import type { BarWindow } from '../data-plane/day-bars.js';
-import type { BarStore } from '../storage/bar-store.js';
-import { symbolMachine, type SymbolActorRef, type SymbolFailure, type SymbolReport, type SymbolStatus } from './symbol-machine.js';
+import type { BarStore } from '../model/bar-store.js';
+import { symbolMachine, type SymbolActorRef, type SymbolReport } from './symbol-machine.js';
+import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
+import type { PauseRecord } from '../model/pause-record.js';
 
 /** Everything the session machine needs to know about the day it runs, fixed at creation. */
 export interface SessionPlan {
@@ -30,17 +33,6 @@ export interface SymbolEntry {
 
 /** A symbol in the current catch-up: still loading, loaded and staged, or out (failed/removed). */
 type BatchState = 'loading' | 'loaded' | 'out';
-
-export interface PauseRecord {
-  reason: 'start' | 'add';
-  /** The simulated time the clock stood still at. */
-  simTime: number;
-  /** Wall-clock epoch ms when the pause began. */
-  startedAt: number;
-  /** How long the stream was paused, wall-clock ms (deactivate → reactivate). */
-  durationMs: number;
-  symbols: string[];
-}
 
 export interface SessionContext {
   engine: BacktestDataEngine;

@@ -1,16 +1,9 @@
 import { assign, sendParent, setup, type ActorRefFrom } from 'xstate';
 import { historyLoader, type HistoryLoadInput } from '../actors/history-loader.js';
-import type { Interval } from '../data-plane/bar.js';
-import { emptyDropCounts, type DayBars, type DropCounts } from '../data-plane/day-bars.js';
-import type { IntervalCounts } from '../data-plane/backtest-data-engine.js';
-import { SessionError, type SessionErrorCode } from '../session/session-error.js';
-
-export type SymbolStatus = 'queued' | 'loading' | 'catchingUp' | 'active' | 'draining' | 'removed' | 'failed';
-
-export interface SymbolFailure {
-  code: SessionErrorCode;
-  message: string;
-}
+import type { Interval } from '../model/bar.js';
+import type { DayBars } from '../data-plane/day-bars.js';
+import { emptyDropCounts, type DropCounts, type IntervalCounts } from '../model/counts.js';
+import { type SymbolStatus, type SymbolFailure, failureOf } from '../model/symbol-status.js';
 
 export interface SymbolInput {
   symbol: string;
@@ -41,12 +34,6 @@ export type SymbolEvent =
 export type SymbolReport =
   | { type: 'SYMBOL_STATUS'; symbol: string; status: SymbolStatus; error?: SymbolFailure }
   | { type: 'SYMBOL_LOADED'; symbol: string; day: DayBars };
-
-/** A load's error as the symbol reports it: its SessionError code, else LOAD_FAILED. */
-export function failureOf(error: unknown): SymbolFailure {
-  if (error instanceof SessionError) return { code: error.code, message: error.message };
-  return { code: 'LOAD_FAILED', message: error instanceof Error ? error.message : String(error) };
-}
 
 /**
  * One symbol of a session, spawned by the session machine: it loads the symbol's day, waits to

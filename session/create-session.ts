@@ -1,7 +1,7 @@
 import { nyse } from '../calendar/nyse.js';
 import { resolveLiveOptions, type LiveSessionOptions } from './live-session-options.js';
 import { LiveSession } from './live-session.js';
-import { SessionError } from './session-error.js';
+import { SessionError } from '../model/session-error.js';
 import { resolveBacktestOptions, type SessionOptions } from './session-options.js';
 import { Session } from './session.js';
 

@@ -1,10 +1,10 @@
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
-import type { Interval } from '../data-plane/bar.js';
+import type { Interval } from '../model/bar.js';
 import { wallClock, type LiveClock } from '../data-plane/live-clock.js';
-import type { HistorySource, LiveFeed } from '../feeds/live-feed.js';
-import type { BarStore } from '../storage/bar-store.js';
-import type { Logger } from './logger.js';
-import { SessionError } from './session-error.js';
+import type { HistorySource, LiveFeed } from '../model/live-feed.js';
+import type { BarStore } from '../model/bar-store.js';
+import type { Logger } from '../model/logger.js';
+import { SessionError } from '../model/session-error.js';
 import { resolveSymbols, type InspectionObserver, type SymbolConfig } from './session-options.js';
 
 export interface LiveSessionOptions {

@@ -1,23 +1,23 @@
 import { createActor, waitFor, type Actor } from 'xstate';
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
 import { BarNotifier, type BarListener } from '../data-plane/bar-notifier.js';
-import type { Interval, StreamBar } from '../data-plane/bar.js';
+import type { Interval, StreamBar } from '../model/bar.js';
 import type { LiveClock } from '../data-plane/live-clock.js';
 import { LiveDataEngine } from '../data-plane/live-data-engine.js';
 import { createSessionData, type SessionData } from '../data-plane/session-data.js';
-import type { FeedStatus } from '../feeds/live-feed.js';
+import type { FeedStatus } from '../model/live-feed.js';
 import { liveSessionMachine, type FeedReport, type LivePlan } from '../machines/live-session-machine.js';
-import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
-import { emptyDropCounts } from '../data-plane/day-bars.js';
-import { assertValidSymbol } from '../storage/symbol-name.js';
+import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
+import { emptyDropCounts } from '../model/counts.js';
+import { assertValidSymbol } from '../model/symbol-name.js';
 import type { ResolvedLiveOptions } from './live-session-options.js';
-import { consoleLogger, type Logger } from './logger.js';
-import { notRunningError, SessionError } from './session-error.js';
+import { consoleLogger, type Logger } from '../model/logger.js';
+import { notRunningError, SessionError } from '../model/session-error.js';
 import { SessionObservers } from './session-observers.js';
 import { SymbolRequests } from './symbol-requests.js';
 import { leafState } from '../machines/leaf-state.js';
 import { resolveStreams, type InspectionObserver } from './session-options.js';
-import type { SessionSummary, SymbolInfo } from './session-summary.js';
+import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
 import type { DynamicSymbolInfo } from './session.js';
 
 export interface LiveSymbolInfo extends SymbolInfo {

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { FeedBar, FeedSink, LiveFeed } from '../live-feed.js';
+import type { FeedBar, FeedSink, LiveFeed } from '../../model/live-feed.js';
 import { AlpacaCredentials } from './alpaca-credentials.js';
 import { AlpacaHistory } from './alpaca-history.js';
 import { barOf, decodeFrame, STREAM_ERRORS, type AlpacaMessage } from './alpaca-messages.js';

@@ -2,7 +2,7 @@ import { encode, decode } from '@msgpack/msgpack';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MINUTE_MS, type Bar } from '../../data-plane/bar.js';
+import { MINUTE_MS, type Bar } from '../../model/bar.js';
 import type { LiveClock } from '../../data-plane/live-clock.js';
 
 export interface FakeAlpacaOptions {

@@ -1,6 +1,6 @@
 // Child process for the kill-during-write test: rewrites one partition forever, each round
 // replacing every bar with the round number and adding STEP more, until it is killed.
-import { LowdbBarStore } from '../../../storage/lowdb-bar-store.js';
+import { LowdbBarStore } from '../../../storage/bars/lowdb-bar-store.js';
 import { PARTITION_START, MAX_BARS, roundBars } from './put-bars-round.js';
 
 const dir = process.argv[2];

@@ -1,4 +1,4 @@
-import type { Bar } from '../../../data-plane/bar.js';
+import type { Bar } from '../../../model/bar.js';
 
 export const PARTITION_START = Date.UTC(2024, 2, 1);
 export const STEP = 2_000;

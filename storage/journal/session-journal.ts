@@ -2,9 +2,9 @@ import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Low } from 'lowdb';
 import { DataFile } from 'lowdb/node';
-import type { Interval } from '../data-plane/bar.js';
-import { isSessionError } from '../session/session-error.js';
-import type { RecordedConfig, RecordedSymbol, SessionRecorder } from '../session/session-recorder.js';
+import type { Interval } from '../../model/bar.js';
+import { isSessionError } from '../../model/session-error.js';
+import type { RecordedConfig, RecordedSymbol, SessionRecorder } from '../../model/session-recorder.js';
 import { corruptJournal, MAX_TRANSITIONS, parseJournal, RESUMABLE, type JournalRecord } from './journal-record.js';
 
 export const JOURNAL_FILE = 'journal.json';

@@ -1,5 +1,5 @@
-import type { Interval } from '../data-plane/bar.js';
-import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
+import type { Interval } from './bar.js';
+import type { SymbolFailure, SymbolStatus } from './symbol-status.js';
 
 /** A session's configuration as it is written down, for other processes and for `resume`. */
 export interface RecordedConfig {
