@@ -23,11 +23,6 @@ export interface LiveLoadInput {
   plan: LiveLoadPlan;
 }
 
-export interface GapFillInput extends LiveLoadInput {
-  /** The session clock when the feed dropped. */
-  downSince: number;
-}
-
 /** Bars with a close at or before `now` are history; later ones come from the feed. */
 function closedBy(now: number): number {
   return Math.floor(now / MINUTE_MS) * MINUTE_MS;
@@ -68,9 +63,13 @@ export async function loadLiveHistory({ symbol, engine, plan }: LiveLoadInput): 
   return { trailing, today: validateDayBars(symbol, ofToday, { open: plan.window.open, close: Math.min(plan.window.close, end) }), received: raw.length };
 }
 
-/** Fetches what a symbol missed while the feed was down. */
-export async function loadGap({ symbol, engine, plan, downSince }: GapFillInput): Promise<LiveHistory> {
-  const start = engine.gapStart(symbol, downSince);
+/**
+ * Fetches today so far again after the feed was down: the bars it missed, and the updated bars
+ * it missed, which may correct any minute already held (the service does not say which).
+ * One request of at most a day of 1m bars, and the merge rewrites the day's series anyway.
+ */
+export async function loadGap({ symbol, engine, plan }: LiveLoadInput): Promise<LiveHistory> {
+  const start = plan.window.open;
   const end = Math.min(plan.window.close, closedBy(engine.clock.now()));
   const raw = await fetchBars(plan.history, symbol, start, end);
   return { today: validateDayBars(symbol, raw, { open: start, close: end }) };
@@ -86,7 +85,7 @@ export const addHistory = fromPromise<{ received: number; caughtUp: Partial<Reco
   return { received: history.received, caughtUp };
 });
 
-export const fillGap = fromPromise<{ filled: number }, GapFillInput>(async ({ input }) => {
+export const fillGap = fromPromise<{ filled: number }, LiveLoadInput>(async ({ input }) => {
   const before = input.engine.stats(input.symbol)?.filled ?? 0;
   const gap = await loadGap(input);
   input.engine.completeFill(input.symbol, gap);

@@ -10,9 +10,6 @@ import { liveBarProblem } from './live-bar-check.js';
 import type { SessionDataWriter } from './session-data.js';
 
 
-/** Minutes before a drop that a gap fill fetches again (held bars are replaced by what history says). */
-const GAP_OVERLAP_MINUTES = 3;
-
 /** One earlier trading day of history, with the window its bars were validated against. */
 export interface HistoryDay {
   window: BarWindow;
@@ -133,17 +130,6 @@ export class LiveDataEngine {
   }
 
   /**
-   * Where a gap fill should start: the minute after the last bar held, or `GAP_OVERLAP_MINUTES`
-   * before the drop — the bar of the minute that ended just before it may not have been sent,
-   * and updates to the minutes before it may have been lost with the connection.
-   */
-  gapStart(symbol: string, downSince: number): number {
-    const today = this.streams.get(symbol)?.today;
-    const last = today && today.length > 0 ? today.t[today.length - 1]! + MINUTE_MS : this.window.open;
-    return Math.max(this.window.open, Math.min(last, Math.floor(downSince / MINUTE_MS) * MINUTE_MS - GAP_OVERLAP_MINUTES * MINUTE_MS));
-  }
-
-  /**
    * Merges `history` with the bars held and the live bars that came meanwhile (live wins, then
    * history, then held), rewrites the symbol's series silently and shows it again. Without
    * `history` (a fill abandoned) the held and buffered bars are written back. Returns the bars
@@ -182,7 +168,7 @@ export class LiveDataEngine {
       }
       const problem = liveBarProblem(bar, this.window);
       if (problem) stream.dropped[problem]++;
-      else if (stream.filling) stream.buffer.set(bar.t, bar);
+      else if (stream.filling) this.hold(stream, bar);
       else if (bar.t + MINUTE_MS > now) this.early.push(bar);
       else this.accept(stream, bar);
     }
@@ -234,6 +220,12 @@ export class LiveDataEngine {
   stats(symbol: string): LiveStreamStats | undefined {
     const stream = this.streams.get(symbol);
     return stream ? snapshotStats(stream) : this.retired.get(symbol);
+  }
+
+  /** As `accept` does once shown: a bar sent again never undoes an update that came before it. */
+  private hold(stream: LiveStream, bar: FeedBar): void {
+    if (bar.updated || !stream.buffer.has(bar.t)) stream.buffer.set(bar.t, bar);
+    else stream.dropped.outOfOrder++;
   }
 
   private accept(stream: LiveStream, bar: FeedBar): void {

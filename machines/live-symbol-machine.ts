@@ -104,7 +104,7 @@ export const liveSymbolMachine = setup({
       exit: 'showAgain',
       invoke: {
         src: 'fillGap',
-        input: ({ context }) => ({ symbol: context.symbol, engine: context.engine, plan: context.plan, downSince: context.gapSince! }),
+        input: ({ context }) => ({ symbol: context.symbol, engine: context.engine, plan: context.plan }),
         onDone: { target: 'active', actions: 'recordFill' },
         onError: { target: 'active', actions: { type: 'recordFillError', params: ({ event }: { event: { error: unknown } }) => event.error } },
       },
