@@ -1,10 +1,10 @@
 import test from 'ava';
 import { fc, testProp } from '@fast-check/ava';
 import { createSession, MemoryBarStore, silentLogger, type Bar } from 'tapedeck';
-import { MINUTE_MS } from '../../data-plane/bar.js';
+import { MINUTE_MS } from '../../model/bar.js';
 import type { LiveClock } from '../../data-plane/live-clock.js';
 import { AlpacaFeed } from '../../feeds/alpaca/alpaca-feed.js';
-import type { FeedBar, FeedSink, LiveFeed } from '../../feeds/live-feed.js';
+import type { FeedBar, FeedSink, LiveFeed } from '../../model/live-feed.js';
 import { FakeAlpacaServer } from '../support/fake-alpaca-server.js';
 import { backtestSeries, calendar, dayOf, today } from '../support/live-fixture.js';
 

@@ -3,7 +3,7 @@ import { inspect } from 'node:util';
 import { createSession, MemoryBarStore, silentLogger, type Bar, type Logger } from 'tapedeck';
 import { AlpacaCredentials } from '../../feeds/alpaca/alpaca-credentials.js';
 import { AlpacaFeed } from '../../feeds/alpaca/alpaca-feed.js';
-import type { FeedStatus } from '../../feeds/live-feed.js';
+import type { FeedStatus } from '../../model/live-feed.js';
 import { FakeAlpacaServer } from '../support/fake-alpaca-server.js';
 import { backtestSeries, calendar, closeOf, dayOf, fastClock, holdsLastBars, recordBars, today } from '../support/live-fixture.js';
 
