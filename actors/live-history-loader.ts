@@ -1,21 +1,10 @@
 import { fromPromise } from 'xstate';
-import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
-import { MINUTE_MS, type Bar, type Interval } from '../model/bar.js';
-import { validateDayBars, type BarWindow } from '../data-plane/day-bars.js';
+import { MINUTE_MS, type Bar } from '../model/bar.js';
+import { validateDayBars } from '../data-plane/day-bars.js';
 import type { LiveDataEngine, LiveHistory, HistoryDay } from '../data-plane/live-data-engine.js';
 import type { HistorySource } from '../model/live-feed.js';
 import { SessionError } from '../model/session-error.js';
-
-/** What every history load of one live session shares. */
-export interface LiveLoadPlan {
-  history: HistorySource;
-  calendar: MarketCalendar;
-  today: TradingSession;
-  /** The bars the session keeps today: regular hours, or extended. */
-  window: BarWindow;
-  extendedHours: boolean;
-  trailingDays: number;
-}
+import { sourceOf, type LiveLoadPlan, type SymbolJob, type SymbolLoad } from './symbol-job.js';
 
 export interface LiveLoadInput {
   symbol: string;
@@ -79,15 +68,18 @@ export async function loadGap({ symbol, engine, plan }: LiveLoadInput): Promise<
  * Loads a symbol's history and merges it in. Both steps run inside the actor, so a failure of
  * either is the symbol machine's `onError`, never a crashed action.
  */
-export const addHistory = fromPromise<{ received: number; caughtUp: Partial<Record<Interval, number>> }, LiveLoadInput>(async ({ input }) => {
+export const addHistory = fromPromise<SymbolLoad, SymbolJob>(async ({ input: job }) => {
+  const input = { ...sourceOf(job, 'live'), symbol: job.symbol };
   const history = await loadLiveHistory(input);
   const caughtUp = input.engine.completeFill(input.symbol, history) ?? {};
   return { received: history.received, caughtUp };
 });
 
-export const fillGap = fromPromise<{ filled: number }, LiveLoadInput>(async ({ input }) => {
+/** A live symbol's `catchUp` after a feed drop; the output is how many 1m bars it restored. */
+export const fillGap = fromPromise<number, SymbolJob>(async ({ input: job }) => {
+  const input = { ...sourceOf(job, 'live'), symbol: job.symbol };
   const before = input.engine.stats(input.symbol)?.filled ?? 0;
   const gap = await loadGap(input);
   input.engine.completeFill(input.symbol, gap);
-  return { filled: (input.engine.stats(input.symbol)?.filled ?? 0) - before };
+  return (input.engine.stats(input.symbol)?.filled ?? 0) - before;
 });

@@ -174,9 +174,9 @@ export class SessionFeed {
   /** `session`, a symbol for a symbol actor, nothing for the actors they invoke (clock, loader, catch-up). */
   private actorName(ref: ActorRefLike): string | undefined {
     if (ref === this.session.actor) return 'session';
-    // Every actor in the session's system is an `Actor`; the symbol actors are the ones running the symbol machine.
+    // Every actor in the session's system is an `Actor`; the symbol actors run the symbol chart, as each mode provides it.
     const actor = ref as AnyActor;
-    if (actor.logic === symbolMachine) return (actor.getSnapshot().context as SymbolContext).symbol;
+    if ((actor.logic as { id?: string }).id === symbolMachine.id) return (actor.getSnapshot().context as SymbolContext).symbol;
     return undefined;
   }
 

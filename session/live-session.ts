@@ -16,6 +16,7 @@ import { notRunningError, SessionError } from '../model/session-error.js';
 import { SessionObservers } from './session-observers.js';
 import { SymbolRequests } from './symbol-requests.js';
 import { leafState } from '../machines/leaf-state.js';
+import { symbolStatus } from '../machines/symbol-machine.js';
 import { resolveStreams, type InspectionObserver } from './session-options.js';
 import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
 import type { DynamicSymbolInfo } from './session.js';
@@ -132,7 +133,7 @@ export class LiveSession {
   async start(): Promise<void> {
     if (this.state !== 'idle') throw new SessionError('ALREADY_STARTED', `The session was already started (it is ${this.state}).`);
     this.actor.send({ type: 'START' });
-    await waitFor(this.actor, (s) => s.value === 'closed' || Object.values(s.context.symbols).every((e) => e.ref.getSnapshot().value !== 'loading'), { timeout: Infinity });
+    await waitFor(this.actor, (s) => s.value === 'closed' || Object.values(s.context.symbols).every((e) => !['queued', 'loading'].includes(symbolStatus(e.ref))), { timeout: Infinity });
   }
 
   async stop(): Promise<LiveSessionSummary> {
@@ -151,7 +152,7 @@ export class LiveSession {
     const streams = resolveStreams(symbol, options.streams);
     const entry = this.actor.getSnapshot().context.symbols[symbol];
     if (entry) {
-      const status = statusOf(entry.ref.getSnapshot().value);
+      const status = symbolStatus(entry.ref);
       if (status !== 'removed' && status !== 'failed') {
         if (entry.origin === 'configured') throw new SessionError('ALREADY_CONFIGURED', `${symbol} is one of the session's configured symbols (${status}); remove it first to add it again.`, { symbol, status });
         throw new SessionError('DUPLICATE_SYMBOL', `${symbol} was already added and is ${status}; remove it first to add it again.`, { symbol, status });
@@ -168,7 +169,7 @@ export class LiveSession {
     if (!this.isRunning) throw notRunningError(this.state, 'remove a symbol');
     assertValidSymbol(symbol);
     const entry = this.actor.getSnapshot().context.symbols[symbol];
-    const status = entry ? statusOf(entry.ref.getSnapshot().value) : undefined;
+    const status = entry ? symbolStatus(entry.ref) : undefined;
     if (!entry || status === 'removed' || status === 'failed') {
       const symbols = this.listSymbols().filter((s) => s.status !== 'removed' && s.status !== 'failed').map((s) => s.symbol);
       throw new SessionError('UNKNOWN_SYMBOL', `${symbol} is not in the session${status ? ` (it is ${status})` : ''}; symbols: ${symbols.join(', ') || 'none'}.`, { symbol });
@@ -193,7 +194,7 @@ export class LiveSession {
       return {
         symbol,
         origin: entry.origin,
-        status: statusOf(snapshot.value),
+        status: symbolStatus(entry.ref),
         streams: entry.streams,
         addedAt: entry.addedAt,
         loaded: context.loaded,
@@ -264,6 +265,3 @@ export class LiveSession {
   }
 }
 
-function statusOf(value: unknown): SymbolStatus {
-  return value === 'filling' ? 'catchingUp' : (value as SymbolStatus);
-}
