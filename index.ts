@@ -1,7 +1,9 @@
 // The public API of tapedeck. Everything a user or another package may import is here.
 export { createSession } from './session/create-session.js';
-export { Session, type DynamicSymbolInfo, type SessionEventMap } from './session/session.js';
-export { LiveSession, type LiveSessionEventMap, type LiveSessionSummary, type LiveSymbolInfo } from './session/live-session.js';
+export { Session, type DynamicSymbolInfo, type LiveSession } from './session/session.js';
+export type { SessionEventMap, BacktestTypes } from './session/backtest-mode.js';
+export type { LiveSessionEventMap, LiveSessionSummary, LiveSymbolInfo, LiveTypes } from './session/live-mode.js';
+export type { CommonEventMap, ModeTypes } from './session/session-mode.js';
 export { storeHistory, type LiveSessionOptions } from './session/live-session-options.js';
 export { acceleratedClock, wallClock, type LiveClock } from './data-plane/live-clock.js';
 export type { FeedBar, FeedSink, FeedStatus, HistorySource, LiveFeed } from './model/live-feed.js';
@@ -27,6 +29,7 @@ export { symbolMachine } from './machines/symbol-machine.js';
 export type { SymbolStatus, SymbolFailure } from './model/symbol-status.js';
 export { liveSessionMachine, type FeedReport, type LivePlan } from './machines/live-session-machine.js';
 export { liveSymbolMachine } from './machines/live-symbol-machine.js';
+export { backtestSymbolMachine } from './machines/backtest-symbol-machine.js';
 
 export type { MarketCalendar, TradingSession } from './calendar/market-calendar.js';
 export { nyse } from './calendar/nyse.js';

@@ -6,7 +6,8 @@ export interface RecordedConfig {
   mode: 'backtest' | 'live';
   date: string;
   calendar: string;
-  speed: number | 'max' | 'manual';
+  /** A backtest's speed; a live session runs on its clock and records none. */
+  speed?: number | 'max' | 'manual';
   extendedHours: boolean;
   symbols: Array<{ symbol: string; streams: Interval[] }>;
 }

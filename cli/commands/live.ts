@@ -10,7 +10,7 @@ import { AlpacaFeed } from '../../feeds/alpaca/alpaca-feed.js';
 import type { LiveFeed } from '../../model/live-feed.js';
 import { ReplayFeed } from '../../feeds/replay-feed.js';
 import { createSession } from '../../session/create-session.js';
-import type { LiveSessionSummary } from '../../session/live-session.js';
+import type { LiveSessionSummary } from '../../session/live-mode.js';
 import type { Logger } from '../../model/logger.js';
 import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
 import { CliError } from '../cli-error.js';
