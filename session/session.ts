@@ -13,9 +13,9 @@ import { leafState } from '../machines/leaf-state.js';
 import { symbolStatus } from '../machines/symbol-machine.js';
 import type { SymbolRoster } from '../machines/symbol-roster.js';
 import { resolveStreams } from './session-options.js';
-import type { SymbolInfo } from '../model/session-summary.js';
+import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
 import type { RecordedConfig, SessionRecorder } from '../model/session-recorder.js';
-import type { ModeParts, ModeTypes, SessionMode, SessionSetup } from './session-mode.js';
+import type { CommonEventMap, ModeParts, ModeTypes, SessionMode, SessionSetup } from './session-mode.js';
 import type { BacktestTypes } from './backtest-mode.js';
 import type { LiveTypes } from './live-mode.js';
 
@@ -347,3 +347,21 @@ export class Session<T extends ModeTypes = BacktestTypes> {
 
 /** A live session: the same class, with the live mode plugged in. */
 export type LiveSession = Session<LiveTypes>;
+
+/** A session of either mode, seen through what the modes share: what the inspector takes. */
+export interface AnySession {
+  readonly mode: ModeTypes['name'];
+  readonly data: SessionData;
+  readonly clock: { now(): number };
+  readonly tradingSession: TradingSession;
+  readonly calendar: MarketCalendar;
+  readonly actor: Actor<AnyStateMachine>;
+  readonly state: string;
+  readonly isRunning: boolean;
+  on<K extends keyof CommonEventMap>(type: K, handler: (payload: CommonEventMap[K]) => void): () => void;
+  listSymbols(): SymbolInfo[];
+  listDynamic(): DynamicSymbolInfo[];
+  addSymbol(symbol: string, options?: { streams?: Interval[] }): Promise<DynamicSymbolInfo>;
+  removeSymbol(symbol: string, options?: { immediate?: boolean }): Promise<void>;
+  summary(): SessionSummary;
+}

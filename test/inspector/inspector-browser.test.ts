@@ -7,6 +7,9 @@ import { createControlServer } from '../../control/control-server.js';
 import { createInspectorServer } from '../../inspector/inspector-server.js';
 import { tempDir } from '../control/session-fixture.js';
 import { dayStore, startedSession } from './inspector-fixture.js';
+import { createSession, ReplayFeed, silentLogger, storeHistory } from 'tapedeck';
+import { acceleratedClock } from '../../data-plane/live-clock.js';
+import { calendar, storeWith, today } from '../support/live-fixture.js';
 import { runCli, startCli, workspace } from '../cli/cli-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -22,6 +25,8 @@ const RECORD_TSLA_STATUSES = `(() => {
   }).observe(document.querySelector('#cards'), { subtree: true, attributes: true, attributeOldValue: true, attributeFilter: ['data-status'] });
 })()`;
 const TSLA_STATUSES = `[...window.tslaShown, document.querySelector('.card[data-symbol="TSLA"]').dataset.status]`;
+
+const LOG_ROWS = `[...document.querySelectorAll('#log tbody tr')].map((row) => [...row.cells].slice(2).map((cell) => cell.textContent))`;
 
 /** Polls a page condition from Node: the page's CSP forbids the string evaluation waitForFunction would use. */
 async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
@@ -101,6 +106,77 @@ test('in a real browser, TSLA added from the page goes through loading and catch
     await page.click('#control-form button[value="add"]');
     await page.waitForSelector('#control-result.error');
     t.regex((await page.textContent('#control-result'))!, /^ALREADY_CONFIGURED AAPL is one of the session's configured symbols/, 'SessionError codes are shown');
+
+    t.deepEqual(outside, []);
+    t.deepEqual(problems, []);
+  } finally {
+    await browser.close();
+    await inspector.close();
+    await control.close();
+    await session.stop();
+    await runDir.remove();
+  }
+});
+
+test('in a real browser, a live replay session: TSLA added from the page loads and streams beside AAPL', async (t) => {
+  t.timeout(30_000);
+  if (!existsSync(CHROMIUM)) {
+    t.fail(`Chromium is not installed at ${CHROMIUM}; this test needs it (CI installs it: apt-get install chromium).`);
+    return;
+  }
+  // A simulated minute every two real seconds, and history loads slowed to 300 ms, so the page can see the add load.
+  const store = await storeWith(['AAPL', 'TSLA']);
+  const clock = acceleratedClock(today.open + 2 * 60_000, 30);
+  const history = storeHistory(store);
+  const slowHistory = { getBars: async (symbol: string, start: number, end: number) => {
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return history.getBars(symbol, start, end);
+  } };
+  const feed = new ReplayFeed({ store, clock, calendar, pollMs: 20 });
+  const session = createSession({ mode: 'live', feed, history: slowHistory, clock, calendar, symbols: ['AAPL'], tickMs: 20, logger: silentLogger });
+  await session.start();
+  const runDir = await tempDir('inspector-browser-live');
+  const control = await createControlServer(session, { runDir: runDir.path });
+  const inspector = await createInspectorServer(session, { control: { port: control.port, token: control.token } });
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  try {
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    const outside: string[] = [];
+    await page.route('**/*', (route) => {
+      const url = new URL(route.request().url());
+      if (url.host === `127.0.0.1:${inspector.port}`) return route.continue();
+      outside.push(url.href);
+      return route.abort();
+    });
+
+    await page.goto(inspector.url);
+    await page.waitForSelector('#session-state[data-state="streaming"]');
+    t.regex((await page.getAttribute('[data-state="liveSession.running.streaming"]', 'class'))!, /\bactive\b/, 'the live statechart is drawn and its state highlighted');
+    t.regex((await page.textContent('#session-meta'))!, /2024-03-08 · .+ · live/);
+    await page.waitForSelector('.card[data-symbol="AAPL"][data-status="active"]');
+    await until(async () => /^1m [1-9]/.test((await page.textContent('.card[data-symbol="AAPL"] .c-streamed')) ?? ''));
+
+    await page.evaluate(RECORD_TSLA_STATUSES);
+    await page.fill('#control-form input[name="symbol"]', 'tsla');
+    await page.click('#control-form button[value="add"]');
+    await page.waitForSelector('#control-result.ok');
+    t.is(await page.textContent('#control-result'), 'add TSLA: loading', 'nothing batches a live add: it loads at once');
+    await page.waitForSelector('.card[data-symbol="TSLA"][data-status="active"]', { timeout: 15_000 });
+    const statuses = (await page.evaluate(TSLA_STATUSES)) as string[];
+    t.log(`TSLA card showed: ${statuses.join(' → ')}`);
+    t.deepEqual(statuses, ['queued', 'loading', 'active'], 'a live add loads its history and streams, without a pause');
+    t.is(await page.textContent('.card[data-symbol="TSLA"] .trail'), 'queued → loading → active');
+    t.regex((await page.textContent('.card[data-symbol="TSLA"] .c-caughtUp'))!, /^1m [1-9]\d*$/, 'the card counts the history bars written on load');
+    t.regex((await page.getAttribute('#symbol-chart [data-state="symbol.active"]', 'class'))!, /\bactive\b/, 'the symbol chart follows TSLA');
+    t.true((await page.locator('#log tbody tr', { hasText: 'ADD_SYMBOL' }).count()) > 0, 'the event log shows the add');
+    const rows = (await page.evaluate(LOG_ROWS)) as string[][];
+    t.true(rows.some(([actor, event, detail]) => actor === 'TSLA' && event === 'LOAD' && detail === 'from session'), 'the log names the live symbol actor');
+    t.regex((await page.textContent('#pauses'))!, /^pauses 0/, 'a live session never pauses as a whole');
 
     t.deepEqual(outside, []);
     t.deepEqual(problems, []);
