@@ -60,5 +60,5 @@ function describe(value: unknown): string {
 /** A backtest symbol's `load`: its day, handed to the session to be caught up with its pause. */
 export const historyLoader = fromPromise<SymbolLoad, SymbolJob>(async ({ input }) => {
   const day = await loadDayBars({ ...sourceOf(input, 'backtest'), symbol: input.symbol });
-  return { received: day.received, dropped: day.dropped, day };
+  return { received: day.received, day };
 });

@@ -1,5 +1,5 @@
 import type { BarStore } from '../model/bar-store.js';
-import type { DropCounts, IntervalCounts } from '../model/counts.js';
+import type { IntervalCounts } from '../model/counts.js';
 import type { BarWindow, DayBars } from '../data-plane/day-bars.js';
 import type { LiveDataEngine } from '../data-plane/live-data-engine.js';
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
@@ -49,7 +49,6 @@ export interface SymbolJob {
  */
 export interface SymbolLoad {
   received: number;
-  dropped?: DropCounts;
   day?: DayBars;
   caughtUp?: IntervalCounts;
 }

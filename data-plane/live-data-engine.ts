@@ -4,9 +4,10 @@ import { BarColumns } from './bar-columns.js';
 import type { BarNotifier } from './bar-notifier.js';
 import { INTERVAL_MS, MINUTE_MS, type Bar, type Interval } from '../model/bar.js';
 import type { BarWindow, DayBars } from './day-bars.js';
-import { emptyDropCounts, type DropCounts, type IntervalCounts } from '../model/counts.js';
+import { emptyDropCounts, type IntervalCounts } from '../model/counts.js';
 import type { LiveClock } from './live-clock.js';
-import { liveBarProblem } from './live-bar-check.js';
+import { barProblem } from './bar-rules.js';
+import { copyCounts, recordBar, type CountedStream, type StreamCounts } from './stream-counts.js';
 import type { SessionDataWriter } from './session-data.js';
 
 
@@ -24,14 +25,8 @@ export interface LiveHistory {
   today: DayBars;
 }
 
-export interface LiveStreamStats {
-  symbol: string;
-  streams: Interval[];
-  dropped: DropCounts;
-  /** Bars written silently by the last catch-up (history on add, or a gap fill), per interval. */
-  caughtUp: IntervalCounts;
-  /** Bars written and published as they came, per interval. */
-  streamed: IntervalCounts;
+/** A live symbol's counters; `caughtUp` is what the last catch-up (history on add, or a gap fill) wrote. */
+export interface LiveStreamStats extends StreamCounts {
   /** 1m bars that gap fills restored. */
   filled: number;
   /** Bars replaced by updated bars, all intervals. */
@@ -44,7 +39,7 @@ interface DerivedSeries {
   columns: BarColumns;
 }
 
-interface LiveStream extends LiveStreamStats {
+interface LiveStream extends LiveStreamStats, CountedStream {
   series: Map<Interval, BarColumns>;
   /** Today's 1m bars whatever the streams: derived buckets are recomputed from them. */
   today: BarColumns;
@@ -52,7 +47,6 @@ interface LiveStream extends LiveStreamStats {
   /** Catching up (history on add, or a gap fill): the symbol is hidden and its live bars wait in `buffer`. */
   filling: boolean;
   buffer: Map<number, FeedBar>;
-  silent: boolean;
   drainAt: number;
 }
 
@@ -166,7 +160,7 @@ export class LiveDataEngine {
         this.droppedUnsubscribed++;
         continue;
       }
-      const problem = liveBarProblem(bar, this.window);
+      const problem = barProblem(bar.t, bar.o, bar.h, bar.l, bar.c, bar.v, this.window);
       if (problem) stream.dropped[problem]++;
       else if (stream.filling) this.hold(stream, bar);
       else if (bar.t + MINUTE_MS > now) this.early.push(bar);
@@ -242,7 +236,7 @@ export class LiveDataEngine {
     const minute = stream.series.get('1m');
     if (minute) {
       minute.append(t, o, h, l, c, v);
-      this.record(stream, '1m', bar, false);
+      recordBar(this.notifier, stream, '1m', t, o, h, l, c, v, false);
     }
     for (const d of stream.derived) {
       const emit = this.emitter(stream, d);
@@ -270,7 +264,7 @@ export class LiveDataEngine {
     const minute = stream.series.get('1m');
     if (minute) {
       minute.upsert(bar);
-      this.record(stream, '1m', bar, true);
+      recordBar(this.notifier, stream, '1m', bar.t, bar.o, bar.h, bar.l, bar.c, bar.v, true);
     }
     for (const d of stream.derived) {
       const start = this.bucketStart(d.interval, bar.t);
@@ -288,7 +282,7 @@ export class LiveDataEngine {
     if (!bar) return;
     d.columns.upsert(bar);
     stream.updated++;
-    this.record(stream, d.interval, bar, true);
+    recordBar(this.notifier, stream, d.interval, bar.t, bar.o, bar.h, bar.l, bar.c, bar.v, true);
   }
 
   /** Refills the open bucket of `d` from today's minutes after one of them was replaced. */
@@ -371,20 +365,8 @@ export class LiveDataEngine {
   private emitter(stream: LiveStream, d: DerivedSeries) {
     return (interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number) => {
       d.columns.append(t, o, h, l, c, v);
-      this.record(stream, interval, { t, o, h, l, c, v }, false);
+      recordBar(this.notifier, stream, interval, t, o, h, l, c, v, false);
     };
-  }
-
-  private record(stream: LiveStream, interval: Interval, bar: Bar, updated: boolean): void {
-    if (stream.silent) {
-      stream.caughtUp[interval] = (stream.caughtUp[interval] ?? 0) + 1;
-      return;
-    }
-    if (!updated) stream.streamed[interval] = (stream.streamed[interval] ?? 0) + 1;
-    if (this.notifier.hasListeners) {
-      const { t, o, h, l, c, v } = bar;
-      this.notifier.publish({ symbol: stream.symbol, interval, t, o, h, l, c, v, ...(updated ? { updated: true } : {}) });
-    }
   }
 }
 
@@ -398,6 +380,5 @@ function copyBefore(from: BarColumns, to: BarColumns, limit: number): void {
 }
 
 function snapshotStats(stream: LiveStream): LiveStreamStats {
-  const { symbol, streams, dropped, caughtUp, streamed, filled, updated } = stream;
-  return { symbol, streams: [...streams], dropped: { ...dropped }, caughtUp: { ...caughtUp }, streamed: { ...streamed }, filled, updated };
+  return { ...copyCounts(stream), filled: stream.filled, updated: stream.updated };
 }

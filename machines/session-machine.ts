@@ -213,9 +213,9 @@ export const sessionMachine = setup({
       enqueue.assign({ batch, loading: 0 });
     }),
     confirmCaughtUp: enqueueActions(({ context, enqueue }, counts: Map<string, IntervalCounts>) => {
-      for (const [symbol, caughtUp] of counts) {
+      for (const symbol of counts.keys()) {
         const entry = context.symbols[symbol];
-        if (entry && context.batch[symbol] === 'loaded') enqueue.sendTo(entry.ref, { type: 'CAUGHT_UP', caughtUp });
+        if (entry && context.batch[symbol] === 'loaded') enqueue.sendTo(entry.ref, { type: 'CAUGHT_UP' });
       }
       enqueue.assign({ batch: {}, loading: 0 });
     }),

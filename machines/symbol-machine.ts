@@ -2,7 +2,6 @@ import { assign, fromPromise, sendParent, setup, type ActorRefFrom } from 'xstat
 import type { SymbolJob, SymbolLoad, SymbolSource } from '../actors/symbol-job.js';
 import type { Interval } from '../model/bar.js';
 import type { DayBars } from '../data-plane/day-bars.js';
-import { emptyDropCounts, type DropCounts, type IntervalCounts } from '../model/counts.js';
 import { type SymbolStatus, type SymbolFailure, failureOf } from '../model/symbol-status.js';
 
 export type SymbolOrigin = 'configured' | 'dynamic';
@@ -15,10 +14,8 @@ export interface SymbolInput {
 }
 
 export interface SymbolContext extends SymbolInput {
-  /** Bars the store or history source returned on load, valid or not. */
+  /** Bars the store or history source returned on load, valid or not. (The bar counters are the engine's.) */
   loaded: number;
-  dropped: DropCounts;
-  caughtUp: IntervalCounts;
   error: SymbolFailure | undefined;
   /** Gap fills that completed (live: the feed came back after a drop). */
   gapFills: number;
@@ -33,7 +30,7 @@ export interface SymbolContext extends SymbolInput {
 export type SymbolEvent =
   | { type: 'LOAD' }
   /** The session wrote the symbol's history up to its clock. */
-  | { type: 'CAUGHT_UP'; caughtUp: IntervalCounts }
+  | { type: 'CAUGHT_UP' }
   /** The feed reconnected: fetch what was missed since `downSince`. */
   | { type: 'GAP'; downSince: number }
   | { type: 'DRAIN' }
@@ -84,18 +81,13 @@ export const symbolMachine = setup({
       status: params.status,
       ...(context.error ? { error: context.error } : {}),
     })),
-    recordLoad: assign(({ context }, load: SymbolLoad) => ({
-      loaded: load.received,
-      dropped: load.dropped ?? context.dropped,
-      caughtUp: load.caughtUp ?? context.caughtUp,
-    })),
+    recordLoad: assign({ loaded: (_, load: SymbolLoad) => load.received }),
     handDayToSession: sendParent(({ context }, load: SymbolLoad): SymbolReport => {
       if (!load.day) throw new Error(`The load of ${context.symbol} wrote nothing and handed no day to catch up.`);
       return { type: 'SYMBOL_LOADED', symbol: context.symbol, day: load.day };
     }),
     recordLoadError: assign({ error: (_, error: unknown) => failureOf(error) }),
     recordAbort: assign({ error: (_, failure: SymbolFailure) => failure }),
-    recordCaughtUp: assign({ caughtUp: (_, caughtUp: IntervalCounts) => caughtUp }),
     rememberGap: assign({ gapSince: ({ context }, downSince: number) => Math.min(context.gapSince ?? downSince, downSince) }),
     queueGap: assign({ queuedGap: ({ context }, downSince: number) => Math.min(context.queuedGap ?? downSince, downSince) }),
     recordFill: assign({ gapFills: ({ context }) => context.gapFills + 1, gapSince: ({ context }) => context.queuedGap, queuedGap: undefined, fillError: undefined }),
@@ -110,8 +102,6 @@ export const symbolMachine = setup({
   context: ({ input }) => ({
     ...input,
     loaded: 0,
-    dropped: emptyDropCounts(),
-    caughtUp: {},
     error: undefined,
     gapFills: 0,
     gapSince: undefined,
@@ -157,7 +147,7 @@ export const symbolMachine = setup({
         onError: { target: 'active', actions: { type: 'recordFillError', params: ({ event }: { event: { error: unknown } }) => event.error } },
       },
       on: {
-        CAUGHT_UP: { target: 'active', actions: { type: 'recordCaughtUp', params: ({ event }) => event.caughtUp } },
+        CAUGHT_UP: 'active',
         // A drop during the catch-up: its bars may be past what this one fetches, so another follows.
         GAP: { actions: { type: 'queueGap', params: ({ event }) => event.downSince } },
         DRAIN: 'draining',

@@ -56,7 +56,8 @@ export function backtestMode(options: ResolvedOptions, store: BarStore) {
       beforeRequest: () => {
         inbox.waiting++;
       },
-      symbolInfo: (base) => ({ ...base, streamed: engine.stats(base.symbol)?.streamed ?? {} }),
+      stats: (symbol) => engine.stats(symbol),
+      symbolInfo: (base) => base,
       summary: (common, symbols, snapshot) => ({
         ...common,
         mode: 'backtest',

@@ -1,7 +1,6 @@
 import type { MarketCalendar } from '../calendar/market-calendar.js';
 import type { LiveClock } from '../data-plane/live-clock.js';
 import { LiveDataEngine } from '../data-plane/live-data-engine.js';
-import { emptyDropCounts } from '../model/counts.js';
 import type { FeedStatus } from '../model/live-feed.js';
 import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
 import type { SymbolFailure } from '../model/symbol-status.js';
@@ -73,13 +72,11 @@ export function liveMode(options: ResolvedLiveOptions, calendar: MarketCalendar)
           notify('feed', status);
         }),
       beforeRequest: () => undefined,
+      stats: (symbol) => engine.stats(symbol),
       symbolInfo: (base, context) => {
         const stats = engine.stats(base.symbol);
         return {
           ...base,
-          dropped: stats?.dropped ?? emptyDropCounts(),
-          caughtUp: stats?.caughtUp ?? {},
-          streamed: stats?.streamed ?? {},
           filled: stats?.filled ?? 0,
           gapFills: context.gapFills,
           updated: stats?.updated ?? 0,

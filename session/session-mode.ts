@@ -2,6 +2,7 @@ import type { Actor, AnyStateMachine, InputFrom, SnapshotFrom } from 'xstate';
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
 import type { BarNotifier } from '../data-plane/bar-notifier.js';
 import type { SessionDataWriter } from '../data-plane/session-data.js';
+import type { StreamCounts } from '../data-plane/stream-counts.js';
 import type { StreamBar } from '../model/bar.js';
 import type { Logger } from '../model/logger.js';
 import type { RecordedConfig, SessionRecorder } from '../model/session-recorder.js';
@@ -49,6 +50,8 @@ export interface SessionMode<T extends ModeTypes> {
   listen(actor: Actor<T['machine']>, notify: Notify<T['events']>): void;
   /** Called before each add or remove request is sent to the machine. */
   beforeRequest(): void;
+  /** A symbol's bar counters, from the engine: the one source in either mode. */
+  stats(symbol: string): StreamCounts | undefined;
   symbolInfo(base: SymbolInfo, symbol: SymbolContext): T['info'];
   summary(common: CommonSummary, symbols: Array<T['info']>, snapshot: SnapshotFrom<T['machine']>): T['summary'];
   /** The machine died without running its exits: put the data plane back on its feet. */

@@ -2,6 +2,7 @@ import { createActor, waitFor, type Actor, type AnyStateMachine } from 'xstate';
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
 import { BarNotifier, type BarListener } from '../data-plane/bar-notifier.js';
 import { MINUTE_MS, type Interval } from '../model/bar.js';
+import { emptyDropCounts } from '../model/counts.js';
 import { createSessionData, type SessionData } from '../data-plane/session-data.js';
 import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
 import { assertValidSymbol } from '../model/symbol-name.js';
@@ -201,6 +202,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   listSymbols(): Array<T['info']> {
     return Object.entries(this.roster()).map(([symbol, entry]) => {
       const { context } = entry.ref.getSnapshot();
+      const stats = this.plugin.stats(symbol);
       const base: SymbolInfo = {
         symbol,
         origin: entry.origin,
@@ -208,9 +210,9 @@ export class Session<T extends ModeTypes = BacktestTypes> {
         streams: entry.streams,
         addedAt: entry.addedAt,
         loaded: context.loaded,
-        dropped: context.dropped,
-        caughtUp: context.caughtUp,
-        streamed: {},
+        dropped: stats?.dropped ?? emptyDropCounts(),
+        caughtUp: stats?.caughtUp ?? {},
+        streamed: stats?.streamed ?? {},
         ...(context.error ? { error: context.error } : {}),
       };
       return this.plugin.symbolInfo(base, context);
