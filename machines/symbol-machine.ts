@@ -1,4 +1,4 @@
-import { assign, fromPromise, sendParent, setup, type ActorRefFrom } from 'xstate';
+import { assign, fromPromise, sendParent, setup, spawnChild, stopChild, type ActorRefFrom, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
 import type { SymbolJob, SymbolLoad, SymbolSource } from '../actors/symbol-job.js';
 import type { Interval } from '../model/bar.js';
 import type { DayBars } from '../data-plane/day-bars.js';
@@ -38,7 +38,10 @@ export type SymbolEvent =
   /** Removed by the user: whatever it was doing stops. */
   | { type: 'CANCEL' }
   /** Failed from outside: load timeout, session stopped, catch-up failed. */
-  | { type: 'ABORT'; error: SymbolFailure };
+  | { type: 'ABORT'; error: SymbolFailure }
+  /** The symbol's own catch-up (live gap fill) ended. */
+  | DoneActorEvent<number, 'catchUp'>
+  | ErrorActorEvent<unknown, 'catchUp'>;
 
 /** What a symbol actor tells its session. */
 export type SymbolReport =
@@ -56,7 +59,7 @@ function suppliedByMode<T>(name: string) {
  *
  * The mode supplies the actors (`provide`): `loadDay` fetches the day's history; `catchUp` is the live
  * gap fill after a feed drop, while in a backtest the session catches up every symbol of a
- * pause at once and sends `CAUGHT_UP`. A live load writes the history itself and goes straight
+ * pause at once and sends `CAUGHT_UP` (its mode starts no catch-up of the symbol's own). A live load writes the history itself and goes straight
  * to `active`. `hide`/`show` bracket a catch-up a symbol runs on its own (live); every way out
  * of `catchingUp` passes through `show`.
  */
@@ -92,6 +95,12 @@ export const symbolMachine = setup({
     queueGap: assign({ queuedGap: ({ context }, downSince: number) => Math.min(context.queuedGap ?? downSince, downSince) }),
     recordFill: assign({ gapFills: ({ context }) => context.gapFills + 1, gapSince: ({ context }) => context.queuedGap, queuedGap: undefined, fillError: undefined }),
     recordFillError: assign({ gapSince: ({ context }) => context.queuedGap, queuedGap: undefined, fillError: (_, error: unknown) => failureOf(error) }),
+    /**
+     * The symbol's own catch-up, spawned rather than invoked: a backtest, whose session catches
+     * every symbol of a pause up at once, supplies no-ops and so creates no actor per symbol.
+     */
+    startCatchUp: spawnChild('catchUp', { id: 'catchUp', input: ({ context }) => ({ symbol: context.symbol, source: context.source }) }),
+    stopCatchUp: stopChild('catchUp'),
     /** Supplied by the mode: hide the symbol from the strategy while it catches up on its own. */
     hide: () => undefined,
     /** Supplied by the mode: show it again, writing back what arrived meanwhile. */
@@ -138,16 +147,12 @@ export const symbolMachine = setup({
       },
     },
     catchingUp: {
-      entry: ['hide', { type: 'reportStatus', params: { status: 'catchingUp' } }],
-      exit: 'show',
-      invoke: {
-        src: 'catchUp',
-        input: ({ context }) => ({ symbol: context.symbol, source: context.source }),
-        onDone: { target: 'active', actions: 'recordFill' },
-        onError: { target: 'active', actions: { type: 'recordFillError', params: ({ event }: { event: { error: unknown } }) => event.error } },
-      },
+      entry: ['hide', 'startCatchUp', { type: 'reportStatus', params: { status: 'catchingUp' } }],
+      exit: ['stopCatchUp', 'show'],
       on: {
         CAUGHT_UP: 'active',
+        'xstate.done.actor.catchUp': { target: 'active', actions: 'recordFill' },
+        'xstate.error.actor.catchUp': { target: 'active', actions: { type: 'recordFillError', params: ({ event }: { event: ErrorActorEvent<unknown, 'catchUp'> }) => event.error } },
         // A drop during the catch-up: its bars may be past what this one fetches, so another follows.
         GAP: { actions: { type: 'queueGap', params: ({ event }) => event.downSince } },
         DRAIN: 'draining',

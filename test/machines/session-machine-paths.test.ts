@@ -151,8 +151,8 @@ const LIVE_ONLY = new Set([
   'symbol.loading --xstate.done.actor.0.symbol.loading--> symbol.active',
   'symbol.catchingUp --GAP--> (self)',
   'symbol.catchingUp --DRAIN--> symbol.draining',
-  'symbol.catchingUp --xstate.done.actor.0.symbol.catchingUp--> symbol.active',
-  'symbol.catchingUp --xstate.error.actor.0.symbol.catchingUp--> symbol.active',
+  'symbol.catchingUp --xstate.done.actor.catchUp--> symbol.active',
+  'symbol.catchingUp --xstate.error.actor.catchUp--> symbol.active',
   'symbol.active --GAP--> symbol.catchingUp',
   'symbol.active --always--> symbol.catchingUp',
 ]);
