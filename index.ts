@@ -1,47 +1,51 @@
 // The public API of tapedeck. Everything a user or another package may import is here.
 export { createSession } from './session/create-session.js';
-export { Session, type DynamicSymbolInfo, type SessionEventMap } from './session/session.js';
-export { LiveSession, type LiveSessionEventMap, type LiveSessionSummary, type LiveSymbolInfo } from './session/live-session.js';
+export { Session, type DynamicSymbolInfo, type LiveSession } from './session/session.js';
+export type { SessionEventMap, BacktestTypes } from './session/backtest-mode.js';
+export type { LiveSessionEventMap, LiveSessionSummary, LiveSymbolInfo, LiveTypes } from './session/live-mode.js';
+export type { CommonEventMap, ModeTypes } from './session/session-mode.js';
 export { storeHistory, type LiveSessionOptions } from './session/live-session-options.js';
 export { acceleratedClock, wallClock, type LiveClock } from './data-plane/live-clock.js';
-export type { FeedBar, FeedSink, FeedStatus, HistorySource, LiveFeed } from './feeds/live-feed.js';
+export type { FeedBar, FeedSink, FeedStatus, HistorySource, LiveFeed } from './model/live-feed.js';
 export { ReplayFeed, type ReplayFeedOptions } from './feeds/replay-feed.js';
 export { AlpacaFeed, type AlpacaFeedOptions } from './feeds/alpaca/alpaca-feed.js';
 export { AlpacaHistory, type AlpacaHistoryOptions } from './feeds/alpaca/alpaca-history.js';
 export { AlpacaCredentials } from './feeds/alpaca/alpaca-credentials.js';
 export type { InspectionObserver, SessionOptions, SymbolConfig } from './session/session-options.js';
-export type { SessionSummary, SymbolInfo } from './session/session-summary.js';
-export { SessionError, isSessionError, type SessionErrorCode } from './session/session-error.js';
-export type { SessionRecorder, RecordedConfig, RecordedSymbol } from './session/session-recorder.js';
-export { consoleLogger, silentLogger, type Logger } from './session/logger.js';
+export type { SessionSummary, SymbolInfo } from './model/session-summary.js';
+export { SessionError, isSessionError, type SessionErrorCode } from './model/session-error.js';
+export type { SessionRecorder, RecordedConfig, RecordedSymbol } from './model/session-recorder.js';
+export { consoleLogger, silentLogger, type Logger } from './model/logger.js';
 export type { BacktestSpeed } from './actors/backtest-clock.js';
 
 export { SessionData, type SymbolData } from './data-plane/session-data.js';
-export { INTERVALS, INTERVAL_MS, isInterval, type Bar, type Interval, type StreamBar } from './data-plane/bar.js';
+export { INTERVALS, INTERVAL_MS, isInterval, type Bar, type Interval, type StreamBar } from './model/bar.js';
 export type { BarListener } from './data-plane/bar-notifier.js';
-export type { DropCounts } from './data-plane/day-bars.js';
-export type { IntervalCounts } from './data-plane/backtest-data-engine.js';
+export type { DropCounts, IntervalCounts } from './model/counts.js';
 
-export { sessionMachine, type PauseRecord, type SessionPlan } from './machines/session-machine.js';
-export { symbolMachine, type SymbolStatus, type SymbolFailure } from './machines/symbol-machine.js';
+export { sessionMachine, type SessionPlan } from './machines/session-machine.js';
+export type { PauseRecord } from './model/pause-record.js';
+export { symbolMachine } from './machines/symbol-machine.js';
+export type { SymbolStatus, SymbolFailure } from './model/symbol-status.js';
 export { liveSessionMachine, type FeedReport, type LivePlan } from './machines/live-session-machine.js';
 export { liveSymbolMachine } from './machines/live-symbol-machine.js';
+export { backtestSymbolMachine } from './machines/backtest-symbol-machine.js';
 
 export type { MarketCalendar, TradingSession } from './calendar/market-calendar.js';
 export { nyse } from './calendar/nyse.js';
 export { defineCalendar, type CalendarDescription, type EarlyClose, type Holiday, type Hours, type PerYear } from './calendar/define-calendar.js';
 
-export type { BarStore } from './storage/bar-store.js';
-export { MemoryBarStore } from './storage/memory-bar-store.js';
-export { LowdbBarStore } from './storage/lowdb-bar-store.js';
-export { ArrowBarStore, type CatalogRebuild } from './storage/arrow-bar-store.js';
-export { STORED_INTERVALS, type StoredInterval } from './storage/arrow-partition.js';
-export type { BarCatalog, SeriesSummary, PartitionSummary } from './storage/bar-catalog.js';
-export { SYMBOL_PATTERN, isValidSymbol, assertValidSymbol } from './storage/symbol-name.js';
-export { SessionJournal } from './storage/session-journal.js';
-export type { JournalRecord } from './storage/journal-record.js';
-export { importCsv, type CsvImportOptions, type CsvImportReport } from './storage/csv-import.js';
-export { generateDataset, generateDayBars, type SyntheticDatasetOptions, type SyntheticDayOptions } from './storage/synthetic-bars.js';
+export type { BarStore } from './model/bar-store.js';
+export { MemoryBarStore } from './storage/bars/memory-bar-store.js';
+export { LowdbBarStore } from './storage/bars/lowdb-bar-store.js';
+export { ArrowBarStore, type CatalogRebuild } from './storage/bars/arrow-bar-store.js';
+export { STORED_INTERVALS, type StoredInterval } from './storage/bars/arrow-partition.js';
+export type { BarCatalog, SeriesSummary, PartitionSummary } from './storage/bars/bar-catalog.js';
+export { SYMBOL_PATTERN, isValidSymbol, assertValidSymbol } from './model/symbol-name.js';
+export { SessionJournal } from './storage/journal/session-journal.js';
+export type { JournalRecord } from './storage/journal/journal-record.js';
+export { importCsv, type CsvImportOptions, type CsvImportReport } from './storage/import/csv-import.js';
+export { generateDataset, generateDayBars, type SyntheticDatasetOptions, type SyntheticDayOptions } from './storage/synthetic/synthetic-bars.js';
 
 export { createInspectorServer, type InspectorServer, type InspectorServerOptions } from './inspector/inspector-server.js';
 export { machineDiagram, machineGraph, type MachineDiagram, type MachineGraph, type DiagramNode, type DiagramEdge } from './inspector/machine-diagram.js';

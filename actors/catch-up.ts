@@ -1,5 +1,6 @@
 import { fromPromise } from 'xstate';
-import type { BacktestDataEngine, IntervalCounts } from '../data-plane/backtest-data-engine.js';
+import type { BacktestDataEngine } from '../data-plane/backtest-data-engine.js';
+import type { IntervalCounts } from '../model/counts.js';
 
 export interface CatchUpInput {
   engine: BacktestDataEngine;

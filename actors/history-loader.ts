@@ -1,19 +1,12 @@
 import { fromPromise } from 'xstate';
-import type { Interval } from '../data-plane/bar.js';
-import type { BarColumnsView } from '../data-plane/bar-columns.js';
-import { totalDropped, validateDayBars, validateDayColumns, type BarWindow, type DayBars } from '../data-plane/day-bars.js';
-import { SessionError } from '../session/session-error.js';
-import type { BarStore } from '../storage/bar-store.js';
+import type { Interval } from '../model/bar.js';
+import type { BarColumnsView } from '../model/bar-columns-view.js';
+import { validateDayBars, validateDayColumns, type DayBars } from '../data-plane/day-bars.js';
+import { totalDropped } from '../model/counts.js';
+import { SessionError } from '../model/session-error.js';
+import { sourceOf, type StoreSource, type SymbolJob, type SymbolLoad } from './symbol-job.js';
 
-export interface HistoryLoadInput {
-  symbol: string;
-  store: BarStore;
-  /** What to ask the store for: the exchange's whole day, so bars outside hours are seen and counted. */
-  query: BarWindow;
-  /** What the session keeps: regular hours, or the extended window when that option is on. */
-  window: BarWindow;
-  date: string;
-}
+export type HistoryLoadInput = Omit<StoreSource, 'mode'> & { symbol: string };
 
 /**
  * Loads one symbol's 1m bars for the session day from the bar store and validates them.
@@ -64,4 +57,8 @@ function describe(value: unknown): string {
   return `a ${typeof value}`;
 }
 
-export const historyLoader = fromPromise<DayBars, HistoryLoadInput>(({ input }) => loadDayBars(input));
+/** A backtest symbol's `load`: its day, handed to the session to be caught up with its pause. */
+export const historyLoader = fromPromise<SymbolLoad, SymbolJob>(async ({ input }) => {
+  const day = await loadDayBars({ ...sourceOf(input, 'backtest'), symbol: input.symbol });
+  return { received: day.received, day };
+});

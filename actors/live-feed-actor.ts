@@ -1,5 +1,5 @@
 import { fromCallback } from 'xstate';
-import type { FeedBar, FeedStatus, LiveFeed } from '../feeds/live-feed.js';
+import type { FeedBar, FeedStatus, LiveFeed } from '../model/live-feed.js';
 
 export type FeedCommand = { type: 'SUBSCRIBE'; symbols: string[] } | { type: 'UNSUBSCRIBE'; symbols: string[] };
 

@@ -1,31 +1,15 @@
 import { fromPromise } from 'xstate';
-import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
-import { MINUTE_MS, type Bar, type Interval } from '../data-plane/bar.js';
-import { validateDayBars, type BarWindow } from '../data-plane/day-bars.js';
+import { MINUTE_MS, type Bar } from '../model/bar.js';
+import { validateDayBars } from '../data-plane/day-bars.js';
 import type { LiveDataEngine, LiveHistory, HistoryDay } from '../data-plane/live-data-engine.js';
-import type { HistorySource } from '../feeds/live-feed.js';
-import { SessionError } from '../session/session-error.js';
-
-/** What every history load of one live session shares. */
-export interface LiveLoadPlan {
-  history: HistorySource;
-  calendar: MarketCalendar;
-  today: TradingSession;
-  /** The bars the session keeps today: regular hours, or extended. */
-  window: BarWindow;
-  extendedHours: boolean;
-  trailingDays: number;
-}
+import type { HistorySource } from '../model/live-feed.js';
+import { SessionError } from '../model/session-error.js';
+import { sourceOf, type LiveLoadPlan, type SymbolJob, type SymbolLoad } from './symbol-job.js';
 
 export interface LiveLoadInput {
   symbol: string;
   engine: LiveDataEngine;
   plan: LiveLoadPlan;
-}
-
-export interface GapFillInput extends LiveLoadInput {
-  /** The session clock when the feed dropped. */
-  downSince: number;
 }
 
 /** Bars with a close at or before `now` are history; later ones come from the feed. */
@@ -68,9 +52,13 @@ export async function loadLiveHistory({ symbol, engine, plan }: LiveLoadInput): 
   return { trailing, today: validateDayBars(symbol, ofToday, { open: plan.window.open, close: Math.min(plan.window.close, end) }), received: raw.length };
 }
 
-/** Fetches what a symbol missed while the feed was down. */
-export async function loadGap({ symbol, engine, plan, downSince }: GapFillInput): Promise<LiveHistory> {
-  const start = engine.gapStart(symbol, downSince);
+/**
+ * Fetches today so far again after the feed was down: the bars it missed, and the updated bars
+ * it missed, which may correct any minute already held (the service does not say which).
+ * One request of at most a day of 1m bars, and the merge rewrites the day's series anyway.
+ */
+export async function loadGap({ symbol, engine, plan }: LiveLoadInput): Promise<LiveHistory> {
+  const start = plan.window.open;
   const end = Math.min(plan.window.close, closedBy(engine.clock.now()));
   const raw = await fetchBars(plan.history, symbol, start, end);
   return { today: validateDayBars(symbol, raw, { open: start, close: end }) };
@@ -80,15 +68,18 @@ export async function loadGap({ symbol, engine, plan, downSince }: GapFillInput)
  * Loads a symbol's history and merges it in. Both steps run inside the actor, so a failure of
  * either is the symbol machine's `onError`, never a crashed action.
  */
-export const addHistory = fromPromise<{ received: number; caughtUp: Partial<Record<Interval, number>> }, LiveLoadInput>(async ({ input }) => {
+export const addHistory = fromPromise<SymbolLoad, SymbolJob>(async ({ input: job }) => {
+  const input = { ...sourceOf(job, 'live'), symbol: job.symbol };
   const history = await loadLiveHistory(input);
   const caughtUp = input.engine.completeFill(input.symbol, history) ?? {};
   return { received: history.received, caughtUp };
 });
 
-export const fillGap = fromPromise<{ filled: number }, GapFillInput>(async ({ input }) => {
+/** A live symbol's `catchUp` after a feed drop; the output is how many 1m bars it restored. */
+export const fillGap = fromPromise<number, SymbolJob>(async ({ input: job }) => {
+  const input = { ...sourceOf(job, 'live'), symbol: job.symbol };
   const before = input.engine.stats(input.symbol)?.filled ?? 0;
   const gap = await loadGap(input);
   input.engine.completeFill(input.symbol, gap);
-  return { filled: (input.engine.stats(input.symbol)?.filled ?? 0) - before };
+  return (input.engine.stats(input.symbol)?.filled ?? 0) - before;
 });

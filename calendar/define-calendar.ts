@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { SessionError } from '../session/session-error.js';
+import { SessionError } from '../model/session-error.js';
 import type { MarketCalendar, TradingSession } from './market-calendar.js';
 import { addDays, parseTradingDate } from './trading-date.js';
 

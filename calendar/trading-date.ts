@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { SessionError } from '../session/session-error.js';
+import { SessionError } from '../model/session-error.js';
 
 // Dates travel as `YYYY-MM-DD` strings: zero-padded four-digit years make them sort, compare and key
 // Maps as plain strings, so only this shape is accepted (no `2024-1-5`, no times, no expanded years).

@@ -1,4 +1,4 @@
-import { isSessionError } from '../session/session-error.js';
+import { isSessionError } from '../model/session-error.js';
 import { ControlError } from '../control/control-error.js';
 
 // The exit codes, as the README documents them.

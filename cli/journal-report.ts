@@ -1,7 +1,7 @@
 import { nyse } from '../calendar/nyse.js';
 import type { DynamicReport } from '../control/control-protocol.js';
 import { processExists } from '../control/run-file.js';
-import { SessionJournal } from '../storage/session-journal.js';
+import { SessionJournal } from '../storage/journal/session-journal.js';
 
 export interface JournalReport extends DynamicReport {
   run: { pid: number; startedAt: string; endedAt?: string; ended: 'closed' | 'crashed' | 'unknown' };

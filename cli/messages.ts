@@ -1,6 +1,6 @@
 import pc from 'picocolors';
-import type { IntervalCounts } from '../data-plane/backtest-data-engine.js';
-import type { SymbolStatus } from '../machines/symbol-machine.js';
+import type { IntervalCounts } from '../model/counts.js';
+import type { SymbolStatus } from '../model/symbol-status.js';
 import type { AddSymbolReport, RemoveSymbolReport, SessionMode } from '../control/control-protocol.js';
 import { duration } from './time-format.js';
 

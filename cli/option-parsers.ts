@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import type { BacktestSpeed } from '../actors/backtest-clock.js';
-import { isInterval, type Interval } from '../data-plane/bar.js';
-import { assertValidSymbol } from '../storage/symbol-name.js';
+import { isInterval, type Interval } from '../model/bar.js';
+import { assertValidSymbol } from '../model/symbol-name.js';
 
 // Parsers for commander arguments and options: a bad value is a usage error (exit 2), reported
 // by commander on one line with the name of the argument or option.

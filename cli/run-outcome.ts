@@ -1,4 +1,4 @@
-import type { SymbolInfo } from '../session/session-summary.js';
+import type { SymbolInfo } from '../model/session-summary.js';
 import { CliError, EXIT_PARTIAL, EXIT_RUNTIME } from './cli-error.js';
 import { errorLine } from './messages.js';
 

@@ -1,4 +1,4 @@
-import type { SessionSummary } from '../session/session-summary.js';
+import type { SessionSummary } from '../model/session-summary.js';
 import { fail, heading, note, notificationsLine, pausesLine } from './messages.js';
 import { failedSymbolsLine } from './run-outcome.js';
 import { symbolsTable } from './symbol-tables.js';

@@ -1,8 +1,8 @@
 import Table from 'cli-table3';
 import pc from 'picocolors';
-import { totalDropped } from '../data-plane/day-bars.js';
+import { totalDropped } from '../model/counts.js';
 import type { DynamicSymbolView } from '../control/control-protocol.js';
-import type { SymbolInfo } from '../session/session-summary.js';
+import type { SymbolInfo } from '../model/session-summary.js';
 import { colorStatus, count, intervalCounts } from './messages.js';
 import { exchangeTime } from './time-format.js';
 

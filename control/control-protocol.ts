@@ -1,7 +1,6 @@
-import type { IntervalCounts } from '../data-plane/backtest-data-engine.js';
-import type { Interval } from '../data-plane/bar.js';
-import type { DropCounts } from '../data-plane/day-bars.js';
-import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
+import type { IntervalCounts, DropCounts } from '../model/counts.js';
+import type { Interval } from '../model/bar.js';
+import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
 
 // The JSON documents of the control API. Times are ISO strings (UTC); the exchange's time zone
 // comes along so that clients can show exchange-local times.

@@ -1,6 +1,6 @@
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
-import type { Interval } from '../data-plane/bar.js';
-import type { SessionSummary, SymbolInfo } from '../session/session-summary.js';
+import type { Interval } from '../model/bar.js';
+import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
 
 /** What the control API needs of a session: a backtest `Session` and a `LiveSession` both are one. */
 export interface ControlledSession {

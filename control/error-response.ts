@@ -1,4 +1,4 @@
-import { isSessionError, type SessionErrorCode } from '../session/session-error.js';
+import { isSessionError, type SessionErrorCode } from '../model/session-error.js';
 import { ControlError } from './control-error.js';
 import type { ErrorBody } from './control-protocol.js';
 

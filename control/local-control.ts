@@ -1,6 +1,6 @@
 import type { ControlledSession } from './controlled-session.js';
-import { isSessionError } from '../session/session-error.js';
-import type { SymbolInfo } from '../session/session-summary.js';
+import { isSessionError } from '../model/session-error.js';
+import type { SymbolInfo } from '../model/session-summary.js';
 import type { DynamicSymbolView, StatusReport, SymbolView, TimePair } from './control-protocol.js';
 import type { SessionControl } from './session-control.js';
 

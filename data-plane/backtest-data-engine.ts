@@ -1,30 +1,18 @@
 import { BarAggregator } from './bar-aggregator.js';
 import type { BarColumns } from './bar-columns.js';
 import type { BarNotifier } from './bar-notifier.js';
-import { INTERVAL_MS, MINUTE_MS, type Interval } from './bar.js';
+import { INTERVAL_MS, MINUTE_MS, type Interval } from '../model/bar.js';
 import type { BarWindow, DayBars } from './day-bars.js';
 import type { SessionDataWriter } from './session-data.js';
 import { SimulatedClock } from './simulated-clock.js';
+import type { IntervalCounts } from '../model/counts.js';
+import { copyCounts, recordBar, type CountedStream, type StreamCounts } from './stream-counts.js';
 
-export type IntervalCounts = Partial<Record<Interval, number>>;
-
-/** What the data plane knows of one symbol that is being streamed. */
-export interface SymbolStreamStats {
-  symbol: string;
-  streams: Interval[];
-  /** Bars written during catch-up (silently), per interval. */
-  caughtUp: IntervalCounts;
-  /** Bars written while streaming (and published), per interval. */
-  streamed: IntervalCounts;
-}
-
-interface SymbolStream extends SymbolStreamStats {
+interface SymbolStream extends CountedStream {
   day: DayBars;
   cursor: number;
   minute: BarColumns | undefined;
   derived: Array<{ aggregator: BarAggregator; columns: BarColumns }>;
-  /** True while catching up: bars are written but not published or counted as streamed. */
-  silent: boolean;
   /** When graceful removal completes: the end of the minute in progress when it was asked. */
   drainAt: number;
   emitDerived: (interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number) => void;
@@ -45,7 +33,7 @@ export class BacktestDataEngine {
   private readonly byName = new Map<string, SymbolStream>();
   /** Streaming symbols in activation order; an array because the step loop walks it every minute. */
   private active: SymbolStream[] = [];
-  private readonly retired = new Map<string, SymbolStreamStats>();
+  private readonly retired = new Map<string, StreamCounts>();
 
   constructor(
     readonly window: BarWindow,
@@ -154,10 +142,12 @@ export class BacktestDataEngine {
     this.dropStream(symbol);
   }
 
-  stats(symbol: string): SymbolStreamStats | undefined {
+  /** A symbol's counters: staged (loaded, not caught up yet), streaming, or removed. */
+  stats(symbol: string): StreamCounts | undefined {
     const stream = this.byName.get(symbol) ?? this.retired.get(symbol);
-    if (!stream) return undefined;
-    return { symbol, streams: stream.streams, caughtUp: { ...stream.caughtUp }, streamed: { ...stream.streamed } };
+    if (stream) return copyCounts(stream);
+    const staged = this.staged.get(symbol);
+    return staged && { symbol, streams: [...staged.streams], dropped: { ...staged.day.dropped }, caughtUp: {}, streamed: {} };
   }
 
   /** Drops the loaded days that have been fully streamed, keeping only `SessionData`. */
@@ -173,7 +163,7 @@ export class BacktestDataEngine {
     if (stream) {
       this.byName.delete(symbol);
       this.active = this.active.filter((s) => s !== stream);
-      this.retired.set(symbol, { symbol, streams: stream.streams, caughtUp: stream.caughtUp, streamed: stream.streamed });
+      this.retired.set(symbol, copyCounts(stream));
     }
     this.writer.removeSymbol(symbol);
   }
@@ -184,6 +174,7 @@ export class BacktestDataEngine {
     const stream: SymbolStream = {
       symbol,
       streams: [...streams],
+      dropped: { ...day.dropped },
       caughtUp: {},
       streamed: {},
       day,
@@ -203,7 +194,7 @@ export class BacktestDataEngine {
     }
     stream.emitDerived = (interval, t, o, h, l, c, v) => {
       derivedColumns.get(interval)!.append(t, o, h, l, c, v);
-      this.record(stream, interval, t, o, h, l, c, v);
+      recordBar(this.notifier, stream, interval, t, o, h, l, c, v, false);
     };
     return stream;
   }
@@ -223,21 +214,12 @@ export class BacktestDataEngine {
       i++;
       if (minute) {
         minute.append(t, o, h, l, c, v);
-        this.record(stream, '1m', t, o, h, l, c, v);
+        recordBar(this.notifier, stream, '1m', t, o, h, l, c, v, false);
       }
       for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(t, o, h, l, c, v, stream.emitDerived);
     }
     stream.cursor = i;
     for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.flushDue(now, stream.emitDerived);
-  }
-
-  private record(stream: SymbolStream, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number): void {
-    if (stream.silent) {
-      stream.caughtUp[interval] = (stream.caughtUp[interval] ?? 0) + 1;
-      return;
-    }
-    stream.streamed[interval] = (stream.streamed[interval] ?? 0) + 1;
-    if (this.notifier.hasListeners) this.notifier.publish({ symbol: stream.symbol, interval, t, o, h, l, c, v });
   }
 }
 

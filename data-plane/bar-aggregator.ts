@@ -1,4 +1,4 @@
-import { INTERVAL_MS, type Interval } from './bar.js';
+import { INTERVAL_MS, type Interval } from '../model/bar.js';
 import type { BarWindow } from './day-bars.js';
 
 /**

@@ -1,15 +1,5 @@
-import type { Bar } from './bar.js';
-
-/** Bars column by column: `length` bars, each column at least that long. */
-export interface BarColumnsView {
-  readonly length: number;
-  readonly t: Float64Array;
-  readonly o: Float64Array;
-  readonly h: Float64Array;
-  readonly l: Float64Array;
-  readonly c: Float64Array;
-  readonly v: Float64Array;
-}
+import type { Bar } from '../model/bar.js';
+import type { BarColumnsView } from '../model/bar-columns-view.js';
 
 /**
  * One series of bars stored column by column in growable `Float64Array`s: 48 bytes a bar,

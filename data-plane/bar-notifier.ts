@@ -1,4 +1,4 @@
-import type { StreamBar } from './bar.js';
+import type { StreamBar } from '../model/bar.js';
 
 export type BarListener = (bar: StreamBar) => void;
 

@@ -1,29 +1,8 @@
-import type { BarColumnsView } from './bar-columns.js';
-import { MINUTE_MS } from './bar.js';
+import type { BarColumnsView } from '../model/bar-columns-view.js';
+import { type DropCounts, emptyDropCounts } from '../model/counts.js';
+import { barProblem, type BarWindow } from './bar-rules.js';
 
-/** Why a stored bar was not taken into a session. */
-export interface DropCounts {
-  outsideHours: number;
-  nonFinite: number;
-  negative: number;
-  highBelowLow: number;
-  outOfOrder: number;
-  misaligned: number;
-}
-
-export function emptyDropCounts(): DropCounts {
-  return { outsideHours: 0, nonFinite: 0, negative: 0, highBelowLow: 0, outOfOrder: 0, misaligned: 0 };
-}
-
-export function totalDropped(counts: DropCounts): number {
-  return counts.outsideHours + counts.nonFinite + counts.negative + counts.highBelowLow + counts.outOfOrder + counts.misaligned;
-}
-
-/** The trading window bars must fall in: `open <= t < close`. */
-export interface BarWindow {
-  open: number;
-  close: number;
-}
+export type { BarWindow };
 
 /**
  * One symbol's validated 1m bars for the day, column by column, in strictly increasing `t`.
@@ -81,14 +60,7 @@ function allValid(input: BarColumnsView, window: BarWindow): boolean {
   let lastT = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < input.length; i++) {
     const ti = t[i]!;
-    const oi = o[i]!;
-    const hi = h[i]!;
-    const li = l[i]!;
-    const ci = c[i]!;
-    const vi = v[i]!;
-    // Written so that NaN fails every test.
-    if (!(ti > lastT && ti >= window.open && ti < window.close && ti % MINUTE_MS === 0)) return false;
-    if (!(oi >= 0 && li >= 0 && ci >= 0 && vi >= 0 && hi >= li && hi < Infinity && vi < Infinity && oi < Infinity && ci < Infinity)) return false;
+    if (!(ti > lastT) || barProblem(ti, o[i]!, h[i]!, l[i]!, c[i]!, v[i]!, window) !== undefined) return false;
     lastT = ti;
   }
   return true;
@@ -114,27 +86,18 @@ function dayKeeper(day: DayBars, window: BarWindow) {
   const dropped = day.dropped;
   let lastT = Number.NEGATIVE_INFINITY;
   return (t: number, o: number, h: number, l: number, c: number, v: number): void => {
-    if (!(Number.isFinite(t) && Number.isFinite(o) && Number.isFinite(h) && Number.isFinite(l) && Number.isFinite(c) && Number.isFinite(v))) {
-      dropped.nonFinite++;
-    } else if (o < 0 || h < 0 || l < 0 || c < 0 || v < 0) {
-      dropped.negative++;
-    } else if (h < l) {
-      dropped.highBelowLow++;
-    } else if (t % MINUTE_MS !== 0) {
-      dropped.misaligned++;
-    } else if (t < window.open || t >= window.close) {
-      dropped.outsideHours++;
-    } else if (t <= lastT) {
-      dropped.outOfOrder++;
-    } else {
-      const k = day.length++;
-      day.t[k] = t;
-      day.o[k] = o;
-      day.h[k] = h;
-      day.l[k] = l;
-      day.c[k] = c;
-      day.v[k] = v;
-      lastT = t;
+    const problem = barProblem(t, o, h, l, c, v, window) ?? (t <= lastT ? 'outOfOrder' : undefined);
+    if (problem) {
+      dropped[problem]++;
+      return;
     }
+    const k = day.length++;
+    day.t[k] = t;
+    day.o[k] = o;
+    day.h[k] = h;
+    day.l[k] = l;
+    day.c[k] = c;
+    day.v[k] = v;
+    lastT = t;
   };
 }

@@ -1,17 +1,15 @@
-import type { FeedBar } from '../feeds/live-feed.js';
+import type { FeedBar } from '../model/live-feed.js';
 import { BarAggregator } from './bar-aggregator.js';
 import { BarColumns } from './bar-columns.js';
 import type { BarNotifier } from './bar-notifier.js';
-import { INTERVAL_MS, MINUTE_MS, type Bar, type Interval } from './bar.js';
-import { emptyDropCounts, type BarWindow, type DayBars, type DropCounts } from './day-bars.js';
+import { INTERVAL_MS, MINUTE_MS, type Bar, type Interval } from '../model/bar.js';
+import type { BarWindow, DayBars } from './day-bars.js';
+import { emptyDropCounts, type IntervalCounts } from '../model/counts.js';
 import type { LiveClock } from './live-clock.js';
-import { liveBarProblem } from './live-bar-check.js';
+import { barProblem } from './bar-rules.js';
+import { copyCounts, recordBar, type CountedStream, type StreamCounts } from './stream-counts.js';
 import type { SessionDataWriter } from './session-data.js';
 
-type Counts = Partial<Record<Interval, number>>;
-
-/** Minutes before a drop that a gap fill fetches again (held bars are replaced by what history says). */
-const GAP_OVERLAP_MINUTES = 3;
 
 /** One earlier trading day of history, with the window its bars were validated against. */
 export interface HistoryDay {
@@ -27,14 +25,8 @@ export interface LiveHistory {
   today: DayBars;
 }
 
-export interface LiveStreamStats {
-  symbol: string;
-  streams: Interval[];
-  dropped: DropCounts;
-  /** Bars written silently by the last catch-up (history on add, or a gap fill), per interval. */
-  caughtUp: Counts;
-  /** Bars written and published as they came, per interval. */
-  streamed: Counts;
+/** A live symbol's counters; `caughtUp` is what the last catch-up (history on add, or a gap fill) wrote. */
+export interface LiveStreamStats extends StreamCounts {
   /** 1m bars that gap fills restored. */
   filled: number;
   /** Bars replaced by updated bars, all intervals. */
@@ -47,7 +39,7 @@ interface DerivedSeries {
   columns: BarColumns;
 }
 
-interface LiveStream extends LiveStreamStats {
+interface LiveStream extends LiveStreamStats, CountedStream {
   series: Map<Interval, BarColumns>;
   /** Today's 1m bars whatever the streams: derived buckets are recomputed from them. */
   today: BarColumns;
@@ -55,7 +47,6 @@ interface LiveStream extends LiveStreamStats {
   /** Catching up (history on add, or a gap fill): the symbol is hidden and its live bars wait in `buffer`. */
   filling: boolean;
   buffer: Map<number, FeedBar>;
-  silent: boolean;
   drainAt: number;
 }
 
@@ -133,23 +124,12 @@ export class LiveDataEngine {
   }
 
   /**
-   * Where a gap fill should start: the minute after the last bar held, or `GAP_OVERLAP_MINUTES`
-   * before the drop — the bar of the minute that ended just before it may not have been sent,
-   * and updates to the minutes before it may have been lost with the connection.
-   */
-  gapStart(symbol: string, downSince: number): number {
-    const today = this.streams.get(symbol)?.today;
-    const last = today && today.length > 0 ? today.t[today.length - 1]! + MINUTE_MS : this.window.open;
-    return Math.max(this.window.open, Math.min(last, Math.floor(downSince / MINUTE_MS) * MINUTE_MS - GAP_OVERLAP_MINUTES * MINUTE_MS));
-  }
-
-  /**
    * Merges `history` with the bars held and the live bars that came meanwhile (live wins, then
    * history, then held), rewrites the symbol's series silently and shows it again. Without
    * `history` (a fill abandoned) the held and buffered bars are written back. Returns the bars
    * written per interval, or undefined when the symbol was not being filled.
    */
-  completeFill(symbol: string, history?: LiveHistory): Counts | undefined {
+  completeFill(symbol: string, history?: LiveHistory): IntervalCounts | undefined {
     const stream = this.streams.get(symbol);
     if (!stream?.filling) return undefined;
     const adding = stream.series.size === 0;
@@ -180,9 +160,9 @@ export class LiveDataEngine {
         this.droppedUnsubscribed++;
         continue;
       }
-      const problem = liveBarProblem(bar, this.window);
+      const problem = barProblem(bar.t, bar.o, bar.h, bar.l, bar.c, bar.v, this.window);
       if (problem) stream.dropped[problem]++;
-      else if (stream.filling) stream.buffer.set(bar.t, bar);
+      else if (stream.filling) this.hold(stream, bar);
       else if (bar.t + MINUTE_MS > now) this.early.push(bar);
       else this.accept(stream, bar);
     }
@@ -236,6 +216,12 @@ export class LiveDataEngine {
     return stream ? snapshotStats(stream) : this.retired.get(symbol);
   }
 
+  /** As `accept` does once shown: a bar sent again never undoes an update that came before it. */
+  private hold(stream: LiveStream, bar: FeedBar): void {
+    if (bar.updated || !stream.buffer.has(bar.t)) stream.buffer.set(bar.t, bar);
+    else stream.dropped.outOfOrder++;
+  }
+
   private accept(stream: LiveStream, bar: FeedBar): void {
     const { today } = stream;
     const lastT = today.length > 0 ? today.t[today.length - 1]! : Number.NEGATIVE_INFINITY;
@@ -250,7 +236,7 @@ export class LiveDataEngine {
     const minute = stream.series.get('1m');
     if (minute) {
       minute.append(t, o, h, l, c, v);
-      this.record(stream, '1m', bar, false);
+      recordBar(this.notifier, stream, '1m', t, o, h, l, c, v, false);
     }
     for (const d of stream.derived) {
       const emit = this.emitter(stream, d);
@@ -278,7 +264,7 @@ export class LiveDataEngine {
     const minute = stream.series.get('1m');
     if (minute) {
       minute.upsert(bar);
-      this.record(stream, '1m', bar, true);
+      recordBar(this.notifier, stream, '1m', bar.t, bar.o, bar.h, bar.l, bar.c, bar.v, true);
     }
     for (const d of stream.derived) {
       const start = this.bucketStart(d.interval, bar.t);
@@ -296,7 +282,7 @@ export class LiveDataEngine {
     if (!bar) return;
     d.columns.upsert(bar);
     stream.updated++;
-    this.record(stream, d.interval, bar, true);
+    recordBar(this.notifier, stream, d.interval, bar.t, bar.o, bar.h, bar.l, bar.c, bar.v, true);
   }
 
   /** Refills the open bucket of `d` from today's minutes after one of them was replaced. */
@@ -379,20 +365,8 @@ export class LiveDataEngine {
   private emitter(stream: LiveStream, d: DerivedSeries) {
     return (interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number) => {
       d.columns.append(t, o, h, l, c, v);
-      this.record(stream, interval, { t, o, h, l, c, v }, false);
+      recordBar(this.notifier, stream, interval, t, o, h, l, c, v, false);
     };
-  }
-
-  private record(stream: LiveStream, interval: Interval, bar: Bar, updated: boolean): void {
-    if (stream.silent) {
-      stream.caughtUp[interval] = (stream.caughtUp[interval] ?? 0) + 1;
-      return;
-    }
-    if (!updated) stream.streamed[interval] = (stream.streamed[interval] ?? 0) + 1;
-    if (this.notifier.hasListeners) {
-      const { t, o, h, l, c, v } = bar;
-      this.notifier.publish({ symbol: stream.symbol, interval, t, o, h, l, c, v, ...(updated ? { updated: true } : {}) });
-    }
   }
 }
 
@@ -406,6 +380,5 @@ function copyBefore(from: BarColumns, to: BarColumns, limit: number): void {
 }
 
 function snapshotStats(stream: LiveStream): LiveStreamStats {
-  const { symbol, streams, dropped, caughtUp, streamed, filled, updated } = stream;
-  return { symbol, streams: [...streams], dropped: { ...dropped }, caughtUp: { ...caughtUp }, streamed: { ...streamed }, filled, updated };
+  return { ...copyCounts(stream), filled: stream.filled, updated: stream.updated };
 }

@@ -1,5 +1,5 @@
 import { BarColumns } from './bar-columns.js';
-import type { Bar, Interval } from './bar.js';
+import type { Bar, Interval } from '../model/bar.js';
 
 /** Everything held for one symbol: its streams and one series per stream. */
 export interface SymbolData {

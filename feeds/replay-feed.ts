@@ -1,10 +1,10 @@
 import type { MarketCalendar } from '../calendar/market-calendar.js';
 import { nyse } from '../calendar/nyse.js';
-import { MINUTE_MS, type Bar } from '../data-plane/bar.js';
+import { MINUTE_MS, type Bar } from '../model/bar.js';
 import { wallClock, type LiveClock } from '../data-plane/live-clock.js';
 import { storeHistory } from '../session/live-session-options.js';
-import type { BarStore } from '../storage/bar-store.js';
-import type { FeedBar, FeedSink, HistorySource, LiveFeed } from './live-feed.js';
+import type { BarStore } from '../model/bar-store.js';
+import type { FeedBar, FeedSink, HistorySource, LiveFeed } from '../model/live-feed.js';
 
 export interface ReplayFeedOptions {
   store: BarStore;

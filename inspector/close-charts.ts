@@ -1,4 +1,4 @@
-import type { Interval } from '../data-plane/bar.js';
+import type { Interval } from '../model/bar.js';
 import type { SessionData } from '../data-plane/session-data.js';
 import type { ChartUpdate, SymbolCard } from './inspector-messages.js';
 

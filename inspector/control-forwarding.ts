@@ -3,7 +3,7 @@ import { handleApiRequest } from '../control/control-routes.js';
 import { errorResponse } from '../control/error-response.js';
 import { readJsonBody, sendJson } from '../control/http-json.js';
 import { localControl } from '../control/local-control.js';
-import type { Session } from '../session/session.js';
+import type { AnySession } from '../session/session.js';
 
 /** Where the page's add/remove requests go: `path` is a control API path such as `/v1/symbols`, with its query. */
 export type ControlHandler = (request: IncomingMessage, response: ServerResponse, path: string) => Promise<void>;
@@ -49,7 +49,7 @@ export function controlServerHandler(control: { port: number; token: string }): 
 }
 
 /** Serves the control API's routes in this process when no control server runs: same validation, same errors. */
-export function inProcessHandler(session: Session): ControlHandler {
+export function inProcessHandler(session: AnySession): ControlHandler {
   const control = localControl(session);
   return async (request, response, path) => {
     try {

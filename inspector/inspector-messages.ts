@@ -1,6 +1,6 @@
-import type { IntervalCounts } from '../data-plane/backtest-data-engine.js';
-import type { Interval } from '../data-plane/bar.js';
-import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
+import type { IntervalCounts } from '../model/counts.js';
+import type { Interval } from '../model/bar.js';
+import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
 
 // What the inspector page receives over Server-Sent Events: one `init` when it connects, then an
 // `update` at most every few hundred milliseconds with only what changed. Times are epoch ms;

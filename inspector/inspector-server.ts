@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { symbolMachine } from '../machines/symbol-machine.js';
-import { consoleLogger, type Logger } from '../session/logger.js';
-import type { Session } from '../session/session.js';
+import { consoleLogger, type Logger } from '../model/logger.js';
+import type { AnySession } from '../session/session.js';
 import { controlServerHandler, inProcessHandler, type ControlHandler } from './control-forwarding.js';
 import { machineDiagram } from './machine-diagram.js';
 import { pageHtml } from './page/page-html.js';
@@ -49,7 +49,7 @@ const SECURITY_HEADERS = {
  * statecharts as SVG, and a Server-Sent Events stream at `/events`. The session is inspected
  * only while at least one page is connected.
  */
-export async function createInspectorServer(session: Session, options: InspectorServerOptions = {}): Promise<InspectorServer> {
+export async function createInspectorServer(session: AnySession, options: InspectorServerOptions = {}): Promise<InspectorServer> {
   const host = options.host ?? '127.0.0.1';
   if (host !== '127.0.0.1') throw new Error(`The inspector binds 127.0.0.1 only, got host ${JSON.stringify(host)}.`);
   const requestedPort = options.port ?? 0;

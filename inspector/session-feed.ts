@@ -1,8 +1,9 @@
 import type { ActorRefLike, AnyActor, AnyTransitionDefinition, InspectionEvent, StateValue } from 'xstate';
-import { totalDropped } from '../data-plane/day-bars.js';
+import { totalDropped } from '../model/counts.js';
 import { symbolMachine, type SymbolContext } from '../machines/symbol-machine.js';
-import type { Logger } from '../session/logger.js';
-import type { Session } from '../session/session.js';
+import type { SessionContext, SessionEmitted } from '../machines/session-machine.js';
+import type { Logger } from '../model/logger.js';
+import type { AnySession } from '../session/session.js';
 import { CloseCharts } from './close-charts.js';
 import { EventLog, eventName } from './event-log.js';
 import type { InitMessage, PauseView, SessionStateView, StatusStep, SymbolCard, TransitionMark, UpdateMessage } from './inspector-messages.js';
@@ -10,6 +11,8 @@ import { activeStateIds, transitionEdgeIds } from './machine-graph.js';
 
 /** Log entries per update; the rest are counted as skipped. */
 const LOG_LIMIT = 200;
+
+type PauseEmitted = SessionEmitted & { type: 'pause' };
 
 /**
  * Everything the inspector page shows about one session, gathered while at least one page
@@ -35,7 +38,7 @@ export class SessionFeed {
   private sessionLeaf: string | undefined;
 
   constructor(
-    private readonly session: Session,
+    private readonly session: AnySession,
     private readonly logger: Logger,
   ) {
     this.charts = new CloseCharts(session.data);
@@ -44,14 +47,16 @@ export class SessionFeed {
   attach(): void {
     if (this.subscriptions.length > 0) return;
     const inspection = this.session.actor.system.inspect((event) => this.onInspection(event));
+    // Only a backtest pauses as a whole; a live session's machine never emits `pause`.
+    const pauses = this.session.actor.on('pause', (pause: PauseEmitted) => {
+      const detail = pause.phase === 'begin' ? `${pause.reason} ${pause.symbols.join(', ')}` : `${pause.record.durationMs.toFixed(1)} ms`;
+      this.log.push({ wall: Date.now(), sim: this.session.clock.now(), actor: 'state', event: `pause ${pause.phase}`, detail });
+    });
     this.subscriptions = [
       () => inspection.unsubscribe(),
+      () => pauses.unsubscribe(),
       this.session.on('symbol', ({ symbol, status, error }) => {
         this.steps.push({ symbol, status, sim: this.session.clock.now(), wall: Date.now(), ...(error ? { error } : {}) });
-      }),
-      this.session.on('pause', (pause) => {
-        const detail = pause.phase === 'begin' ? `${pause.reason} ${pause.symbols.join(', ')}` : `${pause.record.durationMs.toFixed(1)} ms`;
-        this.log.push({ wall: Date.now(), sim: this.session.clock.now(), actor: 'state', event: `pause ${pause.phase}`, detail });
       }),
     ];
   }
@@ -174,9 +179,9 @@ export class SessionFeed {
   /** `session`, a symbol for a symbol actor, nothing for the actors they invoke (clock, loader, catch-up). */
   private actorName(ref: ActorRefLike): string | undefined {
     if (ref === this.session.actor) return 'session';
-    // Every actor in the session's system is an `Actor`; the symbol actors are the ones running the symbol machine.
+    // Every actor in the session's system is an `Actor`; the symbol actors run the symbol chart, as each mode provides it.
     const actor = ref as AnyActor;
-    if (actor.logic === symbolMachine) return (actor.getSnapshot().context as SymbolContext).symbol;
+    if ((actor.logic as { id?: string }).id === symbolMachine.id) return (actor.getSnapshot().context as SymbolContext).symbol;
     return undefined;
   }
 
@@ -211,7 +216,8 @@ export class SessionFeed {
   }
 
   private pauseView(): PauseView {
-    const { pauses, openPause } = this.session.actor.getSnapshot().context;
+    // A live session's context has neither: it never pauses as a whole.
+    const { pauses = [], openPause }: Partial<Pick<SessionContext, 'pauses' | 'openPause'>> = this.session.actor.getSnapshot().context;
     const durations = pauses.map((pause) => pause.durationMs);
     const last = durations.at(-1);
     return {

@@ -1,6 +1,7 @@
 import { createWebSocketInspector } from '@statelyai/inspect';
 import type { AnyActor, AnyEventObject, InspectionEvent, Snapshot } from 'xstate';
-import type { Session } from '../session/session.js';
+import type { AnySession } from '../session/session.js';
+import type { SymbolRoster } from '../machines/symbol-roster.js';
 
 export interface StatelyBridgeOptions {
   /**
@@ -33,7 +34,7 @@ export interface StatelyBridge {
  * - Until the socket is open, the last 200 events are kept and the older ones dropped.
  * - It shows xstate's view (states, events, contexts), not prices, counters or pauses.
  */
-export function connectStately(session: Session, options: StatelyBridgeOptions = {}): StatelyBridge {
+export function connectStately(session: AnySession, options: StatelyBridgeOptions = {}): StatelyBridge {
   const inspector = createWebSocketInspector({
     url: options.url ?? 'ws://localhost:8080',
     sanitizeContext: (context) => plain(context) as Record<string, unknown>,
@@ -48,7 +49,7 @@ export function connectStately(session: Session, options: StatelyBridgeOptions =
     }
   };
   announce(session.actor);
-  for (const entry of Object.values(session.actor.getSnapshot().context.symbols)) announce(entry.ref as AnyActor);
+  for (const entry of Object.values(session.actor.getSnapshot().context.symbols as SymbolRoster)) announce(entry.ref as AnyActor);
 
   const subscription = session.actor.system.inspect((event: InspectionEvent) => {
     // Runs inside the session's event processing: a failure here must not reach the session.

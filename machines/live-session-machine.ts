@@ -1,12 +1,14 @@
 import { assign, emit, enqueueActions, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import { liveClockActor, type LiveTickEvent } from '../actors/live-clock-actor.js';
 import { liveFeedActor, type FeedStatusEvent } from '../actors/live-feed-actor.js';
-import type { LiveLoadPlan } from '../actors/live-history-loader.js';
-import { MINUTE_MS, type Interval } from '../data-plane/bar.js';
+import type { LiveLoadPlan, FeedSource } from '../actors/symbol-job.js';
+import { MINUTE_MS, type Interval } from '../model/bar.js';
 import type { LiveDataEngine } from '../data-plane/live-data-engine.js';
-import type { FeedStatus, LiveFeed } from '../feeds/live-feed.js';
-import { liveSymbolMachine, type LiveSymbolActorRef } from './live-symbol-machine.js';
-import type { SymbolFailure, SymbolReport, SymbolStatus } from './symbol-machine.js';
+import type { FeedStatus, LiveFeed } from '../model/live-feed.js';
+import { liveSymbolMachine } from './live-symbol-machine.js';
+import { symbolStatus, type SymbolReport } from './symbol-machine.js';
+import { removalOf, symbolActorId, symbolStatusEmitted, type SymbolEntry, type SymbolRoster, type SymbolStatusEmitted } from './symbol-roster.js';
+import type { SymbolFailure } from '../model/symbol-status.js';
 
 /** Everything the live session machine needs, fixed at creation. */
 export interface LivePlan {
@@ -14,13 +16,6 @@ export interface LivePlan {
   feed: LiveFeed;
   tickMs: number;
   configured: ReadonlyArray<{ symbol: string; streams: Interval[] }>;
-}
-
-export interface LiveSymbolEntry {
-  ref: LiveSymbolActorRef;
-  streams: Interval[];
-  origin: 'configured' | 'dynamic';
-  addedAt: { sim: number; wall: number };
 }
 
 /** The feed as the session saw it. */
@@ -38,7 +33,7 @@ export interface FeedReport {
 export interface LiveSessionContext {
   engine: LiveDataEngine;
   plan: LivePlan;
-  symbols: Record<string, LiveSymbolEntry>;
+  symbols: SymbolRoster;
   feed: FeedReport;
   endedBy: 'close' | 'stop' | 'feedFailed' | undefined;
 }
@@ -53,20 +48,19 @@ export type LiveSessionEvent =
   | SymbolReport;
 
 export type LiveSessionEmitted =
-  | { type: 'symbol'; symbol: string; status: SymbolStatus; error?: SymbolFailure }
+  | SymbolStatusEmitted
   | { type: 'feed'; status: FeedStatus };
 
 const STOPPED: SymbolFailure = { code: 'STOPPED', message: 'The session ended before the symbol was loaded.' };
 
-function statusOf(ref: LiveSymbolActorRef): SymbolStatus {
-  const value = ref.getSnapshot().value;
-  return value === 'filling' ? 'catchingUp' : (value as SymbolStatus);
+function sourceOf(context: LiveSessionContext): FeedSource {
+  return { mode: 'live', engine: context.engine, plan: context.plan.load };
 }
 
 /**
  * The live session statechart. The wall clock runs whatever happens, so unlike a backtest
  * there is no session-wide pause: a symbol being added or gap-filled is hidden on its own
- * (in its actor's `loading`/`filling`) and the other symbols stream on. The feed and the tick
+ * (in its actor's `loading`/`catchingUp`) and the other symbols stream on. The feed and the tick
  * source are actors of `running`, so leaving it — at the close, on `STOP`, or when the feed
  * fails for good — closes the connection.
  */
@@ -98,41 +92,46 @@ export const liveSessionMachine = setup({
     },
   },
   actions: {
-    registerConfiguredSymbols: assign(({ context, spawn }) => {
-      const symbols: Record<string, LiveSymbolEntry> = {};
+    registerConfiguredSymbols: enqueueActions(({ context, enqueue }) => {
+      const symbols: Record<string, SymbolEntry> = {};
       const at = { sim: context.engine.clock.now(), wall: Date.now() };
-      for (const { symbol, streams } of context.plan.configured) {
-        context.engine.open(symbol, streams);
-        const input = { symbol, streams, origin: 'configured' as const, engine: context.engine, plan: context.plan.load };
-        symbols[symbol] = { ref: spawn('symbol', { id: `symbol:${symbol}`, input }), streams, origin: 'configured', addedAt: at };
-      }
-      return { symbols };
+      enqueue.assign(({ context: c, spawn }) => {
+        for (const { symbol, streams } of c.plan.configured) {
+          c.engine.open(symbol, streams);
+          const input = { symbol, streams, origin: 'configured' as const, source: sourceOf(c) };
+          symbols[symbol] = { ref: spawn('symbol', { id: symbolActorId(symbols, symbol, 'configured'), input }), streams, origin: 'configured', addedAt: at };
+        }
+        return { symbols };
+      });
+      // A live session has no pause to batch loads in: each symbol loads as soon as it is there.
+      for (const { symbol } of context.plan.configured) enqueue.sendTo(({ context: c }) => c.symbols[symbol]!.ref, { type: 'LOAD' });
     }),
     registerAddedSymbol: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'ADD_SYMBOL') return;
       const { symbol, streams, wallTime } = event;
-      const previous = context.symbols[symbol];
-      const generation = previous ? Number(previous.ref.id.split('#')[1] ?? 0) + 1 : 0;
+      const id = symbolActorId(context.symbols, symbol, 'dynamic');
       enqueue(({ context: c }) => c.engine.open(symbol, streams));
       enqueue.assign(({ context: c, spawn }) => ({
         symbols: {
           ...c.symbols,
           [symbol]: {
-            ref: spawn('symbol', { id: `symbol:${symbol}#${generation}`, input: { symbol, streams, origin: 'dynamic', engine: c.engine, plan: c.plan.load } }),
+            ref: spawn('symbol', { id, input: { symbol, streams, origin: 'dynamic', source: sourceOf(c) } }),
             streams,
             origin: 'dynamic',
             addedAt: { sim: c.engine.clock.now(), wall: wallTime },
           },
         },
       }));
+      enqueue.sendTo(({ context: c }) => c.symbols[symbol]!.ref, { type: 'LOAD' });
       enqueue.sendTo('feed', { type: 'SUBSCRIBE', symbols: [symbol] });
     }),
     removeSymbol: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'REMOVE_SYMBOL') return;
       const entry = context.symbols[event.symbol];
       if (!entry) return;
-      const status = statusOf(entry.ref);
-      if (!event.immediate && (status === 'active' || status === 'catchingUp')) {
+      const removal = removalOf(entry, event.immediate, ['active', 'catchingUp']);
+      if (removal === 'join') return;
+      if (removal === 'drain') {
         enqueue(({ context: c }) => c.engine.drain(event.symbol));
         enqueue.sendTo(entry.ref, { type: 'DRAIN' });
         return;
@@ -158,10 +157,7 @@ export const liveSessionMachine = setup({
       enqueue(({ context: c }) => c.engine.remove(event.symbol));
       enqueue.sendTo('feed', { type: 'UNSUBSCRIBE', symbols: [event.symbol] });
     }),
-    emitSymbolStatus: emit(({ event }) => {
-      if (event.type !== 'SYMBOL_STATUS') throw new Error('emitSymbolStatus needs SYMBOL_STATUS');
-      return { type: 'symbol' as const, symbol: event.symbol, status: event.status, ...(event.error ? { error: event.error } : {}) };
-    }),
+    emitSymbolStatus: emit(({ event }) => symbolStatusEmitted(event as SymbolReport)),
     emitFeedStatus: emit(({ event }) => {
       if (event.type !== 'FEED_STATUS') throw new Error('emitFeedStatus needs FEED_STATUS');
       return { type: 'feed' as const, status: event.status };
@@ -189,8 +185,8 @@ export const liveSessionMachine = setup({
       const downSince = context.feed.downSince;
       if (downSince === undefined) return;
       for (const entry of Object.values(context.symbols)) {
-        const status = statusOf(entry.ref);
-        if (status === 'loading' || status === 'active' || status === 'catchingUp') enqueue.sendTo(entry.ref, { type: 'GAP', downSince });
+        const status = symbolStatus(entry.ref);
+        if (status === 'queued' || status === 'loading' || status === 'active' || status === 'catchingUp') enqueue.sendTo(entry.ref, { type: 'GAP', downSince });
       }
       enqueue.assign({ feed: { ...context.feed, downSince: undefined } });
     }),
@@ -200,8 +196,8 @@ export const liveSessionMachine = setup({
     /** Symbols still loading will never stream; the ones being filled show what they hold. */
     settleSymbols: enqueueActions(({ context, enqueue }) => {
       for (const [symbol, entry] of Object.entries(context.symbols)) {
-        const status = statusOf(entry.ref);
-        if (status === 'loading') {
+        const status = symbolStatus(entry.ref);
+        if (status === 'queued' || status === 'loading') {
           enqueue.sendTo(entry.ref, { type: 'ABORT', error: STOPPED });
           enqueue(({ context: c }) => c.engine.remove(symbol));
         } else if (status === 'catchingUp') {

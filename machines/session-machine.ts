@@ -1,11 +1,17 @@
 import { assign, emit, enqueueActions, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import { backtestClock, type AdvanceEvent, type BacktestSpeed, type TickEvent } from '../actors/backtest-clock.js';
 import { catchUp } from '../actors/catch-up.js';
-import type { BacktestDataEngine, IntervalCounts } from '../data-plane/backtest-data-engine.js';
-import { MINUTE_MS, type Interval } from '../data-plane/bar.js';
+import type { BacktestDataEngine } from '../data-plane/backtest-data-engine.js';
+import type { IntervalCounts } from '../model/counts.js';
+import { MINUTE_MS, type Interval } from '../model/bar.js';
 import type { BarWindow } from '../data-plane/day-bars.js';
-import type { BarStore } from '../storage/bar-store.js';
-import { symbolMachine, type SymbolActorRef, type SymbolFailure, type SymbolReport, type SymbolStatus } from './symbol-machine.js';
+import type { BarStore } from '../model/bar-store.js';
+import type { SymbolReport } from './symbol-machine.js';
+import { backtestSymbolMachine } from './backtest-symbol-machine.js';
+import { removalOf, symbolActorId, symbolStatusEmitted, type SymbolEntry, type SymbolRoster, type SymbolStatusEmitted } from './symbol-roster.js';
+import type { SymbolFailure } from '../model/symbol-status.js';
+import type { PauseRecord } from '../model/pause-record.js';
+import type { StoreSource } from '../actors/symbol-job.js';
 
 /** Everything the session machine needs to know about the day it runs, fixed at creation. */
 export interface SessionPlan {
@@ -21,31 +27,13 @@ export interface SessionPlan {
   configured: ReadonlyArray<{ symbol: string; streams: Interval[] }>;
 }
 
-export interface SymbolEntry {
-  ref: SymbolActorRef;
-  streams: Interval[];
-  origin: 'configured' | 'dynamic';
-  addedAt: { sim: number; wall: number };
-}
-
 /** A symbol in the current catch-up: still loading, loaded and staged, or out (failed/removed). */
 type BatchState = 'loading' | 'loaded' | 'out';
-
-export interface PauseRecord {
-  reason: 'start' | 'add';
-  /** The simulated time the clock stood still at. */
-  simTime: number;
-  /** Wall-clock epoch ms when the pause began. */
-  startedAt: number;
-  /** How long the stream was paused, wall-clock ms (deactivate → reactivate). */
-  durationMs: number;
-  symbols: string[];
-}
 
 export interface SessionContext {
   engine: BacktestDataEngine;
   plan: SessionPlan;
-  symbols: Record<string, SymbolEntry>;
+  symbols: SymbolRoster;
   /** Symbols waiting for the next catch-up, in request order. */
   pending: string[];
   batch: Record<string, BatchState>;
@@ -70,7 +58,7 @@ export type SessionEvent =
   | SymbolReport;
 
 export type SessionEmitted =
-  | { type: 'symbol'; symbol: string; status: SymbolStatus; error?: SymbolFailure }
+  | SymbolStatusEmitted
   | { type: 'pause'; phase: 'begin'; reason: PauseRecord['reason']; simTime: number; symbols: string[] }
   | { type: 'pause'; phase: 'end'; record: PauseRecord };
 
@@ -105,7 +93,7 @@ export const sessionMachine = setup({
     emitted: {} as SessionEmitted,
   },
   actors: {
-    symbol: symbolMachine,
+    symbol: backtestSymbolMachine,
     clock: backtestClock,
     catchUp,
   },
@@ -126,7 +114,7 @@ export const sessionMachine = setup({
       const sim = context.engine.clock.now();
       for (const { symbol, streams } of context.plan.configured) {
         symbols[symbol] = {
-          ref: spawn('symbol', { id: `symbol:${symbol}`, input: { symbol, streams, origin: 'configured', load: loadInput(context.plan) } }),
+          ref: spawn('symbol', { id: symbolActorId(symbols, symbol, 'configured'), input: { symbol, streams, origin: 'configured', source: sourceOf(context.plan) } }),
           streams,
           origin: 'configured',
           addedAt: { sim, wall: Date.now() },
@@ -140,11 +128,9 @@ export const sessionMachine = setup({
     queueAddedSymbol: assign(({ context, event, spawn }) => {
       if (event.type !== 'ADD_SYMBOL') return {};
       const { symbol, streams, wallTime } = event;
-      const previous = context.symbols[symbol];
-      const generation = previous ? Number(previous.ref.id.split('#')[1] ?? 0) + 1 : 0;
       const ref = spawn('symbol', {
-        id: `symbol:${symbol}#${generation}`,
-        input: { symbol, streams, origin: 'dynamic', load: loadInput(context.plan) },
+        id: symbolActorId(context.symbols, symbol, 'dynamic'),
+        input: { symbol, streams, origin: 'dynamic', source: sourceOf(context.plan) },
       });
       return {
         symbols: { ...context.symbols, [symbol]: { ref, streams, origin: 'dynamic', addedAt: { sim: context.engine.clock.now(), wall: wallTime } } },
@@ -155,10 +141,9 @@ export const sessionMachine = setup({
       if (event.type !== 'REMOVE_SYMBOL') return;
       const entry = context.symbols[event.symbol];
       if (!entry) return;
-      const status = statusOf(entry.ref);
-      // A second graceful removal joins the drain in progress; an immediate one cuts it short.
-      if (status === 'draining' && !event.immediate) return;
-      if (status === 'active' && !event.immediate) {
+      const removal = removalOf(entry, event.immediate, ['active']);
+      if (removal === 'join') return;
+      if (removal === 'drain') {
         enqueue(({ context: c }) => c.engine.drain(event.symbol));
         enqueue.sendTo(entry.ref, { type: 'DRAIN' });
         enqueue.assign({ draining: [...context.draining, event.symbol] });
@@ -187,10 +172,7 @@ export const sessionMachine = setup({
       context.batch[event.symbol] = next;
       return { loading: context.loading - 1 };
     }),
-    emitSymbolStatus: emit(({ event }) => {
-      if (event.type !== 'SYMBOL_STATUS') throw new Error('emitSymbolStatus needs SYMBOL_STATUS');
-      return { type: 'symbol' as const, symbol: event.symbol, status: event.status, ...(event.error ? { error: event.error } : {}) };
-    }),
+    emitSymbolStatus: emit(({ event }) => symbolStatusEmitted(event as SymbolReport)),
     deactivateData: ({ context }) => context.engine.deactivate(),
     reactivateData: ({ context }) => context.engine.reactivate(),
     beginPause: enqueueActions(({ context, enqueue }) => {
@@ -231,9 +213,9 @@ export const sessionMachine = setup({
       enqueue.assign({ batch, loading: 0 });
     }),
     confirmCaughtUp: enqueueActions(({ context, enqueue }, counts: Map<string, IntervalCounts>) => {
-      for (const [symbol, caughtUp] of counts) {
+      for (const symbol of counts.keys()) {
         const entry = context.symbols[symbol];
-        if (entry && context.batch[symbol] === 'loaded') enqueue.sendTo(entry.ref, { type: 'CAUGHT_UP', caughtUp });
+        if (entry && context.batch[symbol] === 'loaded') enqueue.sendTo(entry.ref, { type: 'CAUGHT_UP' });
       }
       enqueue.assign({ batch: {}, loading: 0 });
     }),
@@ -386,12 +368,8 @@ export const sessionMachine = setup({
   },
 });
 
-function loadInput(plan: SessionPlan) {
-  return { store: plan.store, query: plan.query, window: plan.window, date: plan.date };
-}
-
-function statusOf(ref: SymbolActorRef): SymbolStatus {
-  return ref.getSnapshot().value as SymbolStatus;
+function sourceOf(plan: SessionPlan): StoreSource {
+  return { mode: 'backtest', store: plan.store, query: plan.query, window: plan.window, date: plan.date };
 }
 
 function hasDynamic(context: SessionContext): boolean {

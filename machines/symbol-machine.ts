@@ -1,56 +1,67 @@
-import { assign, sendParent, setup, type ActorRefFrom } from 'xstate';
-import { historyLoader, type HistoryLoadInput } from '../actors/history-loader.js';
-import type { Interval } from '../data-plane/bar.js';
-import { emptyDropCounts, type DayBars, type DropCounts } from '../data-plane/day-bars.js';
-import type { IntervalCounts } from '../data-plane/backtest-data-engine.js';
-import { SessionError, type SessionErrorCode } from '../session/session-error.js';
+import { assign, fromPromise, sendParent, setup, spawnChild, stopChild, type ActorRefFrom, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
+import type { SymbolJob, SymbolLoad, SymbolSource } from '../actors/symbol-job.js';
+import type { Interval } from '../model/bar.js';
+import type { DayBars } from '../data-plane/day-bars.js';
+import { type SymbolStatus, type SymbolFailure, failureOf } from '../model/symbol-status.js';
 
-export type SymbolStatus = 'queued' | 'loading' | 'catchingUp' | 'active' | 'draining' | 'removed' | 'failed';
-
-export interface SymbolFailure {
-  code: SessionErrorCode;
-  message: string;
-}
+export type SymbolOrigin = 'configured' | 'dynamic';
 
 export interface SymbolInput {
   symbol: string;
   streams: Interval[];
-  origin: 'configured' | 'dynamic';
-  load: Omit<HistoryLoadInput, 'symbol'>;
+  origin: SymbolOrigin;
+  source: SymbolSource;
 }
 
 export interface SymbolContext extends SymbolInput {
-  /** Bars the store returned for the day, valid or not. */
+  /** Bars the store or history source returned on load, valid or not. (The bar counters are the engine's.) */
   loaded: number;
-  dropped: DropCounts;
-  caughtUp: IntervalCounts;
   error: SymbolFailure | undefined;
+  /** Gap fills that completed (live: the feed came back after a drop). */
+  gapFills: number;
+  /** Set when the feed came back while this symbol was not active: it catches up once active. */
+  gapSince: number | undefined;
+  /** A drop that happened during a catch-up: caught up next. */
+  queuedGap: number | undefined;
+  /** The last gap fill that failed; the symbol streams on without the missed bars. */
+  fillError: SymbolFailure | undefined;
 }
 
 export type SymbolEvent =
   | { type: 'LOAD' }
-  | { type: 'CAUGHT_UP'; caughtUp: IntervalCounts }
+  /** The session wrote the symbol's history up to its clock. */
+  | { type: 'CAUGHT_UP' }
+  /** The feed reconnected: fetch what was missed since `downSince`. */
+  | { type: 'GAP'; downSince: number }
   | { type: 'DRAIN' }
   | { type: 'DRAINED' }
   /** Removed by the user: whatever it was doing stops. */
   | { type: 'CANCEL' }
   /** Failed from outside: load timeout, session stopped, catch-up failed. */
-  | { type: 'ABORT'; error: SymbolFailure };
+  | { type: 'ABORT'; error: SymbolFailure }
+  /** The symbol's own catch-up (live gap fill) ended. */
+  | DoneActorEvent<number, 'catchUp'>
+  | ErrorActorEvent<unknown, 'catchUp'>;
 
 /** What a symbol actor tells its session. */
 export type SymbolReport =
   | { type: 'SYMBOL_STATUS'; symbol: string; status: SymbolStatus; error?: SymbolFailure }
   | { type: 'SYMBOL_LOADED'; symbol: string; day: DayBars };
 
-/** A load's error as the symbol reports it: its SessionError code, else LOAD_FAILED. */
-export function failureOf(error: unknown): SymbolFailure {
-  if (error instanceof SessionError) return { code: error.code, message: error.message };
-  return { code: 'LOAD_FAILED', message: error instanceof Error ? error.message : String(error) };
+function suppliedByMode<T>(name: string) {
+  return fromPromise<T, SymbolJob>(() => Promise.reject(new Error(`The symbol chart's ${name} actor is supplied by the session mode (provide).`)));
 }
 
 /**
- * One symbol of a session, spawned by the session machine: it loads the symbol's day, waits to
- * be caught up, streams, and ends removed or failed. Every state reports itself to the session.
+ * One symbol of a session, in either mode, spawned by the session machine: queued, it loads
+ * its history, is caught up to the session clock, streams, and ends removed or failed. Every
+ * state is a status and reports itself to the session.
+ *
+ * The mode supplies the actors (`provide`): `loadDay` fetches the day's history; `catchUp` is the live
+ * gap fill after a feed drop, while in a backtest the session catches up every symbol of a
+ * pause at once and sends `CAUGHT_UP` (its mode starts no catch-up of the symbol's own). A live load writes the history itself and goes straight
+ * to `active`. `hide`/`show` bracket a catch-up a symbol runs on its own (live); every way out
+ * of `catchingUp` passes through `show`.
  */
 export const symbolMachine = setup({
   types: {
@@ -59,7 +70,12 @@ export const symbolMachine = setup({
     events: {} as SymbolEvent,
   },
   actors: {
-    loadDay: historyLoader,
+    loadDay: suppliedByMode<SymbolLoad>('loadDay'),
+    catchUp: suppliedByMode<number>('catchUp'),
+  },
+  guards: {
+    loadCaughtUp: (_, load: SymbolLoad) => load.caughtUp !== undefined,
+    gapWaiting: ({ context }) => context.gapSince !== undefined,
   },
   actions: {
     reportStatus: sendParent(({ context }, params: { status: SymbolStatus }): SymbolReport => ({
@@ -68,22 +84,44 @@ export const symbolMachine = setup({
       status: params.status,
       ...(context.error ? { error: context.error } : {}),
     })),
-    recordLoadedDay: assign({
-      loaded: (_, day: DayBars) => day.received,
-      dropped: (_, day: DayBars) => day.dropped,
+    recordLoad: assign({ loaded: (_, load: SymbolLoad) => load.received }),
+    handDayToSession: sendParent(({ context }, load: SymbolLoad): SymbolReport => {
+      if (!load.day) throw new Error(`The load of ${context.symbol} wrote nothing and handed no day to catch up.`);
+      return { type: 'SYMBOL_LOADED', symbol: context.symbol, day: load.day };
     }),
-    handDayToSession: sendParent((_, day: DayBars): SymbolReport => ({ type: 'SYMBOL_LOADED', symbol: day.symbol, day })),
     recordLoadError: assign({ error: (_, error: unknown) => failureOf(error) }),
     recordAbort: assign({ error: (_, failure: SymbolFailure) => failure }),
-    recordCaughtUp: assign({ caughtUp: (_, caughtUp: IntervalCounts) => caughtUp }),
+    rememberGap: assign({ gapSince: ({ context }, downSince: number) => Math.min(context.gapSince ?? downSince, downSince) }),
+    queueGap: assign({ queuedGap: ({ context }, downSince: number) => Math.min(context.queuedGap ?? downSince, downSince) }),
+    recordFill: assign({ gapFills: ({ context }) => context.gapFills + 1, gapSince: ({ context }) => context.queuedGap, queuedGap: undefined, fillError: undefined }),
+    recordFillError: assign({ gapSince: ({ context }) => context.queuedGap, queuedGap: undefined, fillError: (_, error: unknown) => failureOf(error) }),
+    /**
+     * The symbol's own catch-up, spawned rather than invoked: a backtest, whose session catches
+     * every symbol of a pause up at once, supplies no-ops and so creates no actor per symbol.
+     */
+    startCatchUp: spawnChild('catchUp', { id: 'catchUp', input: ({ context }) => ({ symbol: context.symbol, source: context.source }) }),
+    stopCatchUp: stopChild('catchUp'),
+    /** Supplied by the mode: hide the symbol from the strategy while it catches up on its own. */
+    hide: () => undefined,
+    /** Supplied by the mode: show it again, writing back what arrived meanwhile. */
+    show: () => undefined,
   },
 }).createMachine({
   id: 'symbol',
-  context: ({ input }) => ({ ...input, loaded: 0, dropped: emptyDropCounts(), caughtUp: {}, error: undefined }),
+  context: ({ input }) => ({
+    ...input,
+    loaded: 0,
+    error: undefined,
+    gapFills: 0,
+    gapSince: undefined,
+    queuedGap: undefined,
+    fillError: undefined,
+  }),
   initial: 'queued',
   on: {
     ABORT: { target: '.failed', actions: { type: 'recordAbort', params: ({ event }) => event.error } },
     CANCEL: '.removed',
+    GAP: { actions: { type: 'rememberGap', params: ({ event }) => event.downSince } },
   },
   states: {
     queued: {
@@ -94,24 +132,39 @@ export const symbolMachine = setup({
       entry: { type: 'reportStatus', params: { status: 'loading' } },
       invoke: {
         src: 'loadDay',
-        input: ({ context }) => ({ ...context.load, symbol: context.symbol }),
-        onDone: {
-          target: 'catchingUp',
-          actions: [
-            { type: 'recordLoadedDay', params: ({ event }) => event.output },
-            { type: 'handDayToSession', params: ({ event }) => event.output },
-          ],
-        },
+        input: ({ context }) => ({ symbol: context.symbol, source: context.source }),
+        onDone: [
+          { guard: { type: 'loadCaughtUp', params: ({ event }) => event.output }, target: 'active', actions: { type: 'recordLoad', params: ({ event }) => event.output } },
+          {
+            target: 'catchingUp',
+            actions: [
+              { type: 'recordLoad', params: ({ event }) => event.output },
+              { type: 'handDayToSession', params: ({ event }) => event.output },
+            ],
+          },
+        ],
         onError: { target: 'failed', actions: { type: 'recordLoadError', params: ({ event }: { event: { error: unknown } }) => event.error } },
       },
     },
     catchingUp: {
-      entry: { type: 'reportStatus', params: { status: 'catchingUp' } },
-      on: { CAUGHT_UP: { target: 'active', actions: { type: 'recordCaughtUp', params: ({ event }) => event.caughtUp } } },
+      entry: ['hide', 'startCatchUp', { type: 'reportStatus', params: { status: 'catchingUp' } }],
+      exit: ['stopCatchUp', 'show'],
+      on: {
+        CAUGHT_UP: 'active',
+        'xstate.done.actor.catchUp': { target: 'active', actions: 'recordFill' },
+        'xstate.error.actor.catchUp': { target: 'active', actions: { type: 'recordFillError', params: ({ event }: { event: ErrorActorEvent<unknown, 'catchUp'> }) => event.error } },
+        // A drop during the catch-up: its bars may be past what this one fetches, so another follows.
+        GAP: { actions: { type: 'queueGap', params: ({ event }) => event.downSince } },
+        DRAIN: 'draining',
+      },
     },
     active: {
       entry: { type: 'reportStatus', params: { status: 'active' } },
-      on: { DRAIN: 'draining' },
+      always: { guard: 'gapWaiting', target: 'catchingUp' },
+      on: {
+        GAP: { target: 'catchingUp', actions: { type: 'rememberGap', params: ({ event }) => event.downSince } },
+        DRAIN: 'draining',
+      },
     },
     draining: {
       entry: { type: 'reportStatus', params: { status: 'draining' } },
@@ -123,3 +176,8 @@ export const symbolMachine = setup({
 });
 
 export type SymbolActorRef = ActorRefFrom<typeof symbolMachine>;
+
+/** A symbol actor's status: its state's name, in either mode. */
+export function symbolStatus(ref: SymbolActorRef): SymbolStatus {
+  return ref.getSnapshot().value as SymbolStatus;
+}

@@ -1,9 +1,12 @@
 import { nyse } from '../calendar/nyse.js';
+import type { Interval } from '../model/bar.js';
+import { consoleLogger } from '../model/logger.js';
+import { SessionError } from '../model/session-error.js';
+import { backtestMode, type BacktestTypes } from './backtest-mode.js';
+import { liveMode, type LiveTypes } from './live-mode.js';
 import { resolveLiveOptions, type LiveSessionOptions } from './live-session-options.js';
-import { LiveSession } from './live-session.js';
-import { SessionError } from './session-error.js';
 import { resolveBacktestOptions, type SessionOptions } from './session-options.js';
-import { Session } from './session.js';
+import { Session, type LiveSession } from './session.js';
 
 /**
  * Creates a session: a backtest over stored bars, or a live one on a feed. Every option is
@@ -14,12 +17,23 @@ export function createSession(options: LiveSessionOptions): LiveSession;
 export function createSession(options: SessionOptions): Session;
 export function createSession(options: SessionOptions | LiveSessionOptions): Session | LiveSession {
   const calendar = options?.calendar ?? nyse;
+  const logger = options?.logger ?? consoleLogger;
   if (options?.mode === 'live') {
-    const live = options as LiveSessionOptions;
-    return new LiveSession(resolveLiveOptions(live, calendar), calendar, live.logger, live.inspect);
+    const live = resolveLiveOptions(options as LiveSessionOptions, calendar);
+    const { tradingSession, recorder, resume, extendedHours } = live;
+    const recordedConfig = { mode: 'live' as const, date: tradingSession.date, calendar: calendar.name, extendedHours, symbols: copySymbols(live.symbols) };
+    const setup = { tradingSession, calendar, logger, recorder, resume, recordedConfig, inspect: options.inspect };
+    return new Session<LiveTypes>(setup, liveMode(live, calendar));
   }
   if (options?.mode !== 'backtest') {
     throw new SessionError('INVALID_OPTION', `mode must be 'backtest' or 'live', got ${JSON.stringify(options?.mode)}.`);
   }
-  return new Session(resolveBacktestOptions(options, calendar), options.store, calendar, options.logger);
+  const backtest = resolveBacktestOptions(options, calendar);
+  const { tradingSession, recorder, resume, speed, extendedHours, inspect } = backtest;
+  const recordedConfig = { mode: 'backtest' as const, date: backtest.date, calendar: backtest.calendarName, speed, extendedHours, symbols: copySymbols(backtest.symbols) };
+  return new Session<BacktestTypes>({ tradingSession, calendar, logger, recorder, resume, recordedConfig, inspect }, backtestMode(backtest, options.store));
+}
+
+function copySymbols(symbols: ReadonlyArray<{ symbol: string; streams: Interval[] }>) {
+  return symbols.map(({ symbol, streams }) => ({ symbol, streams: [...streams] }));
 }

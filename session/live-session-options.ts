@@ -1,10 +1,11 @@
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
-import type { Interval } from '../data-plane/bar.js';
+import type { Interval } from '../model/bar.js';
 import { wallClock, type LiveClock } from '../data-plane/live-clock.js';
-import type { HistorySource, LiveFeed } from '../feeds/live-feed.js';
-import type { BarStore } from '../storage/bar-store.js';
-import type { Logger } from './logger.js';
-import { SessionError } from './session-error.js';
+import type { HistorySource, LiveFeed } from '../model/live-feed.js';
+import type { BarStore } from '../model/bar-store.js';
+import type { Logger } from '../model/logger.js';
+import type { SessionRecorder } from '../model/session-recorder.js';
+import { SessionError } from '../model/session-error.js';
 import { resolveSymbols, type InspectionObserver, type SymbolConfig } from './session-options.js';
 
 export interface LiveSessionOptions {
@@ -29,6 +30,10 @@ export interface LiveSessionOptions {
   barGraceMs?: number;
   logger?: Logger;
   inspect?: InspectionObserver;
+  /** Writes configuration, transitions and dynamic symbols down, e.g. `await SessionJournal.open(dir)`. */
+  recorder?: SessionRecorder;
+  /** Adds again, at the start, the dynamic symbols the recorder holds from an earlier run. Needs `recorder`. */
+  resume?: boolean;
 }
 
 export interface ResolvedLiveOptions {
@@ -41,6 +46,8 @@ export interface ResolvedLiveOptions {
   extendedHours: boolean;
   tickMs: number;
   barGraceMs: number;
+  recorder: SessionRecorder | undefined;
+  resume: boolean;
 }
 
 /** Reads 1m bars from a `BarStore` as a history source. */
@@ -78,7 +85,12 @@ export function resolveLiveOptions(options: LiveSessionOptions, calendar: Market
     throw new SessionError('NOT_A_TRADING_DAY', `The ${date} session on ${calendar.name} closed at ${new Date(close).toISOString()}; the next one is ${calendar.nextTradingDay(date)}.`, { date, reason: 'closed for the day' });
   }
   const symbols = resolveSymbols(options.symbols);
+  if (options.resume && !options.recorder) {
+    throw new SessionError('INVALID_OPTION', '`resume: true` needs a `recorder` (e.g. await SessionJournal.open(runDir, { resume: true })) to read the earlier run from.');
+  }
   return {
+    recorder: options.recorder,
+    resume: options.resume ?? false,
     feed,
     tradingSession,
     symbols,

@@ -1,4 +1,4 @@
-import type { Logger } from './logger.js';
+import type { Logger } from '../model/logger.js';
 
 /**
  * The typed observers of a session (`session.on(...)`). An observer that throws is logged and

@@ -1,11 +1,11 @@
 import type { BacktestSpeed } from '../actors/backtest-clock.js';
-import { isInterval, type Interval } from '../data-plane/bar.js';
+import { isInterval, type Interval } from '../model/bar.js';
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
-import type { BarStore } from '../storage/bar-store.js';
-import { assertValidSymbol } from '../storage/symbol-name.js';
-import type { Logger } from './logger.js';
-import { SessionError } from './session-error.js';
-import type { SessionRecorder } from './session-recorder.js';
+import type { BarStore } from '../model/bar-store.js';
+import { assertValidSymbol } from '../model/symbol-name.js';
+import type { Logger } from '../model/logger.js';
+import { SessionError } from '../model/session-error.js';
+import type { SessionRecorder } from '../model/session-recorder.js';
 import type { InspectionEvent, Observer } from 'xstate';
 
 export type InspectionObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);

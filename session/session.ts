@@ -1,58 +1,51 @@
-import { createActor, waitFor, type Actor } from 'xstate';
+import { createActor, waitFor, type Actor, type AnyStateMachine } from 'xstate';
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
-import { BacktestDataEngine } from '../data-plane/backtest-data-engine.js';
 import { BarNotifier, type BarListener } from '../data-plane/bar-notifier.js';
-import { MINUTE_MS, type Interval } from '../data-plane/bar.js';
+import { MINUTE_MS, type Interval } from '../model/bar.js';
+import { emptyDropCounts } from '../model/counts.js';
 import { createSessionData, type SessionData } from '../data-plane/session-data.js';
-import { sessionMachine, type PauseRecord, type RequestInbox, type SessionEmitted, type SessionPlan } from '../machines/session-machine.js';
-import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
-import { assertValidSymbol } from '../storage/symbol-name.js';
-import { consoleLogger, type Logger } from './logger.js';
-import { notRunningError, SessionError } from './session-error.js';
+import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
+import { assertValidSymbol } from '../model/symbol-name.js';
+import type { Logger } from '../model/logger.js';
+import { notRunningError, SessionError } from '../model/session-error.js';
 import { SessionObservers } from './session-observers.js';
 import { SymbolRequests } from './symbol-requests.js';
 import { leafState } from '../machines/leaf-state.js';
-import { resolveStreams, type ResolvedOptions } from './session-options.js';
-import type { SessionSummary, SymbolInfo } from './session-summary.js';
-import type { RecordedConfig, SessionRecorder } from './session-recorder.js';
-import type { BarStore } from '../storage/bar-store.js';
-import type { StreamBar } from '../data-plane/bar.js';
+import { symbolStatus } from '../machines/symbol-machine.js';
+import type { SymbolRoster } from '../machines/symbol-roster.js';
+import { resolveStreams } from './session-options.js';
+import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
+import type { RecordedConfig, SessionRecorder } from '../model/session-recorder.js';
+import type { CommonEventMap, ModeParts, ModeTypes, SessionMode, SessionSetup } from './session-mode.js';
+import type { BacktestTypes } from './backtest-mode.js';
+import type { LiveTypes } from './live-mode.js';
 
 export type DynamicSymbolInfo = Pick<SymbolInfo, 'symbol' | 'status' | 'streams' | 'addedAt' | 'error'>;
 
-/** What a session tells its observers besides bars. */
-export interface SessionEventMap {
-  /** The session machine moved; `state` is the leaf state name (`streaming`, `paused`, …). */
-  state: { state: string };
-  symbol: { symbol: string; status: SymbolStatus; error?: SymbolFailure };
-  pause: SessionEmitted & { type: 'pause' };
-  listenerError: { error: unknown; bar: StreamBar };
-}
-
-const RUNNING_STATES = new Set(['starting', 'streaming', 'paused', 'catchingUp', 'reactivating']);
-
 /**
- * A running trading session: the session machine and its symbol actors (control plane) wired
- * to the backtest data engine, `SessionData` and the notifier (data plane).
+ * A running trading session: a session machine and its symbol actors (control plane) wired to
+ * a data engine, `SessionData` and the notifier (data plane). The mode — backtest or live — is
+ * a plug-in that supplies the session machine and the engine; everything else is here, once.
  * Create it with `createSession`.
  */
-export class Session {
-  readonly mode = 'backtest' as const;
+export class Session<T extends ModeTypes = BacktestTypes> {
+  readonly mode: T['name'];
   readonly data: SessionData;
-  readonly clock: { now(): number };
+  readonly clock: T['clock'];
   readonly tradingSession: TradingSession;
   readonly calendar: MarketCalendar;
   /** The session actor, for inspection (`actor.subscribe`, xstate's `inspect`). */
-  readonly actor: Actor<typeof sessionMachine>;
-  /** Resolves at the close (or after `stop()`) with the summary; data stays readable after. */
-  readonly done: Promise<SessionSummary>;
+  readonly actor: Actor<T['machine']>;
+  /** Resolves at the close (or after `stop()`, or when a live feed fails for good) with the summary; data stays readable after. */
+  readonly done: Promise<T['summary']>;
 
-  private readonly engine: BacktestDataEngine;
+  private readonly plugin: SessionMode<T>;
+  /** `actor`, seen through what every mode's session machine shares: its requests and its state names. */
+  private readonly machineActor: Actor<AnyStateMachine>;
   private readonly notifier: BarNotifier;
   private readonly logger: Logger;
-  private readonly observers: SessionObservers<SessionEventMap>;
+  private readonly observers: SessionObservers<T['events']>;
   private readonly requests = new SymbolRequests<DynamicSymbolInfo>();
-  private readonly inbox: RequestInbox = { waiting: 0 };
   private readonly added: string[] = [];
   private readonly removed: string[] = [];
   private lastState = 'idle';
@@ -60,56 +53,40 @@ export class Session {
   private readonly recordedConfig: RecordedConfig;
   private readonly resume: boolean;
 
-  constructor(options: ResolvedOptions, store: BarStore, calendar: MarketCalendar, logger: Logger = consoleLogger) {
-    this.calendar = calendar;
-    this.logger = logger;
-    this.observers = new SessionObservers(logger);
-    this.tradingSession = options.tradingSession;
-    this.recorder = options.recorder;
-    this.resume = options.resume;
-    this.recordedConfig = {
-      mode: this.mode,
-      date: options.date,
-      calendar: options.calendarName,
-      speed: options.speed,
-      extendedHours: options.extendedHours,
-      symbols: options.symbols.map(({ symbol, streams }) => ({ symbol, streams: [...streams] })),
-    };
-    const { open, close, extendedOpen, extendedClose } = options.tradingSession;
-    const window = options.extendedHours ? { open: extendedOpen, close: extendedClose } : { open, close };
+  constructor(setup: SessionSetup, createMode: (parts: ModeParts<T['events']>) => SessionMode<T>) {
+    this.calendar = setup.calendar;
+    this.logger = setup.logger;
+    this.tradingSession = setup.tradingSession;
+    this.recorder = setup.recorder;
+    this.recordedConfig = setup.recordedConfig;
+    this.resume = setup.resume;
+    this.observers = new SessionObservers(setup.logger);
     const writer = createSessionData();
     this.data = writer.data;
+    const notify = <K extends keyof T['events']>(type: K, payload: T['events'][K]) => this.observers.notify(type, payload);
     this.notifier = new BarNotifier((error, bar) => {
       this.logger.error(`tapedeck: an onBar listener threw on ${bar.symbol} ${bar.interval} ${new Date(bar.t).toISOString()}; the session goes on.`, error);
       this.observers.notify('listenerError', { error, bar });
     });
-    this.engine = new BacktestDataEngine(window, open, writer, this.notifier);
-    this.clock = { now: () => this.engine.clock.now() };
-    const plan: SessionPlan = {
-      date: options.date,
-      window,
-      query: { open: Math.min(extendedOpen, window.open), close: Math.max(extendedClose, window.close) },
-      store,
-      speed: options.speed,
-      maxBatchMinutes: options.maxBatchMinutes,
-      loadTimeoutMs: options.loadTimeoutMs,
-      configured: options.symbols,
-    };
-    this.actor = createActor(sessionMachine, { input: { engine: this.engine, plan, requests: this.inbox }, ...(options.inspect ? { inspect: options.inspect } : {}) });
-    this.actor.on('symbol', (event) => this.onSymbolStatus(event));
-    this.actor.on('pause', (event) => this.observers.notify('pause', event));
-    let finish!: (summary: SessionSummary) => void;
+    this.plugin = createMode({ writer, notifier: this.notifier, notify, logger: setup.logger });
+    this.mode = this.plugin.name;
+    this.clock = this.plugin.clock;
+    this.actor = createActor(this.plugin.machine, { input: this.plugin.input, ...(setup.inspect ? { inspect: setup.inspect } : {}) });
+    this.machineActor = this.actor;
+    this.actor.on('symbol', (event: T['events']['symbol']) => this.onSymbolStatus(event));
+    this.plugin.listen(this.actor, notify);
+    let finish!: (summary: T['summary']) => void;
     let crash!: (error: unknown) => void;
-    this.done = new Promise<SessionSummary>((resolve, reject) => {
+    this.done = new Promise<T['summary']>((resolve, reject) => {
       finish = resolve;
       crash = reject;
     });
-    this.actor.subscribe({
+    this.machineActor.subscribe({
       next: (snapshot) => {
         const state = leafState(snapshot.value);
         if (state === this.lastState) return;
         this.lastState = state;
-        this.recorder?.recordTransition(state, { sim: this.engine.clock.now(), wall: Date.now() });
+        this.recorder?.recordTransition(state, { sim: this.clock.now(), wall: Date.now() });
         this.observers.notify('state', { state });
         if (state === 'closed') this.close(finish);
       },
@@ -123,21 +100,25 @@ export class Session {
     this.actor.start();
   }
 
-  /** The session machine's current state, e.g. `streaming`, `paused`, `catchingUp`, `closed`. */
+  /** The session machine's current state, e.g. `streaming`, `paused`, `catchingUp`, `waitingForOpen`, `closed`. */
   get state(): string {
-    return leafState(this.actor.getSnapshot().value);
+    return leafState(this.machineActor.getSnapshot().value);
   }
 
   get isRunning(): boolean {
-    return RUNNING_STATES.has(this.state);
+    return this.plugin.runningStates.has(this.state);
   }
 
-  /** Loads the configured symbols and starts the clock. Resolves once the session streams. */
+  /**
+   * Starts the session: a backtest loads the configured symbols and starts the clock, and
+   * resolves once it streams; a live session connects the feed and resolves once each
+   * configured symbol is active or failed.
+   */
   async start(): Promise<void> {
     if (this.state !== 'idle') throw new SessionError('ALREADY_STARTED', `The session was already started (it is ${this.state}).`);
     const resumable = this.resume ? (this.recorder?.resumableSymbols() ?? []) : [];
     this.recorder?.recordConfig(this.recordedConfig);
-    this.actor.send({ type: 'START' });
+    this.machineActor.send({ type: 'START' });
     await this.settled();
     this.resumeDynamicSymbols(resumable);
   }
@@ -154,25 +135,26 @@ export class Session {
     }
   }
 
-  /** Ends the session now, through its normal exits (a catch-up in progress is abandoned, the session reactivated). */
-  async stop(): Promise<SessionSummary> {
-    if (this.state !== 'closed') this.actor.send({ type: 'STOP' });
+  /** Ends the session now, through its normal exits (a backtest's catch-up in progress is abandoned, the session reactivated). */
+  async stop(): Promise<T['summary']> {
+    if (this.state !== 'closed') this.machineActor.send({ type: 'STOP' });
     return this.done;
   }
 
   /**
    * Adds a symbol while the session runs. Throws `SessionError` at once if the request is
-   * invalid; otherwise the returned promise resolves when the symbol is active (caught up to
-   * the current simulated time) and rejects with `NO_DATA`, `LOAD_FAILED`, `LOAD_TIMEOUT`,
-   * `REMOVED` or `STOPPED` if it never gets there. The session streams on either way.
+   * invalid; otherwise the returned promise resolves when the symbol is active — in a backtest
+   * caught up to the current simulated time, live subscribed on the feed with its trailing days
+   * and today's bars so far — and rejects with `NO_DATA`, `LOAD_FAILED`, `LOAD_TIMEOUT`,
+   * `REMOVED` or `STOPPED` if it never gets there. The other symbols stream on either way.
    */
   addSymbol(symbol: string, options: { streams?: Interval[] } = {}): Promise<DynamicSymbolInfo> {
     if (!this.isRunning) throw notRunningError(this.state, 'add a symbol');
     assertValidSymbol(symbol);
     const streams = resolveStreams(symbol, options.streams);
-    const entry = this.actor.getSnapshot().context.symbols[symbol];
+    const entry = this.roster()[symbol];
     if (entry) {
-      const status = entry.ref.getSnapshot().value as SymbolStatus;
+      const status = symbolStatus(entry.ref);
       if (status !== 'removed' && status !== 'failed') {
         if (entry.origin === 'configured') {
           throw new SessionError('ALREADY_CONFIGURED', `${symbol} is one of the session's configured symbols (${status}); remove it first to add it again.`, { symbol, status });
@@ -182,8 +164,8 @@ export class Session {
     }
     const promise = this.requests.add(symbol);
     this.added.push(symbol);
-    this.inbox.waiting++;
-    this.actor.send({ type: 'ADD_SYMBOL', symbol, streams, wallTime: Date.now() });
+    this.plugin.beforeRequest();
+    this.machineActor.send({ type: 'ADD_SYMBOL', symbol, streams, wallTime: Date.now() });
     return promise;
   }
 
@@ -196,16 +178,16 @@ export class Session {
   removeSymbol(symbol: string, options: { immediate?: boolean } = {}): Promise<void> {
     if (!this.isRunning) throw notRunningError(this.state, 'remove a symbol');
     assertValidSymbol(symbol);
-    const entry = this.actor.getSnapshot().context.symbols[symbol];
-    const status = entry?.ref.getSnapshot().value as SymbolStatus | undefined;
+    const entry = this.roster()[symbol];
+    const status = entry ? symbolStatus(entry.ref) : undefined;
     if (!entry || status === 'removed' || status === 'failed') {
       const symbols = this.listSymbols().filter((s) => s.status !== 'removed' && s.status !== 'failed').map((s) => s.symbol);
       throw new SessionError('UNKNOWN_SYMBOL', `${symbol} is not in the session${status ? ` (it is ${status})` : ''}; symbols: ${symbols.join(', ') || 'none'}.`, { symbol });
     }
     const promise = this.requests.remove(symbol);
     this.removed.push(symbol);
-    this.inbox.waiting++;
-    this.actor.send({ type: 'REMOVE_SYMBOL', symbol, immediate: options.immediate ?? false });
+    this.plugin.beforeRequest();
+    this.machineActor.send({ type: 'REMOVE_SYMBOL', symbol, immediate: options.immediate ?? false });
     return promise;
   }
 
@@ -217,24 +199,23 @@ export class Session {
   }
 
   /** Every symbol, configured or added, with status and counters. */
-  listSymbols(): SymbolInfo[] {
-    const { symbols } = this.actor.getSnapshot().context;
-    return Object.entries(symbols).map(([symbol, entry]) => {
-      const snapshot = entry.ref.getSnapshot();
-      const context = snapshot.context;
-      const stats = this.engine.stats(symbol);
-      return {
+  listSymbols(): Array<T['info']> {
+    return Object.entries(this.roster()).map(([symbol, entry]) => {
+      const { context } = entry.ref.getSnapshot();
+      const stats = this.plugin.stats(symbol);
+      const base: SymbolInfo = {
         symbol,
         origin: entry.origin,
-        status: snapshot.value as SymbolStatus,
+        status: symbolStatus(entry.ref),
         streams: entry.streams,
         addedAt: entry.addedAt,
         loaded: context.loaded,
-        dropped: context.dropped,
-        caughtUp: context.caughtUp,
+        dropped: stats?.dropped ?? emptyDropCounts(),
+        caughtUp: stats?.caughtUp ?? {},
         streamed: stats?.streamed ?? {},
         ...(context.error ? { error: context.error } : {}),
       };
+      return this.plugin.symbolInfo(base, context);
     });
   }
 
@@ -243,7 +224,7 @@ export class Session {
     return this.notifier.subscribe(listener);
   }
 
-  on<K extends keyof SessionEventMap>(type: K, handler: (payload: SessionEventMap[K]) => void): () => void {
+  on<K extends keyof T['events']>(type: K, handler: (payload: T['events'][K]) => void): () => void {
     return this.observers.on(type, handler);
   }
 
@@ -261,26 +242,18 @@ export class Session {
   }
 
   /**
-   * With `speed: 'manual'`, moves the clock `minutes` forward (0 only processes pending adds).
-   * Resolves when the clock got there and every add made on the way is caught up. The result
-   * is the same as `minutes` calls of `advance(1)`: a request made at a minute takes effect
-   * before the next minute, however far one call goes.
+   * With `speed: 'manual'` (backtest), moves the clock `minutes` forward (0 only processes
+   * pending adds). Resolves when the clock got there and every add made on the way is caught
+   * up. The result is the same as `minutes` calls of `advance(1)`: a request made at a minute
+   * takes effect before the next minute, however far one call goes.
    */
   async advance(minutes = 1): Promise<void> {
+    if (!this.plugin.advance) throw new SessionError('INVALID_OPTION', `advance() steps a backtest's clock; a ${this.mode} session runs on its own clock.`);
     if (!Number.isInteger(minutes) || minutes < 0) throw new SessionError('INVALID_OPTION', `advance() takes a whole number of minutes >= 0, got ${minutes}.`);
     await this.settled();
     if (this.state === 'closed') return;
     if (!this.isRunning) throw notRunningError(this.state, 'advance the clock');
-    this.actor.send({ type: 'ADVANCE', minutes });
-    for (;;) {
-      // Each step in a macrotask of its own: what the last one set off (an add's `.then`, a
-      // removal's) runs first, at the minute it belongs to, as it does between steps at 'max'.
-      await nextMacrotask();
-      await this.settled();
-      const { clearedTo, pending } = this.actor.getSnapshot().context;
-      if (this.state === 'closed' || (this.clock.now() >= clearedTo && pending.length === 0)) return;
-      this.actor.send({ type: 'TICK' });
-    }
+    await this.plugin.advance(this.actor, minutes, () => this.settled());
   }
 
   /** With `speed: 'manual'`, advances to the simulated time `epochMs` (a minute boundary). */
@@ -289,31 +262,31 @@ export class Session {
     await this.advance(minutes);
   }
 
-  summary(): SessionSummary {
+  summary(): T['summary'] {
     const symbols = this.listSymbols();
-    const { pauses, stopRequested } = this.actor.getSnapshot().context;
-    return {
-      mode: this.mode,
+    const common = {
       date: this.tradingSession.date,
       open: this.tradingSession.open,
       close: this.tradingSession.close,
       endedAt: this.clock.now(),
-      stopped: stopRequested,
-      symbols,
       droppedOutsideHours: symbols.reduce((sum, s) => sum + s.dropped.outsideHours, 0),
       added: [...this.added],
       removed: [...this.removed],
-      pauses: pauses.map((p: PauseRecord) => ({ ...p, symbols: [...p.symbols] })),
       notifications: { delivered: this.notifier.delivered, dropped: this.notifier.dropped, listenerErrors: this.notifier.listenerErrors },
     };
+    return this.plugin.summary(common, symbols, this.actor.getSnapshot());
   }
 
-  /** Streaming with no request waiting, or closed. */
+  private roster(): SymbolRoster {
+    return this.plugin.roster(this.actor.getSnapshot());
+  }
+
+  /** What `start()` and `advance()` wait for: the mode's resting point, or closed. */
   private async settled(): Promise<void> {
-    await waitFor(this.actor, (s) => leafState(s.value) === 'closed' || (leafState(s.value) === 'streaming' && s.context.requests.waiting === 0), { timeout: Infinity });
+    await waitFor(this.actor, () => this.state === 'closed' || this.plugin.started(this.actor.getSnapshot()), { timeout: Infinity });
   }
 
-  private onSymbolStatus(event: SessionEmitted & { type: 'symbol' }): void {
+  private onSymbolStatus(event: { symbol: string; status: SymbolStatus; error?: SymbolFailure }): void {
     const { symbol, status, error } = event;
     this.recordSymbol(symbol, status, error);
     this.observers.notify('symbol', { symbol, status, ...(error ? { error } : {}) });
@@ -321,7 +294,7 @@ export class Session {
     this.requests.onStatus(symbol, status, error, () => this.listDynamic().find((s) => s.symbol === symbol));
   }
 
-  private close(finish: (summary: SessionSummary) => void): void {
+  private close(finish: (summary: T['summary']) => void): void {
     this.settleOnClose();
     const summary = this.summary();
     if (!this.recorder) return finish(summary);
@@ -342,38 +315,55 @@ export class Session {
   private settleOnClose(): void {
     for (const info of this.listDynamic()) {
       this.recordSymbol(info.symbol, info.status, info.error);
-      // An add caught up at the close went active on the way here: its caller hears that, not STOPPED.
+      // An add that went active on the way here: its caller hears that, not STOPPED.
       this.requests.onStatus(info.symbol, info.status, info.error, () => info);
     }
-    this.requests.settleOnClose('caught up');
+    this.requests.settleOnClose(this.plugin.unfinished);
   }
 
   private recordSymbol(symbol: string, status: SymbolStatus, error: SymbolFailure | undefined): void {
     if (!this.recorder) return;
-    const entry = this.actor.getSnapshot().context.symbols[symbol];
+    const entry = this.roster()[symbol];
     if (entry?.origin !== 'dynamic') return;
     this.recorder.recordSymbol({
       symbol,
       status,
       streams: [...entry.streams],
       addedAt: entry.addedAt,
-      updatedAt: { sim: this.engine.clock.now(), wall: Date.now() },
+      updatedAt: { sim: this.clock.now(), wall: Date.now() },
       ...(error ? { error } : {}),
     });
   }
 
   /**
    * An action threw (a bug, by the rules of this code base): the actor is dead and its exit
-   * actions did not run. Reactivate the data plane by hand so the strategy is never left
-   * looking at a hidden session, and fail every waiting caller.
+   * actions did not run. The mode puts its data plane back (a backtest reactivates, so the
+   * strategy is never left looking at a hidden session), and every waiting caller fails.
    */
   private onActorCrash(error: unknown): void {
-    this.engine.reactivate();
-    this.logger.error('tapedeck: the session machine failed; the session data was reactivated and the session ended.', error);
+    this.plugin.afterCrash();
+    this.logger.error('tapedeck: the session machine failed; the session data was put back and the session ended.', error);
     this.requests.rejectAll(error);
   }
 }
 
-function nextMacrotask(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
+/** A live session: the same class, with the live mode plugged in. */
+export type LiveSession = Session<LiveTypes>;
+
+/** A session of either mode, seen through what the modes share: what the inspector takes. */
+export interface AnySession {
+  readonly mode: ModeTypes['name'];
+  readonly data: SessionData;
+  readonly clock: { now(): number };
+  readonly tradingSession: TradingSession;
+  readonly calendar: MarketCalendar;
+  readonly actor: Actor<AnyStateMachine>;
+  readonly state: string;
+  readonly isRunning: boolean;
+  on<K extends keyof CommonEventMap>(type: K, handler: (payload: CommonEventMap[K]) => void): () => void;
+  listSymbols(): SymbolInfo[];
+  listDynamic(): DynamicSymbolInfo[];
+  addSymbol(symbol: string, options?: { streams?: Interval[] }): Promise<DynamicSymbolInfo>;
+  removeSymbol(symbol: string, options?: { immediate?: boolean }): Promise<void>;
+  summary(): SessionSummary;
 }

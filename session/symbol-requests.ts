@@ -1,5 +1,5 @@
-import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
-import { SessionError } from './session-error.js';
+import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
+import { SessionError } from '../model/session-error.js';
 
 interface Pending<T> {
   resolve(value: T): void;

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { Interval } from '../../data-plane/bar.js';
+import type { Interval } from '../../model/bar.js';
 import { resolveRunDir } from '../../control/run-file.js';
 import { CliError } from '../cli-error.js';
 import type { CommandContext } from '../command-context.js';

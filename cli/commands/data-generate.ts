@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { nyse } from '../../calendar/nyse.js';
-import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
-import { generateDataset } from '../../storage/synthetic-bars.js';
+import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
+import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
 import { CliError } from '../cli-error.js';
 import { assertWritableDir, DATA_DIR_ROLE } from '../writable-dir.js';
 import { shellContext } from '../command-context.js';

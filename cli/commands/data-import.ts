@@ -1,9 +1,8 @@
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
-import { isInterval, type Interval } from '../../data-plane/bar.js';
-import { isSessionError } from '../../session/session-error.js';
-import { importCsv, type CsvImportReport } from '../../storage/csv-import.js';
-import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
+import { type Command, InvalidArgumentError } from 'commander';
+import { isInterval, type Interval } from '../../model/bar.js';
+import { isSessionError } from '../../model/session-error.js';
+import { importCsv, type CsvImportReport } from '../../storage/import/csv-import.js';
+import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
 import { CliError } from '../cli-error.js';
 import { assertWritableDir, DATA_DIR_ROLE } from '../writable-dir.js';
 import { shellContext } from '../command-context.js';

@@ -1,5 +1,5 @@
 import { inspect } from 'node:util';
-import { SessionError } from '../../session/session-error.js';
+import { SessionError } from '../../model/session-error.js';
 
 const REDACTED = 'AlpacaCredentials [redacted]';
 

@@ -1,5 +1,5 @@
 import WebSocket from 'ws';
-import type { FeedBar, FeedSink, LiveFeed } from '../live-feed.js';
+import type { FeedBar, FeedSink, LiveFeed } from '../../model/live-feed.js';
 import { AlpacaCredentials } from './alpaca-credentials.js';
 import { AlpacaHistory } from './alpaca-history.js';
 import { barOf, decodeFrame, STREAM_ERRORS, type AlpacaMessage } from './alpaca-messages.js';
@@ -45,6 +45,12 @@ export class AlpacaFeed implements LiveFeed {
   private sink: FeedSink | undefined;
   private authenticated = false;
   private everConnected = false;
+  /**
+   * Authenticated, the subscription sent, its confirmation not yet in. A bar that closes before
+   * the service has the subscription is sent to no one, so the session is told `connected` (and
+   * fills the gap up to that moment) only once the service confirms it.
+   */
+  private confirming = false;
   private attempts = 0;
   private refusals = 0;
   /** Set by a 406 or a fatal error, read when the socket closes. */
@@ -97,6 +103,7 @@ export class AlpacaFeed implements LiveFeed {
     const socket = new WebSocket(this.url, { perMessageDeflate: false });
     this.socket = socket;
     this.authenticated = false;
+    this.confirming = false;
     let alive = true;
     const heartbeat = setInterval(() => {
       if (!alive) {
@@ -146,6 +153,9 @@ export class AlpacaFeed implements LiveFeed {
           if (message.msg === 'connected') this.send(this.credentials.authMessage());
           else if (message.msg === 'authenticated') this.onAuthenticated();
           break;
+        case 'subscription':
+          if (this.confirming) this.reportConnected();
+          break;
         case 'error':
           this.onError(Number(message.code), String(message.msg ?? ''));
           break;
@@ -159,7 +169,13 @@ export class AlpacaFeed implements LiveFeed {
     this.attempts = 0;
     this.refusals = 0;
     const symbols = [...this.symbols];
-    if (symbols.length > 0) this.send({ action: 'subscribe', bars: symbols, updatedBars: symbols });
+    if (symbols.length === 0) return this.reportConnected();
+    this.confirming = true;
+    this.send({ action: 'subscribe', bars: symbols, updatedBars: symbols });
+  }
+
+  private reportConnected(): void {
+    this.confirming = false;
     this.sink?.status({ state: 'connected', resumed: this.everConnected });
     this.everConnected = true;
   }
@@ -178,6 +194,8 @@ export class AlpacaFeed implements LiveFeed {
       this.nextDelay = connectionLimitDelay(this.refusals, this.backoff);
     }
     this.sink?.status({ state: 'warning', code: `ALPACA_${code}`, message });
+    // A subscription refused (symbol limit, feed not in the plan) gets no confirmation; the rest streams.
+    if (this.confirming) this.reportConnected();
   }
 
   private send(message: object): void {

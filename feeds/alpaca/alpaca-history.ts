@@ -1,5 +1,5 @@
-import type { Bar } from '../../data-plane/bar.js';
-import type { HistorySource } from '../live-feed.js';
+import type { Bar } from '../../model/bar.js';
+import type { HistorySource } from '../../model/live-feed.js';
 import type { AlpacaCredentials } from './alpaca-credentials.js';
 
 export interface AlpacaHistoryOptions {

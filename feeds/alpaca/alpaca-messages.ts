@@ -1,5 +1,5 @@
 import { decode } from '@msgpack/msgpack';
-import type { FeedBar } from '../live-feed.js';
+import type { FeedBar } from '../../model/live-feed.js';
 
 /** One element of a stream frame. Frames are arrays; data messages come batched. */
 export interface AlpacaMessage {

@@ -2,7 +2,7 @@ import test from 'ava';
 import { fc, testProp } from '@fast-check/ava';
 import { Temporal } from 'temporal-polyfill';
 import { nyse } from '../../calendar/nyse.js';
-import { isSessionError } from '../../session/session-error.js';
+import { isSessionError } from '../../model/session-error.js';
 
 const utc = (iso: string) => Date.parse(iso);
 const MINUTE = 60_000;

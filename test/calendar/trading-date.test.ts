@@ -2,7 +2,7 @@ import test from 'ava';
 import { fc, testProp } from '@fast-check/ava';
 import { Temporal } from 'temporal-polyfill';
 import { addDays, parseTradingDate } from '../../calendar/trading-date.js';
-import { isSessionError, type SessionError } from '../../session/session-error.js';
+import { isSessionError, type SessionError } from '../../model/session-error.js';
 
 test('parses an existing YYYY-MM-DD date, leap days included', (t) => {
   const date = parseTradingDate('2024-02-29');

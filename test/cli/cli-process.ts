@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nyse } from '../../calendar/nyse.js';
-import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
-import { generateDataset } from '../../storage/synthetic-bars.js';
+import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
+import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

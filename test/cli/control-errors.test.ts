@@ -3,7 +3,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createControlServer } from '../../control/control-server.js';
 import { readRunFile, writeRunFile } from '../../control/run-file.js';
-import { SessionJournal } from '../../storage/session-journal.js';
+import { SessionJournal } from '../../storage/journal/session-journal.js';
 import { deadPid, manualSession, tempDir } from '../control/session-fixture.js';
 import { runCli } from './cli-process.js';
 

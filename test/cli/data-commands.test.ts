@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nyse } from '../../calendar/nyse.js';
-import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
+import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
 import { runCli } from './cli-process.js';
 
 async function temp(t: { teardown(fn: () => Promise<void>): void }): Promise<string> {

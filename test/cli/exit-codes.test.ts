@@ -1,8 +1,8 @@
 import test from 'ava';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isSessionError } from '../../session/session-error.js';
-import { assertValidSymbol } from '../../storage/symbol-name.js';
+import { isSessionError } from '../../model/session-error.js';
+import { assertValidSymbol } from '../../model/symbol-name.js';
 import { cliEnv, ROOT, runCli, workspace } from './cli-process.js';
 
 // Exit codes, as the README documents them: 0 ok, 1 failed or nothing useful done, 2 usage

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nyse } from '../../calendar/nyse.js';
 import { createSession } from '../../session/create-session.js';
-import { silentLogger } from '../../session/logger.js';
+import { silentLogger } from '../../model/logger.js';
 import type { Session } from '../../session/session.js';
-import { MemoryBarStore } from '../../storage/memory-bar-store.js';
+import { MemoryBarStore } from '../../storage/bars/memory-bar-store.js';
 import { fullDay } from '../support/day-data.js';
 
 export const DATE = '2024-03-08';

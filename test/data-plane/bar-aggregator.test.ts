@@ -1,6 +1,6 @@
 import test from 'ava';
 import { BarAggregator } from '../../data-plane/bar-aggregator.js';
-import type { Interval } from '../../data-plane/bar.js';
+import type { Interval } from '../../model/bar.js';
 
 const M = 60_000;
 const OPEN = 1_000 * M + 30 * M; // a :30 open, like NYSE 09:30

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { BarNotifier } from '../../data-plane/bar-notifier.js';
-import type { StreamBar } from '../../data-plane/bar.js';
+import type { StreamBar } from '../../model/bar.js';
 
 const bar = (t: number): StreamBar => ({ symbol: 'AAPL', interval: '1m', t, o: 1, h: 1, l: 1, c: 1, v: 1 });
 

@@ -1,6 +1,7 @@
 import test from 'ava';
 import { fc, testProp } from '@fast-check/ava';
-import { totalDropped, validateDayBars, validateDayColumns } from '../../data-plane/day-bars.js';
+import { validateDayBars, validateDayColumns } from '../../data-plane/day-bars.js';
+import { totalDropped } from '../../model/counts.js';
 
 const M = 60_000;
 const window = { open: 100 * M, close: 110 * M };

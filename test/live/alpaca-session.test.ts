@@ -3,8 +3,9 @@ import { inspect } from 'node:util';
 import { createSession, MemoryBarStore, silentLogger, type Bar, type Logger } from 'tapedeck';
 import { AlpacaCredentials } from '../../feeds/alpaca/alpaca-credentials.js';
 import { AlpacaFeed } from '../../feeds/alpaca/alpaca-feed.js';
+import type { FeedStatus } from '../../model/live-feed.js';
 import { FakeAlpacaServer } from '../support/fake-alpaca-server.js';
-import { backtestSeries, calendar, closeOf, dayOf, fastClock, recordBars, today } from '../support/live-fixture.js';
+import { backtestSeries, calendar, closeOf, dayOf, fastClock, holdsLastBars, recordBars, today } from '../support/live-fixture.js';
 
 const KEY = 'PKTESTKEY0000000';
 const SECRET = 'sEcReT-do-not-print-0123456789';
@@ -18,6 +19,17 @@ async function fake(minutesIn: number, options: { updateEvery?: number; pageSize
   return { clock, record, server, ...urls };
 }
 
+/** Resolves once the feed is connected: on a busy machine that can take longer than any fixed wait. */
+function connected(session: { on(type: 'feed', handler: (status: FeedStatus) => void): () => void }): Promise<void> {
+  return new Promise((resolve) => {
+    const off = session.on('feed', (status) => {
+      if (status.state !== 'connected') return;
+      off();
+      resolve();
+    });
+  });
+}
+
 function capturingLogger(lines: string[]): Logger {
   const text = (message: string, error?: unknown) => lines.push(`${message} ${error instanceof Error ? `${error.message} ${error.stack}` : String(error ?? '')}`);
   return { info: text, warn: text, error: text };
@@ -29,12 +41,15 @@ test('a live session on the Alpaca protocol survives a drop and 406 refusals: ga
   const lines: string[] = [];
   const feed = new AlpacaFeed({ keyId: KEY, secretKey: SECRET, streamUrl, restUrl, backoff, pageLimit: 1000 });
   const session = createSession({ mode: 'live', feed, clock, calendar, symbols: [{ symbol: 'AAPL', streams: ['1m', '5m'] }], tickMs: 5, barGraceMs: 10_000, logger: capturingLogger(lines) });
+  clock.holdCloseUntil(() => holdsLastBars(session, record));
   const bars = recordBars(session);
   const statuses: string[] = [];
   session.on('feed', (status) => statuses.push(status.state));
   server.rateLimitRequests(1);
+  const first = connected(session);
   await session.start();
   t.is(feed.history.stats.rateLimited, 1, 'the 429 was waited out');
+  await first;
   await new Promise((resolve) => setTimeout(resolve, 600));
   const added = session.addSymbol('MSFT', { streams: ['1m', '5m'] });
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -105,6 +120,7 @@ test('minutes that close before the feed first connects are filled from history'
   server.dropConnections(2);
   const feed = new AlpacaFeed({ keyId: KEY, secretKey: SECRET, streamUrl, restUrl, backoff, pageLimit: 1000 });
   const session = createSession({ mode: 'live', feed, clock, calendar, symbols: [{ symbol: 'AAPL', streams: ['1m', '5m'] }], tickMs: 5, barGraceMs: 10_000, logger: silentLogger });
+  clock.holdCloseUntil(() => holdsLastBars(session, new Map([['AAPL', record.get('AAPL')!]])));
   await session.start();
   await session.done;
   const truth = new MemoryBarStore();
@@ -118,8 +134,10 @@ test('a connection that goes silent without closing is dropped by the heartbeat,
   t.teardown(() => server.close());
   const feed = new AlpacaFeed({ keyId: KEY, secretKey: SECRET, streamUrl, restUrl, backoff, pageLimit: 1000, heartbeatMs: 20 });
   const session = createSession({ mode: 'live', feed, clock, calendar, symbols: [{ symbol: 'AAPL', streams: ['1m'] }], tickMs: 5, barGraceMs: 10_000, logger: silentLogger });
+  clock.holdCloseUntil(() => holdsLastBars(session, new Map([['AAPL', record.get('AAPL')!]])));
+  const first = connected(session);
   await session.start();
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await first;
   server.stallConnections();
   const summary = await session.done;
   t.true(summary.feed.drops >= 1 && summary.feed.connects >= 2, JSON.stringify(summary.feed));

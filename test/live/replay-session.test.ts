@@ -2,20 +2,23 @@ import test from 'ava';
 import { createSession, isSessionError, silentLogger, type Bar } from 'tapedeck';
 import { acceleratedClock } from '../../data-plane/live-clock.js';
 import { ReplayFeed } from '../../feeds/replay-feed.js';
-import { backtestSeries, calendar, closeOf, fastClock, recordBars, storeWith, today, yesterday } from '../support/live-fixture.js';
+import { backtestSeries, calendar, closeOf, dayOf, fastClock, holdsLastBars, recordBars, storeWith, today, yesterday } from '../support/live-fixture.js';
 
 // The grace (simulated) must outlast the replay's poll: 10 s is 17 ms real at SPEED, the poll 2 ms.
 const fast = { tickMs: 5, barGraceMs: 10_000, logger: silentLogger } as const;
 
-function replaySession(store: Awaited<ReturnType<typeof storeWith>>, minutesIn: number, symbols: Parameters<typeof createSession>[0]['symbols'], trailingDays = 0) {
+/** `closeWith`: the symbols whose last bar of the day must be in before the clock passes the close. */
+function replaySession(store: Awaited<ReturnType<typeof storeWith>>, minutesIn: number, symbols: Parameters<typeof createSession>[0]['symbols'], trailingDays = 0, closeWith: ReadonlyMap<string, Bar[]> = new Map()) {
   const clock = fastClock(minutesIn);
   const feed = new ReplayFeed({ store, clock, calendar, pollMs: 2 });
-  return createSession({ mode: 'live', feed, clock, calendar, symbols, trailingDays, ...fast });
+  const session = createSession({ mode: 'live', feed, clock, calendar, symbols, trailingDays, ...fast });
+  clock.holdCloseUntil(() => holdsLastBars(session, closeWith));
+  return session;
 }
 
 test('a live session started mid-day holds, at the close, exactly what a backtest of the day holds', async (t) => {
   const store = await storeWith(['AAPL'], { missingRate: 0.1 });
-  const session = replaySession(store, 7, [{ symbol: 'AAPL', streams: ['1m', '5m', '15m'] }]);
+  const session = replaySession(store, 7, [{ symbol: 'AAPL', streams: ['1m', '5m', '15m'] }], 0, new Map([['AAPL', dayOf('AAPL', today, 0.1)]]));
   const bars = recordBars(session);
   await session.start();
   t.is(session.state, 'streaming');
@@ -30,7 +33,7 @@ test('a live session started mid-day holds, at the close, exactly what a backtes
 
 test('addSymbol resolves once trailing days and today so far are loaded, and other symbols never pause', async (t) => {
   const store = await storeWith(['AAPL', 'MSFT']);
-  const session = replaySession(store, 2, ['AAPL'], 1);
+  const session = replaySession(store, 2, ['AAPL'], 1, new Map(['AAPL', 'MSFT'].map((s) => [s, dayOf(s, today)])));
   const aapl: number[] = [];
   session.onBar((bar) => bar.symbol === 'AAPL' && aapl.push(bar.t));
   await session.start();

@@ -114,6 +114,13 @@ test.serial('every transition of the live session machine was taken', (t) => {
   t.deepEqual(allTransitions(liveSessionMachine.root).map(describe).filter((d) => !taken.session.has(d)), []);
 });
 
+// The symbol chart is shared with backtests; these are the transitions only a backtest takes
+// (its session catches a loaded day up in a pause of its own).
+const BACKTEST_ONLY = new Set([
+  'symbol.loading --xstate.done.actor.0.symbol.loading--> symbol.catchingUp',
+  'symbol.catchingUp --CAUGHT_UP--> symbol.active',
+]);
+
 test.serial('every transition of the live symbol machine was taken', (t) => {
-  t.deepEqual(allTransitions(liveSymbolMachine.root).map(describe).filter((d) => !taken.symbol.has(d)), []);
+  t.deepEqual(allTransitions(liveSymbolMachine.root).map(describe).filter((d) => !BACKTEST_ONLY.has(d) && !taken.symbol.has(d)), []);
 });

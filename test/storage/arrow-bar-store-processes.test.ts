@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { ArrowBarStore } from '../../storage/arrow-bar-store.js';
+import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import { StorageChild } from './child-process.js';
 import { DAY_END, DAY_STEP, PARTITION_START, ROUNDS, TEST_LOCK_TIMINGS, writerBars } from './children/put-bars-round.js';
 import { STAGES, type Stage } from './children/stall-at.js';

@@ -4,10 +4,10 @@ import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/pro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
-import type { Bar } from '../../data-plane/bar.js';
-import type { BarColumnsView } from '../../data-plane/bar-columns.js';
-import { isSessionError } from '../../session/session-error.js';
-import { ArrowBarStore } from '../../storage/arrow-bar-store.js';
+import type { Bar } from '../../model/bar.js';
+import type { BarColumnsView } from '../../model/bar-columns-view.js';
+import { isSessionError } from '../../model/session-error.js';
+import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import { barStoreContract } from './bar-store-contract.js';
 
 const M = 60_000;

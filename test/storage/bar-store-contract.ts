@@ -1,9 +1,9 @@
 import test from 'ava';
 import { fc, testProp } from '@fast-check/ava';
-import type { Bar, Interval } from '../../data-plane/bar.js';
-import type { BarColumnsView } from '../../data-plane/bar-columns.js';
-import { isSessionError, type SessionErrorCode } from '../../session/session-error.js';
-import type { BarStore } from '../../storage/bar-store.js';
+import type { Bar, Interval } from '../../model/bar.js';
+import type { BarColumnsView } from '../../model/bar-columns-view.js';
+import { isSessionError, type SessionErrorCode } from '../../model/session-error.js';
+import type { BarStore } from '../../model/bar-store.js';
 
 /** A fresh, empty store, what it has written (when it writes files), and how to dispose of it. */
 export interface StoreUnderTest {

@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
+import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
 import { StorageChild } from './child-process.js';
 import { MAX_BARS, PARTITION_START, ROUNDS, STEP, TEST_LOCK_TIMINGS, writerBars } from './children/put-bars-round.js';
 import { STAGES, type Stage } from './children/stall-at.js';

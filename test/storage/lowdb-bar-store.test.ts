@@ -2,10 +2,10 @@ import test from 'ava';
 import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Bar } from '../../data-plane/bar.js';
-import { isSessionError } from '../../session/session-error.js';
-import type { PartitionFile } from '../../storage/bar-partition.js';
-import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
+import type { Bar } from '../../model/bar.js';
+import { isSessionError } from '../../model/session-error.js';
+import type { PartitionFile } from '../../storage/bars/bar-partition.js';
+import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
 import { barStoreContract } from './bar-store-contract.js';
 
 const M = 60_000;

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { MemoryBarStore } from '../../storage/memory-bar-store.js';
+import { MemoryBarStore } from '../../storage/bars/memory-bar-store.js';
 import { barStoreContract } from './bar-store-contract.js';
 
 barStoreContract('MemoryBarStore', async () => ({ store: new MemoryBarStore(), cleanup: async () => {} }));

@@ -2,8 +2,8 @@ import test from 'ava';
 import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { isSessionError } from '../../session/session-error.js';
-import { withPartitionLock, writeFileAtomic } from '../../storage/partition-lock.js';
+import { isSessionError } from '../../model/session-error.js';
+import { withPartitionLock, writeFileAtomic } from '../../storage/bars/partition-lock.js';
 
 const TIMINGS = { staleMs: 2_000, updateMs: 200, waitMs: 300 };
 

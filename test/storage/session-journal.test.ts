@@ -4,10 +4,10 @@ import fsPromises from 'node:fs/promises';
 import { syncBuiltinESMExports } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { SymbolStatus } from '../../machines/symbol-machine.js';
-import { isSessionError } from '../../session/session-error.js';
-import type { RecordedConfig, RecordedSymbol } from '../../session/session-recorder.js';
-import { SessionJournal } from '../../storage/session-journal.js';
+import type { SymbolStatus } from '../../model/symbol-status.js';
+import { isSessionError } from '../../model/session-error.js';
+import type { RecordedConfig, RecordedSymbol } from '../../model/session-recorder.js';
+import { SessionJournal } from '../../storage/journal/session-journal.js';
 import { killMidWrite } from './child-process.js';
 
 const KILLS = 4;

@@ -1,9 +1,9 @@
 import test from 'ava';
 import { fc, testProp } from '@fast-check/ava';
-import { MINUTE_MS, type Bar } from '../../data-plane/bar.js';
-import { isSessionError } from '../../session/session-error.js';
-import { MemoryBarStore } from '../../storage/memory-bar-store.js';
-import { generateDataset, generateDayBars } from '../../storage/synthetic-bars.js';
+import { MINUTE_MS, type Bar } from '../../model/bar.js';
+import { isSessionError } from '../../model/session-error.js';
+import { MemoryBarStore } from '../../storage/bars/memory-bar-store.js';
+import { generateDataset, generateDayBars } from '../../storage/synthetic/synthetic-bars.js';
 import { fixedCalendar } from '../support/fixed-calendar.js';
 
 const calendar = fixedCalendar();

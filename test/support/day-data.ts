@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { MINUTE_MS, type Bar } from '../../data-plane/bar.js';
+import { MINUTE_MS, type Bar } from '../../model/bar.js';
 import type { TradingSession } from '../../calendar/market-calendar.js';
 
 /** A plausible 1m bar at `t` around `price`. */

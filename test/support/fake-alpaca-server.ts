@@ -2,7 +2,7 @@ import { encode, decode } from '@msgpack/msgpack';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { MINUTE_MS, type Bar } from '../../data-plane/bar.js';
+import { MINUTE_MS, type Bar } from '../../model/bar.js';
 import type { LiveClock } from '../../data-plane/live-clock.js';
 
 export interface FakeAlpacaOptions {
@@ -13,7 +13,7 @@ export interface FakeAlpacaOptions {
   secret: string;
   /** Bars per REST page, whatever `limit` asks. */
   pageSize?: number;
-  /** How often (real ms) the stream checks for bars that closed. */
+  /** How often (real ms) the stream checks for bars that closed; 0: only when `publishClosedMinutes` is called. */
   pollMs?: number;
   /** Every n-th minute, the bar of the minute before is sent again updated (`T: "u"`). 0: never. */
   updateEvery?: number;
@@ -47,7 +47,12 @@ export class FakeAlpacaServer {
   private slowNext: number[] = [];
   /** Simulated time until which the network is down: connections fail outright. */
   private downUntil = Number.NEGATIVE_INFINITY;
+  /** Subscribe requests and REST requests not yet acted on (`holdSubscriptions`, `holdHistory`). */
+  private readonly subscriptions = new Holder();
+  private readonly history = new Holder();
   private lastMinuteSent: number;
+  /** Each minute's bars as first sent, before any update changed them. */
+  private readonly firstSent = new Map<number, Array<{ symbol: string; bar: Bar }>>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(private readonly options: FakeAlpacaOptions) {
@@ -62,7 +67,8 @@ export class FakeAlpacaServer {
   async listen(): Promise<{ streamUrl: string; restUrl: string }> {
     await new Promise<void>((resolve) => this.http.listen(0, '127.0.0.1', resolve));
     const { port } = this.http.address() as AddressInfo;
-    this.timer = setInterval(() => this.sendClosedMinutes(), this.options.pollMs ?? 2);
+    const pollMs = this.options.pollMs ?? 2;
+    if (pollMs > 0) this.timer = setInterval(() => this.publishClosedMinutes(), pollMs);
     return { streamUrl: `ws://127.0.0.1:${port}/v2/iex`, restUrl: `http://127.0.0.1:${port}` };
   }
 
@@ -96,6 +102,37 @@ export class FakeAlpacaServer {
   /** The next `count` REST answers come `ms` real milliseconds late, as from a slow service. */
   slowRequests(count: number, ms: number): void {
     for (let i = 0; i < count; i++) this.slowNext.push(ms);
+  }
+
+  /**
+   * Subscribe requests wait, unanswered, until `releaseSubscriptions`: the moment between a
+   * client asking for bars and the service sending them, made as long as a test needs.
+   */
+  holdSubscriptions(): void {
+    this.subscriptions.hold();
+  }
+
+  /** Subscribe requests being held. */
+  get subscriptionsHeld(): number {
+    return this.subscriptions.waiting;
+  }
+
+  releaseSubscriptions(): void {
+    this.subscriptions.release();
+  }
+
+  /** REST requests wait, unanswered, until `releaseHistory`: a gap fill kept in flight. */
+  holdHistory(): void {
+    this.history.hold();
+  }
+
+  /** REST requests being held. */
+  get historyHeld(): number {
+    return this.history.waiting;
+  }
+
+  releaseHistory(): void {
+    this.history.release();
   }
 
   rateLimitRequests(count: number): void {
@@ -149,6 +186,7 @@ export class FakeAlpacaServer {
     }
     if (!client.authenticated) return this.send(client, [{ T: 'error', code: 401, msg: 'not authenticated' }]);
     const list = (key: string) => (Array.isArray(message[key]) ? (message[key] as string[]) : []);
+    if (message['action'] === 'subscribe' && this.subscriptions.holds(() => this.onMessage(client, data, isBinary))) return;
     if (message['action'] === 'subscribe') {
       for (const s of list('bars')) client.bars.add(s);
       for (const s of list('updatedBars')) client.updatedBars.add(s);
@@ -162,12 +200,13 @@ export class FakeAlpacaServer {
   }
 
   /** Each closed minute goes out as one batched frame per client: every subscribed symbol's bar. */
-  private sendClosedMinutes(): void {
+  publishClosedMinutes(): void {
     const now = this.options.clock.now();
     for (let t = this.lastMinuteSent + MINUTE_MS; t + MINUTE_MS <= now; t += MINUTE_MS) {
       this.lastMinuteSent = t;
       const minute = (t / MINUTE_MS) | 0;
       const update = this.options.updateEvery ? minute % this.options.updateEvery === 0 : false;
+      this.firstSent.set(t, [...this.options.record].flatMap(([symbol, bars]) => bars.filter((b) => b.t === t).map((bar) => ({ symbol, bar: { ...bar } }))));
       for (const client of this.clients) {
         if (!client.authenticated) continue;
         const frame: object[] = [];
@@ -184,8 +223,20 @@ export class FakeAlpacaServer {
     }
   }
 
+  /** The bars of minute `t` go out again as first sent (before any update): a duplicate delivery. */
+  resendMinute(t: number): void {
+    for (const client of this.clients) {
+      if (!client.authenticated) continue;
+      const frame = (this.firstSent.get(t) ?? []).filter(({ symbol }) => client.bars.has(symbol)).map(({ symbol, bar }) => this.wire(client, 'b', symbol, bar));
+      if (frame.length > 0) {
+        this.log.barsSent += frame.length;
+        this.send(client, frame);
+      }
+    }
+  }
+
   /** A late trade changes the bar of `t`: the record changes and subscribers get `T: "u"`. */
-  private sendUpdates(t: number): void {
+  sendUpdates(t: number): void {
     for (const [symbol, bars] of this.options.record) {
       const bar = bars.find((b) => b.t === t);
       if (!bar) continue;
@@ -212,6 +263,7 @@ export class FakeAlpacaServer {
   }
 
   private rest(request: IncomingMessage, response: ServerResponse): void {
+    if (this.history.holds(() => this.rest(request, response))) return;
     const delay = this.slowNext.shift();
     if (delay !== undefined) {
       setTimeout(() => this.answerRest(request, response), delay);
@@ -250,5 +302,31 @@ export class FakeAlpacaServer {
     for (const { symbol, bar } of page) (bars[symbol] ??= []).push({ t: new Date(bar.t).toISOString(), o: bar.o, h: bar.h, l: bar.l, c: bar.c, v: bar.v, n: 10, vw: bar.c });
     const next = offset + pageSize < rows.length ? String(offset + pageSize) : null;
     json(200, { bars, next_page_token: next }, { 'x-ratelimit-limit': '200', 'x-ratelimit-remaining': '199' });
+  }
+}
+
+/** Requests kept waiting while `hold` is on, acted on in order at `release`. */
+class Holder {
+  private holding = false;
+  private readonly held: Array<() => void> = [];
+
+  hold(): void {
+    this.holding = true;
+  }
+
+  /** Keeps `act` for later if holding; false when it should run now. */
+  holds(act: () => void): boolean {
+    if (!this.holding) return false;
+    this.held.push(act);
+    return true;
+  }
+
+  get waiting(): number {
+    return this.held.length;
+  }
+
+  release(): void {
+    this.holding = false;
+    for (const act of this.held.splice(0)) act();
   }
 }

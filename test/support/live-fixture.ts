@@ -23,9 +23,38 @@ export async function storeWith(symbols: string[], options: { missingRate?: numb
   return store;
 }
 
+export interface FastClock extends LiveClock {
+  /**
+   * Stops the clock at the close until `ready()`: the session's grace for the last minute is a
+   * few real milliseconds at SPEED, less than a busy machine may take to deliver it.
+   */
+  holdCloseUntil(ready: () => boolean): void;
+}
+
 /** A clock `minutesIn` minutes after today's open, running SPEED× real time. */
-export function fastClock(minutesIn: number): LiveClock {
-  return acceleratedClock(today.open + minutesIn * 60_000, SPEED);
+export function fastClock(minutesIn: number): FastClock {
+  const clock = acceleratedClock(today.open + minutesIn * 60_000, SPEED);
+  let ready = () => true;
+  let released = false;
+  return {
+    now() {
+      const now = clock.now();
+      if (released || now < today.close) return now;
+      released = ready();
+      return released ? now : today.close;
+    },
+    holdCloseUntil(until) {
+      ready = until;
+    },
+  };
+}
+
+/** True once the session holds each symbol's last bar of `days` (a symbol without bars needs none). */
+export function holdsLastBars(session: { data: { getLatestBar(symbol: string): Bar | undefined } }, days: ReadonlyMap<string, readonly Bar[]>): boolean {
+  return [...days].every(([symbol, bars]) => {
+    const last = bars.at(-1);
+    return last === undefined || (session.data.getLatestBar(symbol)?.t ?? Number.NEGATIVE_INFINITY) >= last.t;
+  });
 }
 
 /** What a backtest of the whole day stores for `symbol`: the reference a live session must equal. */

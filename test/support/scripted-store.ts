@@ -1,5 +1,5 @@
-import type { Bar, Interval } from '../../data-plane/bar.js';
-import type { BarStore } from '../../storage/bar-store.js';
+import type { Bar, Interval } from '../../model/bar.js';
+import type { BarStore } from '../../model/bar-store.js';
 
 /** How one symbol's next load behaves. */
 export type LoadScript =

@@ -2,7 +2,7 @@
 // round replacing every bar with the round number and adding DAY_STEP more, until it is killed.
 // With a round and a stage, that round's write stalls there (see stall-at.ts) for the parent to kill.
 import { stallNextWriteAt, STAGES, type Stage } from './stall-at.js';
-import { ArrowBarStore } from '../../../storage/arrow-bar-store.js';
+import { ArrowBarStore } from '../../../storage/bars/arrow-bar-store.js';
 import { dayRoundBars, DAY_END, PARTITION_START, TEST_LOCK_TIMINGS } from './put-bars-round.js';
 
 const [dir, stallRound, stage] = process.argv.slice(2);

@@ -2,7 +2,7 @@
 // stdin so that every writer starts at once, then writes ROUNDS batches into one day's
 // partition, each with a bar of its own and the shared minute, and says `done`.
 import { createInterface } from 'node:readline';
-import { ArrowBarStore } from '../../../storage/arrow-bar-store.js';
+import { ArrowBarStore } from '../../../storage/bars/arrow-bar-store.js';
 import { ROUNDS, TEST_LOCK_TIMINGS, writerBars } from './put-bars-round.js';
 
 const [dir, id] = process.argv.slice(2);

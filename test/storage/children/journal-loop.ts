@@ -1,7 +1,7 @@
 // Child process for the kill-during-write test: records into a resumed journal and flushes,
 // round after round, until it is killed. Each round names its transition after the symbol it
 // updates, so a reader can check the record was written whole.
-import { SessionJournal } from '../../../storage/session-journal.js';
+import { SessionJournal } from '../../../storage/journal/session-journal.js';
 
 const dir = process.argv[2];
 if (!dir) throw new Error('usage: journal-loop.ts <dir>');

@@ -2,7 +2,7 @@
 // replacing every bar with the round number and adding STEP more, until it is killed. With a
 // round and a stage, that round's write stalls there (see stall-at.ts) for the parent to kill.
 import { stallNextWriteAt, STAGES, type Stage } from './stall-at.js';
-import { LowdbBarStore } from '../../../storage/lowdb-bar-store.js';
+import { LowdbBarStore } from '../../../storage/bars/lowdb-bar-store.js';
 import { PARTITION_START, MAX_BARS, roundBars, TEST_LOCK_TIMINGS } from './put-bars-round.js';
 
 const [dir, stallRound, stage] = process.argv.slice(2);

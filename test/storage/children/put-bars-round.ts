@@ -1,5 +1,5 @@
-import type { Bar } from '../../../data-plane/bar.js';
-import type { LockTimings } from '../../../storage/partition-lock.js';
+import type { Bar } from '../../../model/bar.js';
+import type { LockTimings } from '../../../storage/bars/partition-lock.js';
 
 export const PARTITION_START = Date.UTC(2024, 2, 1);
 export const STEP = 2_000;

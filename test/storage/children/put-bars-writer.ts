@@ -2,7 +2,7 @@
 // every writer starts at once, then writes ROUNDS batches into one partition, each with a bar
 // of its own and the shared minute, and says `done`.
 import { createInterface } from 'node:readline';
-import { LowdbBarStore } from '../../../storage/lowdb-bar-store.js';
+import { LowdbBarStore } from '../../../storage/bars/lowdb-bar-store.js';
 import { ROUNDS, TEST_LOCK_TIMINGS, writerBars } from './put-bars-round.js';
 
 const [dir, id] = process.argv.slice(2);

@@ -1,14 +1,15 @@
 import type { BigIntStats } from 'node:fs';
 import { mkdir, readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { isInterval, type Bar, type Interval } from '../data-plane/bar.js';
-import { BarColumns, type BarColumnsView } from '../data-plane/bar-columns.js';
-import type { BarStore } from './bar-store.js';
+import { isInterval, type Bar, type Interval } from '../../model/bar.js';
+import { BarColumns } from '../../data-plane/bar-columns.js';
+import type { BarColumnsView } from '../../model/bar-columns-view.js';
+import type { BarStore } from '../../model/bar-store.js';
 import { assertSeries, normalizeBars, queryWindow } from './bar-store-arguments.js';
 import { barsOf, columnsInWindow, concatColumns, mergeBars } from './bar-merge.js';
 import { MONTH_FILE, monthOf, monthRange, monthsBetween, parsePartition, partitionPath, stringifyPartition } from './bar-partition.js';
 import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type LockTimings } from './partition-lock.js';
-import { assertValidSymbol, isValidSymbol } from './symbol-name.js';
+import { assertValidSymbol, isValidSymbol } from '../../model/symbol-name.js';
 
 /** Parsed partitions kept in memory: a month of 1m bars with extended hours is about 1 MB. */
 const CACHED_PARTITIONS = 32;

@@ -1,8 +1,7 @@
-import type { IntervalCounts } from '../data-plane/backtest-data-engine.js';
-import type { Interval } from '../data-plane/bar.js';
-import type { DropCounts } from '../data-plane/day-bars.js';
-import type { PauseRecord } from '../machines/session-machine.js';
-import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
+import type { IntervalCounts, DropCounts } from './counts.js';
+import type { Interval } from './bar.js';
+import type { PauseRecord } from './pause-record.js';
+import type { SymbolFailure, SymbolStatus } from './symbol-status.js';
 
 /** One symbol as the session knows it: where it came from, where it is, and what it moved. */
 export interface SymbolInfo {

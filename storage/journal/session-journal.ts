@@ -1,11 +1,11 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Low, type Adapter } from 'lowdb';
-import type { Interval } from '../data-plane/bar.js';
-import { isSessionError } from '../session/session-error.js';
-import type { RecordedConfig, RecordedSymbol, SessionRecorder } from '../session/session-recorder.js';
+import type { Interval } from '../../model/bar.js';
+import { isSessionError } from '../../model/session-error.js';
+import type { RecordedConfig, RecordedSymbol, SessionRecorder } from '../../model/session-recorder.js';
 import { corruptJournal, MAX_TRANSITIONS, parseJournal, RESUMABLE, type JournalRecord } from './journal-record.js';
-import { removeOrphanTemps, writeFileAtomic } from './partition-lock.js';
+import { removeOrphanTemps, writeFileAtomic } from '../bars/partition-lock.js';
 
 export const JOURNAL_FILE = 'journal.json';
 

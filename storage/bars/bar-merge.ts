@@ -1,5 +1,6 @@
-import type { Bar } from '../data-plane/bar.js';
-import { BarColumns, type BarColumnsView } from '../data-plane/bar-columns.js';
+import type { Bar } from '../../model/bar.js';
+import { BarColumns } from '../../data-plane/bar-columns.js';
+import type { BarColumnsView } from '../../model/bar-columns-view.js';
 
 /**
  * A new series holding `existing` and `incoming` (sorted, one bar per `t`, as `normalizeBars`

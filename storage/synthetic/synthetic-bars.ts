@@ -1,9 +1,9 @@
-import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
-import { parseTradingDate } from '../calendar/trading-date.js';
-import { MINUTE_MS, type Bar } from '../data-plane/bar.js';
-import { SessionError } from '../session/session-error.js';
-import type { BarStore } from './bar-store.js';
-import { assertValidSymbol } from './symbol-name.js';
+import type { MarketCalendar, TradingSession } from '../../calendar/market-calendar.js';
+import { parseTradingDate } from '../../calendar/trading-date.js';
+import { MINUTE_MS, type Bar } from '../../model/bar.js';
+import { SessionError } from '../../model/session-error.js';
+import type { BarStore } from '../../model/bar-store.js';
+import { assertValidSymbol } from '../../model/symbol-name.js';
 
 export interface SyntheticDayOptions {
   /** Same seed, symbol and day: the same bars, on any machine. Default 0. */

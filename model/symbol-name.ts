@@ -1,4 +1,4 @@
-import { SessionError } from '../session/session-error.js';
+import { SessionError } from './session-error.js';
 
 /**
  * Ticker symbols become file names in the bar store, so they are checked before any path is

@@ -1,7 +1,7 @@
-import { isInterval } from '../data-plane/bar.js';
-import type { SymbolStatus } from '../machines/symbol-machine.js';
-import { SessionError } from '../session/session-error.js';
-import type { RecordedConfig, RecordedSymbol } from '../session/session-recorder.js';
+import { isInterval } from '../../model/bar.js';
+import type { SymbolStatus } from '../../model/symbol-status.js';
+import { SessionError } from '../../model/session-error.js';
+import type { RecordedConfig, RecordedSymbol } from '../../model/session-recorder.js';
 
 /** A moment as the session sees it: simulated clock and wall clock, epoch ms. */
 export interface JournalTransition {

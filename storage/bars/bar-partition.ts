@@ -1,7 +1,7 @@
 import path from 'node:path';
-import type { Interval } from '../data-plane/bar.js';
-import { BarColumns } from '../data-plane/bar-columns.js';
-import { SessionError } from '../session/session-error.js';
+import type { Interval } from '../../model/bar.js';
+import { BarColumns } from '../../data-plane/bar-columns.js';
+import { SessionError } from '../../model/session-error.js';
 
 /**
  * One bar file: a symbol's bars of one interval for one UTC month, column by column, so a file

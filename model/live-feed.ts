@@ -1,4 +1,4 @@
-import type { Bar } from '../data-plane/bar.js';
+import type { Bar } from './bar.js';
 
 /** A 1m bar as a feed delivers it. `updated` marks a correction of a bar sent earlier (same `t`). */
 export interface FeedBar extends Bar {

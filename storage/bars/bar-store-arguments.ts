@@ -1,6 +1,6 @@
-import { INTERVALS, isInterval, type Bar, type Interval } from '../data-plane/bar.js';
-import { SessionError } from '../session/session-error.js';
-import { assertValidSymbol } from './symbol-name.js';
+import { INTERVALS, isInterval, type Bar, type Interval } from '../../model/bar.js';
+import { SessionError } from '../../model/session-error.js';
+import { assertValidSymbol } from '../../model/symbol-name.js';
 
 /**
  * Bar times a store accepts: 1970-01-01 up to the end of year 9999 UTC. Partitions are named

@@ -1,4 +1,4 @@
-import { BarColumns } from '../data-plane/bar-columns.js';
+import { BarColumns } from '../../data-plane/bar-columns.js';
 import { timeAt, type Segment } from './arrow-segment.js';
 
 /** Rows `[from, to)` of one segment, all of one symbol. */

@@ -1,6 +1,7 @@
-import type { Bar, Interval } from '../data-plane/bar.js';
-import { BarColumns, type BarColumnsView } from '../data-plane/bar-columns.js';
-import type { BarStore } from './bar-store.js';
+import type { Bar, Interval } from '../../model/bar.js';
+import { BarColumns } from '../../data-plane/bar-columns.js';
+import type { BarColumnsView } from '../../model/bar-columns-view.js';
+import type { BarStore } from '../../model/bar-store.js';
 import { assertSeries, normalizeBars, queryWindow } from './bar-store-arguments.js';
 import { barsOf, columnsInWindow, mergeBars } from './bar-merge.js';
 

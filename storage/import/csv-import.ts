@@ -1,16 +1,16 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { CsvError, parse } from 'csv-parse';
-import { INTERVAL_MS, type Bar, type Interval } from '../data-plane/bar.js';
-import { BarColumns } from '../data-plane/bar-columns.js';
-import { SessionError } from '../session/session-error.js';
-import type { BarStore } from './bar-store.js';
-import { assertInterval, MAX_TIME, MIN_TIME } from './bar-store-arguments.js';
-import { monthOf, monthRange } from './bar-partition.js';
+import { INTERVAL_MS, type Bar, type Interval } from '../../model/bar.js';
+import { BarColumns } from '../../data-plane/bar-columns.js';
+import { SessionError } from '../../model/session-error.js';
+import type { BarStore } from '../../model/bar-store.js';
+import { assertInterval, MAX_TIME, MIN_TIME } from '../bars/bar-store-arguments.js';
+import { monthOf, monthRange } from '../bars/bar-partition.js';
 import { detectLayout, type CsvLayout } from './csv-header.js';
 import { parseCsvTime } from './csv-time.js';
 import { LocalTimeZone } from './local-time.js';
-import { assertValidSymbol } from './symbol-name.js';
+import { assertValidSymbol } from '../../model/symbol-name.js';
 
 export interface CsvImportOptions {
   file: string;

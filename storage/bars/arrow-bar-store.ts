@@ -1,18 +1,19 @@
 import type { BigIntStats } from 'node:fs';
 import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
-import type { Bar } from '../data-plane/bar.js';
-import { BarColumns, type BarColumnsView } from '../data-plane/bar-columns.js';
-import { isSessionError } from '../session/session-error.js';
+import type { Bar } from '../../model/bar.js';
+import { BarColumns } from '../../data-plane/bar-columns.js';
+import type { BarColumnsView } from '../../model/bar-columns-view.js';
+import { isSessionError } from '../../model/session-error.js';
 import { assertStoredInterval, isPartitionKey, partitionDir, partitionKey, partitionRange, probedPartitions, segmentName, segmentSeq, STORED_INTERVALS, type StoredInterval } from './arrow-partition.js';
 import { decodeSegment, encodeSegment, type Segment } from './arrow-segment.js';
 import { applyChanges, CatalogFile, emptyCatalog, type BarCatalog, type SeriesChange } from './bar-catalog.js';
 import { barsOf, mergeBars } from './bar-merge.js';
-import type { BarStore } from './bar-store.js';
+import type { BarStore } from '../../model/bar-store.js';
 import { normalizeBars, queryWindow } from './bar-store-arguments.js';
 import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type LockTimings } from './partition-lock.js';
 import { copyParts, mergedSeries, partsOf, rowsIn } from './segment-merge.js';
-import { assertValidSymbol } from './symbol-name.js';
+import { assertValidSymbol } from '../../model/symbol-name.js';
 
 /** Bytes of segment files kept decoded in memory: a day of 500 symbols' 1m bars is about 10 MB. */
 const CACHED_BYTES = 64 * 1024 * 1024;

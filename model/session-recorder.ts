@@ -1,12 +1,13 @@
-import type { Interval } from '../data-plane/bar.js';
-import type { SymbolFailure, SymbolStatus } from '../machines/symbol-machine.js';
+import type { Interval } from './bar.js';
+import type { SymbolFailure, SymbolStatus } from './symbol-status.js';
 
 /** A session's configuration as it is written down, for other processes and for `resume`. */
 export interface RecordedConfig {
   mode: 'backtest' | 'live';
   date: string;
   calendar: string;
-  speed: number | 'max' | 'manual';
+  /** A backtest's speed; a live session runs on its clock and records none. */
+  speed?: number | 'max' | 'manual';
   extendedHours: boolean;
   symbols: Array<{ symbol: string; streams: Interval[] }>;
 }

@@ -1,5 +1,5 @@
 import { Temporal } from 'temporal-polyfill';
-import { SessionError } from '../session/session-error.js';
+import { SessionError } from '../../model/session-error.js';
 
 /** One local date's offsets: most days have one; a DST day has two and the instant it switches. */
 interface DayOffsets {

@@ -1,7 +1,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Low, type Adapter } from 'lowdb';
-import { SessionError } from '../session/session-error.js';
+import { SessionError } from '../../model/session-error.js';
 import type { StoredInterval } from './arrow-partition.js';
 import { removeOrphanTemps, withPartitionLock, writeFileAtomic, type HeldLock, type LockTimings } from './partition-lock.js';
 

@@ -1,5 +1,5 @@
-import type { Bar, Interval } from '../data-plane/bar.js';
-import type { BarColumnsView } from '../data-plane/bar-columns.js';
+import type { Bar, Interval } from './bar.js';
+import type { BarColumnsView } from './bar-columns-view.js';
 
 /**
  * Where a session reads history from. Implementations: `MemoryBarStore`, `LowdbBarStore`.

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
-import { SessionError } from '../session/session-error.js';
+import { SessionError } from '../../model/session-error.js';
 
 /**
  * How long a lock may go without a heartbeat before another process takes it over, how often

@@ -1,6 +1,6 @@
 import path from 'node:path';
-import { INTERVALS, type Interval } from '../data-plane/bar.js';
-import { SessionError } from '../session/session-error.js';
+import { INTERVALS, type Interval } from '../../model/bar.js';
+import { SessionError } from '../../model/session-error.js';
 
 /** What the Arrow store holds: the intervals a session streams, and daily bars. */
 export type StoredInterval = Interval | '1d';

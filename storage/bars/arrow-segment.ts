@@ -17,9 +17,9 @@ import {
   vectorFromArray,
   type Data,
 } from 'apache-arrow';
-import type { BarColumnsView } from '../data-plane/bar-columns.js';
-import { SessionError } from '../session/session-error.js';
-import { isValidSymbol } from './symbol-name.js';
+import type { BarColumnsView } from '../../model/bar-columns-view.js';
+import { SessionError } from '../../model/session-error.js';
+import { isValidSymbol } from '../../model/symbol-name.js';
 
 /**
  * One segment file of a partition, as read: the file's own buffers, viewed, never copied.

@@ -1,0 +1,39 @@
+import type { Interval } from '../model/bar.js';
+import type { DropCounts, IntervalCounts } from '../model/counts.js';
+import type { BarNotifier } from './bar-notifier.js';
+
+/** What either engine knows of one symbol's bars: the one source of a symbol's counters. */
+export interface StreamCounts {
+  symbol: string;
+  streams: Interval[];
+  /** Bars the session did not take, by reason: from the stored day, and (live) from the feed. */
+  dropped: DropCounts;
+  /** Bars written silently by a catch-up (history the strategy did not see live), per interval. */
+  caughtUp: IntervalCounts;
+  /** Bars written and published as they came, per interval. */
+  streamed: IntervalCounts;
+}
+
+/** A symbol's stream as an engine writes it: counted, and silent while it is caught up. */
+export interface CountedStream extends StreamCounts {
+  silent: boolean;
+}
+
+/**
+ * Counts a bar an engine wrote and publishes it: caught up while the stream is silent, else
+ * streamed to the listeners. An updated bar (live) replaces one already counted.
+ */
+export function recordBar(notifier: BarNotifier, stream: CountedStream, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number, updated: boolean): void {
+  if (stream.silent) {
+    stream.caughtUp[interval] = (stream.caughtUp[interval] ?? 0) + 1;
+    return;
+  }
+  if (!updated) stream.streamed[interval] = (stream.streamed[interval] ?? 0) + 1;
+  if (!notifier.hasListeners) return;
+  if (updated) notifier.publish({ symbol: stream.symbol, interval, t, o, h, l, c, v, updated: true });
+  else notifier.publish({ symbol: stream.symbol, interval, t, o, h, l, c, v });
+}
+
+export function copyCounts({ symbol, streams, dropped, caughtUp, streamed }: StreamCounts): StreamCounts {
+  return { symbol, streams: [...streams], dropped: { ...dropped }, caughtUp: { ...caughtUp }, streamed: { ...streamed } };
+}
