@@ -5,6 +5,7 @@ import { CliError, EXIT_USAGE, errorCodeOf, exitCodeOf } from './cli-error.js';
 import { shellContext } from './command-context.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerCalendar } from './commands/calendar.js';
+import { registerDataCatalog } from './commands/data-catalog.js';
 import { registerDataGenerate } from './commands/data-generate.js';
 import { registerDataImport } from './commands/data-import.js';
 import { registerDemo } from './commands/demo.js';
@@ -33,6 +34,7 @@ registerLive(program);
 const { data } = registerControlCommands(program, shellContext);
 registerDataImport(data);
 registerDataGenerate(data);
+registerDataCatalog(data);
 registerCalendar(program);
 registerDemo(program);
 

@@ -3,7 +3,7 @@ import { InvalidArgumentError } from 'commander';
 import { isInterval, type Interval } from '../../data-plane/bar.js';
 import { isSessionError } from '../../session/session-error.js';
 import { importCsv, type CsvImportReport } from '../../storage/csv-import.js';
-import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
+import { openBarStore, storeOption, type StoreKind } from '../bar-store-option.js';
 import { CliError } from '../cli-error.js';
 import { assertWritableDir, DATA_DIR_ROLE } from '../writable-dir.js';
 import { shellContext } from '../command-context.js';
@@ -16,6 +16,7 @@ interface Options {
   tz: string;
   interval: Interval;
   data: string;
+  store: StoreKind;
   skipBad?: boolean;
   json?: boolean;
 }
@@ -34,6 +35,7 @@ export function registerDataImport(data: Command): void {
     .option('--tz <zone>', 'time zone of times written without an offset', 'America/New_York')
     .option('--interval <interval>', 'bar interval of the file', parseInterval, '1m' as Interval)
     .option('--data <dir>', 'bar store directory', './data')
+    .addOption(storeOption())
     .option('--skip-bad', 'import the good rows and report the bad ones')
     .option('--json', 'print one JSON document, for scripts')
     .action(async (file: string, options: Options) => {
@@ -44,7 +46,7 @@ export function registerDataImport(data: Command): void {
         report = await importCsv({
           file,
           symbol: options.symbol,
-          store: new LowdbBarStore(options.data),
+          store: openBarStore(options.store, options.data),
           interval: options.interval,
           timeZone: options.tz,
           skipBad: options.skipBad ?? false,

@@ -13,7 +13,7 @@ import { ReplayFeed } from '../../feeds/replay-feed.js';
 import { createSession } from '../../session/create-session.js';
 import type { LiveSessionSummary } from '../../session/live-session.js';
 import type { Logger } from '../../session/logger.js';
-import { LowdbBarStore } from '../../storage/lowdb-bar-store.js';
+import { openBarStore, storeOption, type StoreKind } from '../bar-store-option.js';
 import { CliError } from '../cli-error.js';
 import { exitForSymbols } from '../run-outcome.js';
 import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
@@ -27,6 +27,7 @@ interface Options {
   symbols: string[];
   streams: Interval[];
   data: string;
+  store: StoreKind;
   trailingDays: number;
   speed: number;
   date?: string;
@@ -60,6 +61,7 @@ export function registerLive(program: Command): void {
     .requiredOption('--symbols <list>', 'symbols to stream, e.g. AAPL,MSFT', parseSymbols)
     .option('--streams <list>', 'intervals to stream for each symbol', parseStreams, ['1m'] as Interval[])
     .option('--data <dir>', 'bar store directory (replay: the bars played and their history)', './data')
+    .addOption(storeOption())
     .option('--trailing-days <n>', 'earlier trading days loaded with each symbol', parseWhole, 1)
     .option('--speed <n>', 'replay only: clock speed (1 = real time, 60 = a minute a second)', parsePositive, 60)
     .option('--date <YYYY-MM-DD>', "replay only: the day to replay from its open (default: today's open)")
@@ -75,7 +77,7 @@ async function runLive(options: Options): Promise<void> {
   const log = (line: string) => events.write(`${line}\n`);
   await assertWritableDir(runDir, RUN_DIR_ROLE);
   await assertRunDirFree(runDir);
-  const store = new LowdbBarStore(options.data);
+  const store = openBarStore(options.store, options.data);
   let feed: LiveFeed;
   let clock = wallClock;
   // A fast replay polls its store and checks the clock more often, about once a simulated second.
