@@ -6,6 +6,7 @@ import { shellContext } from './command-context.js';
 import { registerBacktest } from './commands/backtest.js';
 import { registerCalendar } from './commands/calendar.js';
 import { registerDataCatalog } from './commands/data-catalog.js';
+import { registerDataMigrate } from './commands/data-migrate.js';
 import { registerDataGenerate } from './commands/data-generate.js';
 import { registerDataImport } from './commands/data-import.js';
 import { registerDemo } from './commands/demo.js';
@@ -35,6 +36,7 @@ const { data } = registerControlCommands(program, shellContext);
 registerDataImport(data);
 registerDataGenerate(data);
 registerDataCatalog(data);
+registerDataMigrate(data);
 registerCalendar(program);
 registerDemo(program);
 
