@@ -7,6 +7,7 @@ import { registerBacktest } from './commands/backtest.js';
 import { registerCalendar } from './commands/calendar.js';
 import { registerDataCatalog } from './commands/data-catalog.js';
 import { registerDataMigrate } from './commands/data-migrate.js';
+import { registerDataExport } from './commands/data-export.js';
 import { registerDataGenerate } from './commands/data-generate.js';
 import { registerDataImport } from './commands/data-import.js';
 import { registerDemo } from './commands/demo.js';
@@ -37,6 +38,7 @@ registerDataImport(data);
 registerDataGenerate(data);
 registerDataCatalog(data);
 registerDataMigrate(data);
+registerDataExport(data);
 registerCalendar(program);
 registerDemo(program);
 
