@@ -33,9 +33,10 @@ export async function storedSymbols(store: CliBarStore): Promise<string[]> {
 
 /**
  * Before a command reads bars: the folder exists, and an Arrow read is not pointed at a store of
- * JSON month files (it would find no bars and say only that).
+ * JSON month files (it would find no bars and say only that). `lowdbFix` is what the command
+ * offers besides converting the store.
  */
-export async function assertStoreReadable(kind: StoreKind, dir: string): Promise<void> {
+export async function assertStoreReadable(kind: StoreKind, dir: string, { lowdbFix = 'pass --store lowdb, or' }: { lowdbFix?: string } = {}): Promise<void> {
   const found = await stat(dir).catch(() => undefined);
   if (!found?.isDirectory()) {
     throw new CliError(
@@ -45,6 +46,6 @@ export async function assertStoreReadable(kind: StoreKind, dir: string): Promise
   }
   if (kind !== 'arrow' || Object.keys((await new ArrowBarStore(dir).catalog()).series).length > 0) return;
   if ((await new LowdbBarStore(dir).symbols()).length > 0) {
-    throw new CliError('LOWDB_STORE', `${dir} holds JSON month files (a lowdb store), not Arrow files: pass --store lowdb, or convert it with "tapedeck data migrate ${dir} --data <new-dir>".`);
+    throw new CliError('LOWDB_STORE', `${dir} holds JSON month files (a lowdb store), not Arrow files: ${lowdbFix} convert it with "tapedeck data migrate ${dir} --data <new-dir>".`);
   }
 }

@@ -69,7 +69,7 @@ export function registerDataCatalog(data: Command): void {
 }
 
 async function readCatalog(dir: string): Promise<BarCatalog> {
-  await assertStoreReadable('arrow', dir);
+  await assertStoreReadable('arrow', dir, { lowdbFix: 'only an Arrow store has a catalog;' });
   return new ArrowBarStore(dir).catalog();
 }
 

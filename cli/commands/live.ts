@@ -13,7 +13,7 @@ import { ReplayFeed } from '../../feeds/replay-feed.js';
 import { createSession } from '../../session/create-session.js';
 import type { LiveSessionSummary } from '../../session/live-session.js';
 import type { Logger } from '../../session/logger.js';
-import { openBarStore, storeOption, type StoreKind } from '../bar-store-option.js';
+import { assertStoreReadable, openBarStore, storeOption, type StoreKind } from '../bar-store-option.js';
 import { CliError } from '../cli-error.js';
 import { exitForSymbols } from '../run-outcome.js';
 import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
@@ -83,6 +83,7 @@ async function runLive(options: Options): Promise<void> {
   // A fast replay polls its store and checks the clock more often, about once a simulated second.
   const replayPollMs = Math.max(2, Math.round(1000 / options.speed));
   if (options.feed === 'replay') {
+    await assertStoreReadable(options.store, options.data);
     const date = options.date ? parseTradingDate(options.date).toString() : nyse.dateOf(Date.now());
     const day = nyse.session(date);
     if (!day) throw new CliError('NOT_A_TRADING_DAY', `${date} is not a trading day; pick one with --date (tapedeck calendar lists them).`);

@@ -209,6 +209,10 @@ test('--store lowdb keeps the JSON store working; an Arrow read of a lowdb store
   t.is(asArrow.code, 1);
   t.is(asArrow.stderr, `✗ ${data} holds JSON month files (a lowdb store), not Arrow files: pass --store lowdb, or convert it with "tapedeck data migrate ${data} --data <new-dir>".\n`);
 
+  const listed = await runCli(['data', 'list', '--data', data]);
+  t.is(listed.code, 1);
+  t.is(listed.stderr, `✗ ${data} holds JSON month files (a lowdb store), not Arrow files: only an Arrow store has a catalog; convert it with "tapedeck data migrate ${data} --data <new-dir>".\n`);
+
   for (const args of [backtest, ['data', 'generate', '--symbols', 'AAPL', '--from', '2024-03-08', '--to', '2024-03-08', '--data', join(dir, 'bad')], ['demo', '--run-dir', join(dir, 'bad')]]) {
     const bad = await runCli([...args, '--store', 'json']);
     t.is(bad.code, 2, args[0]);
