@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { Session } from '../session/session.js';
+import type { SymbolInfo } from '../model/session-summary.js';
 import { caughtUpBars, count, fail, ok } from './messages.js';
 import { duration, exchangeTime } from './time-format.js';
 
@@ -9,23 +10,32 @@ import { duration, exchangeTime } from './time-format.js';
  */
 export function logSessionEvents(session: Session, log: (line: string) => void): () => void {
   const stamp = (text: string) => `${pc.dim(exchangeTime(session.clock.now(), session.calendar.timeZone))} ${text}`;
+  // Each symbol's origin, listed once for all symbols: listing them on every event would cost
+  // a session of n symbols n² symbol rows at its start. A symbol that failed or went may be
+  // added again, so its origin is looked up again then.
+  const origins = new Map<string, SymbolInfo['origin']>();
+  const isDynamic = (symbol: string) => {
+    if (!origins.has(symbol)) for (const s of session.listSymbols()) origins.set(s.symbol, s.origin);
+    return origins.get(symbol) === 'dynamic';
+  };
+  const infoOf = (symbol: string) => session.listSymbols().find((s) => s.symbol === symbol);
   const offSymbol = session.on('symbol', ({ symbol, status, error }) => {
-    const info = session.listSymbols().find((s) => s.symbol === symbol);
-    const dynamic = info?.origin === 'dynamic';
     switch (status) {
       case 'queued':
-        if (dynamic) log(stamp(`${symbol} queued for addition (${info.streams.join(', ')})`));
+        if (isDynamic(symbol)) log(stamp(`${symbol} queued for addition (${infoOf(symbol)?.streams.join(', ')})`));
         break;
       case 'active':
-        log(stamp(ok(dynamic ? `${symbol} is active (caught up ${count(caughtUpBars(info.caughtUp))} bars)` : `${symbol} is active`)));
+        log(stamp(ok(isDynamic(symbol) ? `${symbol} is active (caught up ${count(caughtUpBars(infoOf(symbol)?.caughtUp))} bars)` : `${symbol} is active`)));
         break;
       case 'failed':
+        origins.delete(symbol);
         log(stamp(fail(`${symbol} failed: ${error ? `${error.code} ${error.message}` : 'unknown reason'}`)));
         break;
       case 'draining':
         log(stamp(`${symbol} draining…`));
         break;
       case 'removed':
+        origins.delete(symbol);
         log(stamp(`${symbol} removed`));
         break;
     }

@@ -1,6 +1,5 @@
 import type { Command } from 'commander';
 import { rmSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import type { BacktestSpeed } from '../../actors/backtest-clock.js';
 import type { Interval } from '../../model/bar.js';
 import { assertRunDirFree, createControlServer } from '../../control/control-server.js';
@@ -10,7 +9,7 @@ import { DEFAULT_RUN_DIR, resolveRunDir } from '../../control/run-file.js';
 import { createSession } from '../../session/create-session.js';
 import type { Logger } from '../../model/logger.js';
 import type { SessionSummary } from '../../model/session-summary.js';
-import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
+import { assertStoreReadable, openBarStore, storeOption, type StoreKind } from '../bar-store-option.js';
 import { SessionJournal } from '../../storage/journal/session-journal.js';
 import { lineDisplay, progressBarDisplay, type BacktestDisplay } from '../backtest-display.js';
 import { CliError } from '../cli-error.js';
@@ -29,6 +28,7 @@ interface Options {
   streams: Interval[];
   speed: BacktestSpeed;
   data: string;
+  store: StoreKind;
   runDir?: string;
   journal?: boolean;
   resume?: boolean;
@@ -47,6 +47,7 @@ export function registerBacktest(program: Command): void {
     .option('--streams <list>', 'intervals to stream for each symbol', parseStreams, ['1m'] as Interval[])
     .option('--speed <n|max>', 'simulated seconds per real second (60: a minute a second), or max', parseSpeed, 60 as BacktestSpeed)
     .option('--data <dir>', 'bar store directory', './data')
+    .addOption(storeOption())
     .option('--run-dir <dir>', 'where to write the run file and journal (default: $TAPEDECK_RUN_DIR or .tapedeck)')
     .option('--journal', 'record the session (config, transitions, added symbols) in <run-dir>/journal.json')
     .option('--resume', "add again the symbols the journal's earlier run had added (implies --journal)")
@@ -60,7 +61,7 @@ export function registerBacktest(program: Command): void {
 async function runBacktest(options: Options): Promise<void> {
   const runDir = resolveRunDir(options.runDir);
   const json = options.json ?? false;
-  await assertStoreExists(options.data);
+  await assertStoreReadable(options.store, options.data);
   await assertWritableDir(runDir, RUN_DIR_ROLE);
   const events = json ? process.stderr : process.stdout;
   // Before the journal is opened: opening it would replace the journal of a session running there.
@@ -79,7 +80,7 @@ async function runBacktest(options: Options): Promise<void> {
     mode: 'backtest',
     date: options.date,
     symbols: options.symbols.map((symbol) => ({ symbol, streams: options.streams })),
-    store: new LowdbBarStore(options.data),
+    store: openBarStore(options.store, options.data),
     speed: options.speed,
     logger,
     ...(journal ? { recorder: journal, resume: options.resume ?? false } : {}),
@@ -144,13 +145,4 @@ async function runBacktest(options: Options): Promise<void> {
     meter.dispose();
     display.stop();
   }
-}
-
-async function assertStoreExists(dir: string): Promise<void> {
-  const found = await stat(dir).catch(() => undefined);
-  if (found?.isDirectory()) return;
-  throw new CliError(
-    'NO_STORE',
-    `No bar store at ${dir}: generate sample data with "tapedeck data generate --symbols AAPL,MSFT --from 2024-03-04 --to 2024-03-08 --data ${dir}", or import a CSV with "tapedeck data import <file.csv> --symbol AAPL --data ${dir}".`,
-  );
 }

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { nyse } from '../../calendar/nyse.js';
-import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
+import { openBarStore, storeOption, type StoreKind } from '../bar-store-option.js';
 import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
 import { CliError } from '../cli-error.js';
 import { assertWritableDir, DATA_DIR_ROLE } from '../writable-dir.js';
@@ -16,6 +16,7 @@ interface Options {
   seed: number;
   extendedHours?: boolean;
   data: string;
+  store: StoreKind;
   json?: boolean;
 }
 
@@ -29,13 +30,14 @@ export function registerDataGenerate(data: Command): void {
     .option('--seed <n>', 'random seed: the same seed gives the same bars', parseSeed, 42)
     .option('--extended-hours', 'also pre-market and after-hours bars')
     .option('--data <dir>', 'bar store directory', './data')
+    .addOption(storeOption())
     .option('--json', 'print one JSON document, for scripts')
     .action(async (options: Options) => {
       const { symbols, from, to, seed, data: dir } = options;
       await assertWritableDir(dir, DATA_DIR_ROLE);
       const progress = taskProgress('Generating', 'symbol-days', !options.json && process.stdout.isTTY === true);
       const result = await generateDataset({
-        store: new LowdbBarStore(dir),
+        store: openBarStore(options.store, dir),
         calendar: nyse,
         symbols,
         from,

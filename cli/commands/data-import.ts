@@ -2,7 +2,7 @@ import { type Command, InvalidArgumentError } from 'commander';
 import { isInterval, type Interval } from '../../model/bar.js';
 import { isSessionError } from '../../model/session-error.js';
 import { importCsv, type CsvImportReport } from '../../storage/import/csv-import.js';
-import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
+import { openBarStore, storeOption, type StoreKind } from '../bar-store-option.js';
 import { CliError } from '../cli-error.js';
 import { assertWritableDir, DATA_DIR_ROLE } from '../writable-dir.js';
 import { shellContext } from '../command-context.js';
@@ -15,6 +15,7 @@ interface Options {
   tz: string;
   interval: Interval;
   data: string;
+  store: StoreKind;
   skipBad?: boolean;
   json?: boolean;
 }
@@ -33,6 +34,7 @@ export function registerDataImport(data: Command): void {
     .option('--tz <zone>', 'time zone of times written without an offset', 'America/New_York')
     .option('--interval <interval>', 'bar interval of the file', parseInterval, '1m' as Interval)
     .option('--data <dir>', 'bar store directory', './data')
+    .addOption(storeOption())
     .option('--skip-bad', 'import the good rows and report the bad ones')
     .option('--json', 'print one JSON document, for scripts')
     .action(async (file: string, options: Options) => {
@@ -43,7 +45,7 @@ export function registerDataImport(data: Command): void {
         report = await importCsv({
           file,
           symbol: options.symbol,
-          store: new LowdbBarStore(options.data),
+          store: openBarStore(options.store, options.data),
           interval: options.interval,
           timeZone: options.tz,
           skipBad: options.skipBad ?? false,

@@ -7,8 +7,8 @@ import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
 import { INTERVAL_MS } from '../../model/bar.js';
 import type { PauseRecord } from '../../model/pause-record.js';
 import { createSession } from '../../session/create-session.js';
-import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
 import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
+import { openBarStore, storedSymbols, storeOption, type StoreKind } from '../bar-store-option.js';
 import { shellContext } from '../command-context.js';
 import { count, heading, note, ok, plural } from '../messages.js';
 import { renderSummary } from '../summary-table.js';
@@ -22,6 +22,7 @@ const SEED = 42;
 
 interface Options {
   runDir?: string;
+  store: StoreKind;
   json?: boolean;
 }
 
@@ -30,6 +31,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .description('a scripted backtest over generated data: TSLA added at 11:00, MSFT removed at 14:00 (what npm start runs)')
     .option('--run-dir <dir>', 'the demo data goes in <run-dir>/demo-data (default: $TAPEDECK_RUN_DIR or .tapedeck)')
+    .addOption(storeOption())
     .option('--json', 'print the summary as one JSON document (the story goes to stderr)')
     .action(runDemo);
 }
@@ -39,8 +41,8 @@ async function runDemo(options: Options): Promise<void> {
   const runDir = resolveRunDir(options.runDir);
   await assertWritableDir(runDir, RUN_DIR_ROLE);
   const dataDir = join(runDir, 'demo-data');
-  const store = new LowdbBarStore(dataDir);
-  const stored = await store.symbols();
+  const store = openBarStore(options.store, dataDir);
+  const stored = await storedSymbols(store);
   if (SYMBOLS.every((symbol) => stored.includes(symbol))) {
     say(note(`Demo data: ${dataDir} (generated earlier)`));
   } else {

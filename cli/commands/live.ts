@@ -12,7 +12,7 @@ import { ReplayFeed } from '../../feeds/replay-feed.js';
 import { createSession } from '../../session/create-session.js';
 import type { LiveSessionSummary } from '../../session/live-mode.js';
 import type { Logger } from '../../model/logger.js';
-import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
+import { assertStoreReadable, openBarStore, storeOption, type StoreKind } from '../bar-store-option.js';
 import { CliError } from '../cli-error.js';
 import { exitForSymbols } from '../run-outcome.js';
 import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
@@ -26,6 +26,7 @@ interface Options {
   symbols: string[];
   streams: Interval[];
   data: string;
+  store: StoreKind;
   trailingDays: number;
   speed: number;
   date?: string;
@@ -59,6 +60,7 @@ export function registerLive(program: Command): void {
     .requiredOption('--symbols <list>', 'symbols to stream, e.g. AAPL,MSFT', parseSymbols)
     .option('--streams <list>', 'intervals to stream for each symbol', parseStreams, ['1m'] as Interval[])
     .option('--data <dir>', 'bar store directory (replay: the bars played and their history)', './data')
+    .addOption(storeOption())
     .option('--trailing-days <n>', 'earlier trading days loaded with each symbol', parseWhole, 1)
     .option('--speed <n>', 'replay only: clock speed (1 = real time, 60 = a minute a second)', parsePositive, 60)
     .option('--date <YYYY-MM-DD>', "replay only: the day to replay from its open (default: today's open)")
@@ -74,12 +76,13 @@ async function runLive(options: Options): Promise<void> {
   const log = (line: string) => events.write(`${line}\n`);
   await assertWritableDir(runDir, RUN_DIR_ROLE);
   await assertRunDirFree(runDir);
-  const store = new LowdbBarStore(options.data);
+  const store = openBarStore(options.store, options.data);
   let feed: LiveFeed;
   let clock = wallClock;
   // A fast replay polls its store and checks the clock more often, about once a simulated second.
   const replayPollMs = Math.max(2, Math.round(1000 / options.speed));
   if (options.feed === 'replay') {
+    await assertStoreReadable(options.store, options.data);
     const date = options.date ? parseTradingDate(options.date).toString() : nyse.dateOf(Date.now());
     const day = nyse.session(date);
     if (!day) throw new CliError('NOT_A_TRADING_DAY', `${date} is not a trading day; pick one with --date (tapedeck calendar lists them).`);

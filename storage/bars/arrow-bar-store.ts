@@ -53,6 +53,12 @@ export class ArrowBarStore implements BarStore {
   readonly #lockTimings: LockTimings;
   readonly #catalog: CatalogFile;
   readonly #cache = new Map<string, CachedSegment>();
+  /**
+   * Segment reads under way, by file version: a session that loads 500 symbols at once asks for
+   * one day 500 times before the first read lands, and each would otherwise hold its own copy
+   * of the file (5 GB for a 10 MB day).
+   */
+  readonly #reading = new Map<string, Promise<CachedSegment>>();
   #cachedBytes = 0;
   /** Per partition, the tail of its chain of writes: the lock is per process, so writes in one process queue here. */
   readonly #writes = new Map<string, Promise<void>>();
@@ -191,10 +197,17 @@ export class ArrowBarStore implements BarStore {
       this.#remember(file, cached);
       return cached.segment;
     }
-    const bytes = await readWhole(file);
-    const segment = decodeSegment(bytes, file, range);
-    this.#remember(file, { stamp, bytes: bytes.byteLength, segment });
-    return segment;
+    const key = `${stamp}:${file}`;
+    let reading = this.#reading.get(key);
+    if (!reading) {
+      reading = readWhole(file).then((bytes) => ({ stamp, bytes: bytes.byteLength, segment: decodeSegment(bytes, file, range) }));
+      this.#reading.set(key, reading);
+      const forget = () => void this.#reading.delete(key);
+      reading.then(forget, forget);
+    }
+    const entry = await reading;
+    this.#remember(file, entry);
+    return entry.segment;
   }
 
   /** Least recently used goes first: a Map iterates in insertion order. The newest entry stays, however big. */

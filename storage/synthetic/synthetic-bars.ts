@@ -66,10 +66,22 @@ export interface SyntheticDatasetOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** Symbols generated before one write: a month of 50 symbols' 1m bars is about 400,000 bars. */
+const SYMBOLS_PER_WRITE = 50;
+
+/** A store that writes many symbols in one call (`ArrowBarStore`): one segment per day for many symbols instead of one each. */
+interface BatchWriter {
+  putManyBars(interval: '1m', bars: ReadonlyMap<string, Bar[]>): Promise<void>;
+}
+
+function isBatchWriter(store: BarStore): store is BarStore & BatchWriter {
+  return typeof (store as Partial<BatchWriter>).putManyBars === 'function';
+}
+
 /**
- * Writes synthetic 1m bars for every symbol and trading day from `from` to `to` through
- * `store.putBars`, a calendar month of one symbol per call. Returns the trading days covered
- * and the bars written.
+ * Writes synthetic 1m bars for every symbol and trading day from `from` to `to`, a calendar
+ * month at a time: through `putManyBars` for up to 50 symbols a call when the store has it,
+ * else `store.putBars`, one symbol per call. Returns the trading days covered and the bars written.
  */
 export async function generateDataset(options: SyntheticDatasetOptions): Promise<{ days: number; bars: number }> {
   const { store, calendar, from, to, seed, extendedHours, onProgress } = options;
@@ -78,29 +90,38 @@ export async function generateDataset(options: SyntheticDatasetOptions): Promise
     throw new SessionError('INVALID_OPTION', `The range starts after it ends: from ${from} to ${to}.`, { from, to });
   }
   const dates = calendar.tradingDays(from, to);
+  const sessions = dates.map((date) => {
+    const session = calendar.session(date);
+    if (!session) throw new SessionError('NOT_A_TRADING_DAY', `${calendar.name} lists ${date} as a trading day but has no session for it.`, { date });
+    return session;
+  });
+  const months = new Map<string, TradingSession[]>();
+  for (const session of sessions) months.set(session.date.slice(0, 7), [...(months.get(session.date.slice(0, 7)) ?? []), session]);
   const total = symbols.length * dates.length;
   let done = 0;
   let written = 0;
-  for (const symbol of symbols) {
-    let batch: Bar[] = [];
-    let batchDays = 0;
-    const flush = async () => {
-      if (batchDays === 0) return;
-      await store.putBars(symbol, '1m', batch);
-      done += batchDays;
-      onProgress?.(done, total);
-      batch = [];
-      batchDays = 0;
-    };
-    for (let i = 0; i < dates.length; i++) {
-      const date = dates[i]!;
-      const session = calendar.session(date);
-      if (!session) throw new SessionError('NOT_A_TRADING_DAY', `${calendar.name} lists ${date} as a trading day but has no session for it.`, { date });
-      const day = generateDayBars(symbol, session, { ...(seed === undefined ? {} : { seed }), ...(extendedHours === undefined ? {} : { extendedHours }) });
-      for (const bar of day) batch.push(bar);
-      batchDays++;
-      written += day.length;
-      if (dates[i + 1]?.slice(0, 7) !== date.slice(0, 7)) await flush();
+  for (const ofMonth of months.values()) {
+    for (let first = 0; first < symbols.length; first += SYMBOLS_PER_WRITE) {
+      const batch = new Map<string, Bar[]>();
+      for (const symbol of symbols.slice(first, first + SYMBOLS_PER_WRITE)) {
+        const bars: Bar[] = [];
+        for (const session of ofMonth) {
+          for (const bar of generateDayBars(symbol, session, { ...(seed === undefined ? {} : { seed }), ...(extendedHours === undefined ? {} : { extendedHours }) })) bars.push(bar);
+        }
+        batch.set(symbol, bars);
+        written += bars.length;
+      }
+      if (isBatchWriter(store)) {
+        await store.putManyBars('1m', batch);
+        done += batch.size * ofMonth.length;
+        onProgress?.(done, total);
+      } else {
+        for (const [symbol, bars] of batch) {
+          await store.putBars(symbol, '1m', bars);
+          done += ofMonth.length;
+          onProgress?.(done, total);
+        }
+      }
     }
   }
   return { days: dates.length, bars: written };

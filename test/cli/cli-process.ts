@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { nyse } from '../../calendar/nyse.js';
-import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
+import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -78,10 +78,10 @@ function collect(child: ChildProcessWithoutNullStreams, sink: { stdout: string; 
   });
 }
 
-/** A temp dir with an on-disk bar store of AAPL, MSFT and TSLA for 2024-03-08 (no NVDA), and an empty run dir path. */
+/** A temp dir with an Arrow bar store (the CLI's default) of AAPL, MSFT and TSLA for 2024-03-08 (no NVDA), and an empty run dir path. */
 export async function workspace(): Promise<{ root: string; data: string; runDir: string; remove(): Promise<void> }> {
   const root = await mkdtemp(join(tmpdir(), 'tapedeck-cli-'));
   const data = join(root, 'data');
-  await generateDataset({ store: new LowdbBarStore(data), calendar: nyse, symbols: ['AAPL', 'MSFT', 'TSLA'], from: '2024-03-08', to: '2024-03-08', seed: 7 });
+  await generateDataset({ store: new ArrowBarStore(data), calendar: nyse, symbols: ['AAPL', 'MSFT', 'TSLA'], from: '2024-03-08', to: '2024-03-08', seed: 7 });
   return { root, data, runDir: join(root, 'run'), remove: () => rm(root, { recursive: true, force: true }) };
 }

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nyse } from '../../calendar/nyse.js';
-import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
+import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import { runCli } from './cli-process.js';
 
 async function temp(t: { teardown(fn: () => Promise<void>): void }): Promise<string> {
@@ -17,8 +17,8 @@ test('data generate writes a seeded data set into the store', async (t) => {
   const { code, stdout, stderr } = await runCli(['data', 'generate', '--symbols', 'AAPL,MSFT', '--from', '2024-03-07', '--to', '2024-03-11', '--seed', '3', '--data', data]);
   t.is(code, 0, stderr);
   t.regex(stdout, new RegExp(`^✓ Generated [\\d,]+ bars for AAPL, MSFT over 3 trading days \\(2024-03-07 … 2024-03-11, seed 3\\) into ${data}\\n$`));
-  const store = new LowdbBarStore(data);
-  t.deepEqual(await store.symbols(), ['AAPL', 'MSFT']);
+  const store = new ArrowBarStore(data);
+  t.deepEqual(Object.keys((await store.catalog()).series).sort(), ['AAPL', 'MSFT']);
   const day = nyse.session('2024-03-11')!;
   t.true((await store.getBars('MSFT', '1m', day.open, day.close)).length > 300);
 
@@ -36,8 +36,8 @@ test('data import reports bad rows with their line numbers and imports nothing w
   const refused = await runCli(['data', 'import', file, '--symbol', 'IBM', '--data', data]);
   t.is(refused.code, 1);
   t.is(refused.stderr, '  line 3: close "oops" is not a number\n✗ 1 bad row: nothing was imported. Fix them, or pass --skip-bad to import the good rows.\n');
-  const store = new LowdbBarStore(data);
-  t.deepEqual(await store.symbols(), []);
+  const store = new ArrowBarStore(data);
+  t.deepEqual((await store.catalog()).series, {});
 
   const skipped = await runCli(['data', 'import', file, '--symbol', 'IBM', '--data', data, '--skip-bad']);
   t.is(skipped.code, 0, skipped.stderr);
@@ -73,7 +73,7 @@ test('two data generate processes writing one store at once both land', async (t
   ]);
   t.is(first.code, 0, first.stderr);
   t.is(second.code, 0, second.stderr);
-  const store = new LowdbBarStore(data);
+  const store = new ArrowBarStore(data);
   const days = nyse.tradingDays('2024-03-01', '2024-03-28');
   t.is(days.length, 20);
   for (const date of days) {

@@ -2,6 +2,7 @@ import test from 'ava';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import { cliEnv, runCli } from './cli-process.js';
 
 test('the demo generates its data once, tells the day, and ends with the same summary every run', async (t) => {
@@ -25,6 +26,8 @@ test('the demo generates its data once, tells the day, and ends with the same su
   ]) {
     t.regex(first.stdout, line);
   }
+
+  t.true(Object.keys((await new ArrowBarStore(join(runDir, 'demo-data')).catalog()).series).includes('TSLA'), 'the demo data is an Arrow store');
 
   const second = await runCli(['demo', '--json'], env);
   t.is(second.code, 0, second.stderr);

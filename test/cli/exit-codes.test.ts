@@ -1,5 +1,5 @@
 import test from 'ava';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isSessionError } from '../../model/session-error.js';
 import { assertValidSymbol } from '../../model/symbol-name.js';
@@ -34,11 +34,12 @@ test('a backtest whose symbols all failed exits 1 with one line saying why', asy
   t.regex(none.stdout, /✗ 2 of 2 symbols failed: NVDA \(NO_DATA\), IBM \(NO_DATA\)/);
 
   // A corrupt bar file: LOAD_FAILED. With --json the summary stays stdout's one document.
-  await writeFile(join(ws.data, 'AAPL', '1m', '2024-03.json'), '{"truncated');
+  const day = join(ws.data, '1m', '2024-03-08');
+  for (const segment of await readdir(day)) if (segment.endsWith('.arrow')) await writeFile(join(day, segment), 'ARROW1 truncated');
   const corrupt = await runCli([...base, '--symbols', 'AAPL', '--json']);
   t.is(corrupt.code, 1, corrupt.stderr);
   t.is(JSON.parse(corrupt.stdout).symbols[0].error.code, 'LOAD_FAILED');
-  t.regex(lastLine(corrupt.stderr)!, /^✗ Nothing ran: every symbol failed\. AAPL LOAD_FAILED: .*2024-03\.json is corrupt/);
+  t.regex(lastLine(corrupt.stderr)!, /^✗ Nothing ran: every symbol failed\. AAPL LOAD_FAILED: .*\.arrow is corrupt/);
 });
 
 test('a backtest where some symbols failed says so in the summary and exits 3', async (t) => {

@@ -109,8 +109,27 @@ test('generateDataset writes every symbol-day that generateDayBars makes, and re
     t.deepEqual(await store.getBars(symbol, '1m', 0, Date.UTC(2030, 0, 1)), expected);
   }
   t.is(result.bars, expectedBars);
-  // 4 February days, then 3 March days, per symbol.
-  t.deepEqual(progress, [[4, 14], [7, 14], [11, 14], [14, 14]]);
+  // A month at a time, a symbol at a time: 4 February days, then 3 March days.
+  t.deepEqual(progress, [[4, 14], [8, 14], [11, 14], [14, 14]]);
+});
+
+test('generateDataset writes many symbols of a month in one call to a store that has putManyBars', async (t) => {
+  const writes: Array<{ interval: string; symbols: string[]; bars: number }> = [];
+  const store = Object.assign(new MemoryBarStore(), {
+    async putManyBars(interval: '1m', bars: ReadonlyMap<string, Bar[]>) {
+      writes.push({ interval, symbols: [...bars.keys()], bars: [...bars.values()].reduce((sum, batch) => sum + batch.length, 0) });
+      for (const [symbol, batch] of bars) await store.putBars(symbol, interval, batch);
+    },
+  });
+  const symbols = Array.from({ length: 60 }, (_, i) => `S${i}`);
+  const progress: number[] = [];
+  const result = await generateDataset({ store, calendar, symbols, from: '2024-02-28', to: '2024-03-01', seed: 3, onProgress: (done) => progress.push(done) });
+  // February (2 days) then March (1 day), each as 50 symbols, then 10.
+  t.deepEqual(writes.map((w) => [w.interval, w.symbols.length]), [['1m', 50], ['1m', 10], ['1m', 50], ['1m', 10]]);
+  t.deepEqual(writes[1]!.symbols, symbols.slice(50));
+  t.is(writes.reduce((sum, w) => sum + w.bars, 0), result.bars);
+  t.deepEqual(progress, [100, 120, 170, 180]);
+  t.deepEqual(await store.getBars('S59', '1m', 0, Date.UTC(2030, 0, 1)), calendar.tradingDays('2024-02-28', '2024-03-01').flatMap((date) => generateDayBars('S59', calendar.session(date)!, { seed: 3 })));
 });
 
 test('generateDataset refuses bad symbols, dates and ranges before writing', async (t) => {

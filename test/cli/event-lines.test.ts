@@ -1,0 +1,55 @@
+import test from 'ava';
+import { logSessionEvents } from '../../cli/event-lines.js';
+import type { Session } from '../../session/session.js';
+import type { SymbolInfo } from '../../model/session-summary.js';
+
+// picocolors colors these lines when CI is set: compare the text.
+const plain = (line: string) => line.replace(/\x1b\[[0-9;]*m/g, '');
+
+type SymbolListener = (event: { symbol: string; status: string; error?: { code: string; message: string } }) => void;
+
+/** The members of a session the event lines use, with the symbols' rows set by the test. */
+function fakeSession(rows: Array<Pick<SymbolInfo, 'symbol' | 'origin' | 'streams' | 'caughtUp'>>) {
+  const listeners: SymbolListener[] = [];
+  const fake = {
+    listed: 0,
+    rows,
+    emit: (symbol: string, status: string) => listeners.forEach((listener) => listener({ symbol, status })),
+    session: {
+      clock: { now: () => Date.UTC(2024, 2, 8, 15, 0) },
+      calendar: { timeZone: 'America/New_York' },
+      listSymbols: () => {
+        fake.listed++;
+        return fake.rows;
+      },
+      on: (event: string, listener: SymbolListener) => {
+        if (event === 'symbol') listeners.push(listener);
+        return () => undefined;
+      },
+    } as unknown as Session,
+  };
+  return fake;
+}
+
+test("a session's symbols going active are told with one listing of the symbols, not one per event", (t) => {
+  const rows = Array.from({ length: 500 }, (_, i) => ({ symbol: `S${i}`, origin: 'configured' as const, streams: ['1m' as const], caughtUp: {} }));
+  const fake = fakeSession(rows);
+  const lines: string[] = [];
+  logSessionEvents(fake.session, (line) => lines.push(plain(line)));
+  for (const { symbol } of rows) fake.emit(symbol, 'active');
+  t.is(lines.length, 500);
+  t.true(lines[499]!.endsWith('✓ S499 is active'));
+  t.is(fake.listed, 1);
+});
+
+test('a symbol removed and added again is told as an added symbol, with its catch-up', (t) => {
+  const fake = fakeSession([{ symbol: 'AAPL', origin: 'configured', streams: ['1m'], caughtUp: {} }]);
+  const lines: string[] = [];
+  logSessionEvents(fake.session, (line) => lines.push(plain(line).replace(/^\S+ /, '')));
+  fake.emit('AAPL', 'active');
+  fake.emit('AAPL', 'removed');
+  fake.rows = [{ symbol: 'AAPL', origin: 'dynamic', streams: ['1m', '5m'], caughtUp: { '1m': 90, '5m': 18 } }];
+  fake.emit('AAPL', 'queued');
+  fake.emit('AAPL', 'active');
+  t.deepEqual(lines, ['✓ AAPL is active', 'AAPL removed', 'AAPL queued for addition (1m, 5m)', '✓ AAPL is active (caught up 90 bars)']);
+});
