@@ -74,7 +74,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     slippage: { ...options.slippage },
   };
   const universe = new RunUniverse(symbols, strategy.streams);
-  const history = new BarHistory();
+  const history = new BarHistory(Math.max(1, strategy.warmup.days));
   for (const date of config.warmupDays) {
     const session = openSession(date, universe, store, calendar, logger);
     await session.start();

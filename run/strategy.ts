@@ -66,7 +66,10 @@ export interface StrategyContext<P extends StrategyParams = StrategyParams, S = 
   /** The simulated time, epoch ms: the close of the last bar delivered. */
   now(): number;
   readonly session: RunSession;
-  /** The last `n` bars of `symbol` before today (warm-up days and earlier days of the run), oldest first. */
+  /**
+   * The last `n` bars of `symbol` before today, oldest first: from the last `warmup.days`
+   * trading days (at least one) — the warm-up days at first, then the run's latest days.
+   */
   history(symbol: string, interval: Interval, n: number): Bar[];
   readonly broker: StrategyBroker;
 }
@@ -78,7 +81,7 @@ export interface StrategySpec<P extends StrategyParams, S> {
   symbols?: string[];
   /** Intervals `onBar` receives; default `['1m']`. */
   streams?: Interval[];
-  /** Trading days before the first day loaded for `history` only: not traded, no `onBar`. */
+  /** Trading days before the first day loaded for `history` only (not traded, no `onBar`); also how far back `history` reaches. */
   warmup?: { days: number };
   init?(ctx: StrategyContext<P, undefined>): S;
   onDayStart?(ctx: StrategyContext<P, S>, day: RunDay): void;

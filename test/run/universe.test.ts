@@ -67,7 +67,7 @@ test('removing a symbol with an open position is refused with POSITION_OPEN; fla
   t.deepEqual(result.days.slice(1).map((d) => d.bars), [390, 390]);
 });
 
-test('warm-up days are history only: visible through ctx.history, never traded or streamed', async (t) => {
+test('warm-up days are history only: ctx.history reaches back warmup.days trading days; they are never traded or streamed', async (t) => {
   const warmup = nyse.tradingDays('2024-02-28', '2024-03-01');
   const store = await syntheticStore(['AAA'], warmup[0]!, TO, { missingRate: 0 });
   const seen: string[] = [];
@@ -79,7 +79,7 @@ test('warm-up days are history only: visible through ctx.history, never traded o
     onDayStart(ctx) {
       const minutes = ctx.history('AAA', '1m', 10_000);
       const fives = ctx.history('AAA', '5m', 2);
-      seen.push(`${ctx.day.date} ${minutes.length} ${fives.length} ${minutes.at(-1)!.t < ctx.day.open}`);
+      seen.push(`${ctx.day.date}: ${minutes.length} from ${nyse.dateOf(minutes[0]!.t)} to ${nyse.dateOf(minutes.at(-1)!.t)}, ${fives.length} 5m`);
     },
     onBar(ctx, bar) {
       if (bar.t < ctx.day.open) seen.push(`traded a warm-up bar ${bar.t}`);
@@ -88,7 +88,12 @@ test('warm-up days are history only: visible through ctx.history, never traded o
   });
   const result = await runBacktest({ strategy, from: FROM, to: TO, store, cash: 10_000, logger: silent });
   t.deepEqual(result.config.warmupDays, warmup);
-  t.deepEqual(seen, ['2024-03-04 1170 2 true', '2024-03-05 1560 2 true', '2024-03-06 1950 2 true']);
+  t.deepEqual(seen, [
+    // Three days back: the warm-up days, then the run's own latest days.
+    '2024-03-04: 1170 from 2024-02-28 to 2024-03-01, 2 5m',
+    '2024-03-05: 1170 from 2024-02-29 to 2024-03-04, 2 5m',
+    '2024-03-06: 1170 from 2024-03-01 to 2024-03-05, 2 5m',
+  ]);
   t.true(result.fills.every((f) => f.t >= nyse.session(FROM)!.open));
   t.deepEqual(result.days.map((d) => d.date), nyse.tradingDays(FROM, TO));
   t.is(result.equity.minutes[0]!.t, nyse.session(FROM)!.open + MINUTE_MS);
