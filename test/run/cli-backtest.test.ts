@@ -5,7 +5,9 @@ import { join } from 'node:path';
 import { nyse } from '../../calendar/nyse.js';
 import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
 import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
-import { runCli } from '../cli/cli-process.js';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cliEnv, ROOT, runCli } from '../cli/cli-process.js';
 
 async function dataDir(): Promise<{ root: string; data: string }> {
   const root = await mkdtemp(join(tmpdir(), 'tapedeck-strategy-cli-'));
@@ -55,6 +57,26 @@ test('a strategy run refuses an unknown param and a missing file as usage errors
     const oneDay = await runCli(['backtest', '--from', '2024-03-04', '--data', data]);
     t.is(oneDay.code, 2);
     t.regex(oneDay.stderr, /needs --date and --symbols/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('the installed command, plain node without tsx, runs a TypeScript strategy file', async (t) => {
+  // The package's bin as installed: `npm ci` builds dist/ (the prepare script) before the tests run.
+  const bin = join(ROOT, 'dist', 'cli', 'main.js');
+  t.true(existsSync(join(ROOT, 'dist', 'cli', 'strategy-file.js')), 'dist/ is built: run npm run build');
+  const { root, data } = await dataDir();
+  try {
+    const args = [bin, 'backtest', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-05', '--data', data, '--out', join(root, 'out'), '--json'];
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: cliEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    t.is(code, 0, stderr);
+    t.is(JSON.parse(stdout).config.strategy, 'sma-cross');
   } finally {
     await rm(root, { recursive: true, force: true });
   }
