@@ -83,7 +83,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   }
 
   const run = new RunContext(strategy, params, broker, history, universe);
-  run.state = strategy.init?.(run as StrategyContext<StrategyParams, undefined>);
+  run.state = hook(strategy.name, 'init', () => strategy.init?.(run as StrategyContext<StrategyParams, undefined>));
   const minutes: EquityPoint[] = [];
   const daily: DailyEquity[] = [];
   const summaries: DaySummary[] = [];
@@ -122,11 +122,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     const summary = await session.done;
     if (failure) throw strategyFailed(strategy.name, date, failure.error);
     history.addDay(session.data, session.listSymbols());
-    try {
-      strategy.onDayEnd?.(run, day);
-    } catch (error) {
-      throw strategyFailed(strategy.name, date, error);
-    }
+    hook(strategy.name, date, () => strategy.onDayEnd?.(run, day));
     broker.endOfDay();
     const endEquity = broker.equity;
     daily.push({ date, equity: endEquity });
@@ -157,7 +153,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     equity: { minutes, days: daily },
     days: summaries,
   };
-  if (strategy.result) result.extra = strategy.result(run);
+  if (strategy.result) result.extra = hook(strategy.name, 'result', () => strategy.result!(run));
   if (options.out !== undefined) await writeResultFiles(options.out, result);
   return result;
 }
@@ -196,9 +192,18 @@ function warmupDays(calendar: MarketCalendar, first: string, count: number): str
   return days;
 }
 
-function strategyFailed(name: string, date: string, error: unknown): RunError {
+/** `where`: the day, or the hook that runs outside any day (`init`, `result`). */
+function strategyFailed(name: string, where: string, error: unknown): RunError {
   const message = error instanceof Error ? error.message : String(error);
-  return new RunError('STRATEGY_FAILED', `Strategy ${name} threw on ${date}: ${message}`, { date }, { cause: error });
+  return new RunError('STRATEGY_FAILED', `Strategy ${name} threw ${/^\d/.test(where) ? 'on' : 'in'} ${where}: ${message}`, { where }, { cause: error });
+}
+
+function hook<T>(name: string, where: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw strategyFailed(name, where, error);
+  }
 }
 
 /** The `ctx` every hook receives: one object for the whole run, today's session swapped in each morning. */

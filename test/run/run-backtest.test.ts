@@ -73,7 +73,11 @@ test('an unknown param, an empty range and a throwing strategy are typed errors'
   const throwing = defineStrategy({ name: 'throws', symbols: ['AAA'], onBar: () => { throw new Error('boom'); } });
   const error = await t.throwsAsync(runBacktest({ ...base, strategy: throwing }));
   t.true(isRunError(error, 'STRATEGY_FAILED'));
-  t.regex(error!.message, /boom/);
+  t.regex(error!.message, /throws threw on 2024-03-04: boom/);
+  const badInit = defineStrategy({ name: 'bad-init', init: (): number => { throw new Error('no state'); } });
+  const initError = await t.throwsAsync(runBacktest({ ...base, strategy: badInit }));
+  t.true(isRunError(initError, 'STRATEGY_FAILED'));
+  t.regex(initError!.message, /in init: no state/);
 });
 
 test('params from strings take the default\'s type', async (t) => {
