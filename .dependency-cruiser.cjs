@@ -9,6 +9,7 @@ const layers = [
   ['session'],
   ['broker'],
   ['metrics'],
+  ['run'],
   ['storage', 'feeds'],
   ['control'],
   ['inspector'],

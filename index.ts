@@ -60,3 +60,9 @@ export type { RoundTrip } from './broker/fifo-lots.js';
 export { computeMetrics, TRADING_DAYS_PER_YEAR, type DailyEquity, type Metrics, type MetricsInput } from './metrics/compute-metrics.js';
 export { buildRoundTrips } from './metrics/round-trips.js';
 export { MetricsError, type MetricsErrorCode } from './metrics/metrics-error.js';
+
+export { defineStrategy, type Strategy, type StrategySpec, type StrategyContext, type StrategyBroker, type StrategyParams, type ParamValue, type RunDay, type RunSession } from './run/strategy.js';
+export { runBacktest, type RunBacktestOptions } from './run/run-backtest.js';
+export type { BacktestResult, DaySummary, RunConfig } from './run/backtest-result.js';
+export { writeResultFiles } from './run/result-files.js';
+export { RunError, isRunError, type RunErrorCode } from './run/run-error.js';

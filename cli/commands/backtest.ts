@@ -12,7 +12,7 @@ import type { SessionSummary } from '../../model/session-summary.js';
 import { assertStoreReadable, openBarStore, storeOption, type StoreKind } from '../bar-store-option.js';
 import { SessionJournal } from '../../storage/journal/session-journal.js';
 import { lineDisplay, progressBarDisplay, type BacktestDisplay } from '../backtest-display.js';
-import { CliError } from '../cli-error.js';
+import { CliError, EXIT_USAGE } from '../cli-error.js';
 import { exitForSymbols } from '../run-outcome.js';
 import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
 import { logSessionEvents } from '../event-lines.js';
@@ -21,10 +21,12 @@ import { fail, note } from '../messages.js';
 import { parsePort, parseSpeed, parseStreams, parseSymbols } from '../option-parsers.js';
 import { ProgressMeter } from '../progress-meter.js';
 import { renderSummary } from '../summary-table.js';
+import { collectParam, parseAmount, parseCommission, runStrategyBacktest, type StrategyBacktestOptions } from './strategy-backtest.js';
 
-interface Options {
-  date: string;
-  symbols: string[];
+interface Options extends Omit<StrategyBacktestOptions, 'strategy' | 'date' | 'symbols'> {
+  strategy?: string;
+  date?: string;
+  symbols?: string[];
   streams: Interval[];
   speed: BacktestSpeed;
   data: string;
@@ -41,9 +43,17 @@ interface Options {
 export function registerBacktest(program: Command): void {
   program
     .command('backtest')
-    .description('run a backtest session over the bar store; other terminals can add and remove symbols while it runs')
-    .requiredOption('--date <YYYY-MM-DD>', 'the exchange-local trading day')
-    .requiredOption('--symbols <list>', 'symbols to trade from the open, e.g. AAPL,MSFT', parseSymbols)
+    .description('run a backtest session over the bar store (other terminals can add and remove symbols while it runs), or a strategy over a date range')
+    .option('--date <YYYY-MM-DD>', 'the exchange-local trading day')
+    .option('--symbols <list>', 'symbols to trade from the open, e.g. AAPL,MSFT (with --strategy: instead of its own)', parseSymbols)
+    .option('--strategy <file>', "a strategy file (.ts or .js) whose default export is defineStrategy({ … }): runs it with the simulated broker")
+    .option('--from <YYYY-MM-DD>', 'with --strategy: the first trading day')
+    .option('--to <YYYY-MM-DD>', 'with --strategy: the last trading day (default: --from)')
+    .option('--param <name=value>', 'with --strategy: override a strategy param (repeatable)', collectParam, {} as Record<string, string>)
+    .option('--cash <n>', 'with --strategy: starting cash', parseAmount, 100_000)
+    .option('--commission <model>', 'with --strategy: e.g. 0.005/share,min=1 or 0.1%', parseCommission)
+    .option('--slippage <bps>', 'with --strategy: slippage in basis points, against the trader', parseAmount)
+    .option('--out <dir>', 'with --strategy: results folder (default results/<date-time>-<name>/)')
     .option('--streams <list>', 'intervals to stream for each symbol', parseStreams, ['1m'] as Interval[])
     .option('--speed <n|max>', 'simulated seconds per real second (60: a minute a second), or max', parseSpeed, 60 as BacktestSpeed)
     .option('--data <dir>', 'bar store directory', './data')
@@ -59,6 +69,10 @@ export function registerBacktest(program: Command): void {
 }
 
 async function runBacktest(options: Options): Promise<void> {
+  if (options.strategy !== undefined) return runStrategyBacktest({ ...options, strategy: options.strategy });
+  if (options.date === undefined || options.symbols === undefined) {
+    throw new CliError('USAGE_ERROR', `A session backtest needs --date and --symbols (or --strategy <file> to run a strategy). Add --help for usage.`, { exitCode: EXIT_USAGE });
+  }
   const runDir = resolveRunDir(options.runDir);
   const json = options.json ?? false;
   await assertStoreReadable(options.store, options.data);

@@ -1,0 +1,132 @@
+import { InvalidArgumentError } from 'commander';
+import Table from 'cli-table3';
+import path from 'node:path';
+import { isBrokerError } from '../../broker/broker-error.js';
+import type { CommissionModel } from '../../broker/commission.js';
+import type { Metrics } from '../../metrics/compute-metrics.js';
+import { silentLogger } from '../../model/logger.js';
+import { isRunError } from '../../run/run-error.js';
+import { runBacktest } from '../../run/run-backtest.js';
+import type { BacktestResult, DaySummary } from '../../run/backtest-result.js';
+import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
+import { CliError, EXIT_USAGE } from '../cli-error.js';
+import { heading, note } from '../messages.js';
+import { loadStrategy } from '../strategy-file.js';
+
+export interface StrategyBacktestOptions {
+  strategy: string;
+  from?: string;
+  to?: string;
+  date?: string;
+  symbols?: string[];
+  param: Record<string, string>;
+  cash: number;
+  commission?: CommissionModel;
+  slippage?: number;
+  data: string;
+  out?: string;
+  json?: boolean;
+}
+
+/** `--param fast=5`, repeatable: collected into one object. */
+export function collectParam(value: string, previous: Record<string, string> = {}): Record<string, string> {
+  const match = /^([A-Za-z_$][\w$]*)=(.*)$/.exec(value.trim());
+  if (!match) throw new InvalidArgumentError(`Use name=value, e.g. --param fast=5 (got ${JSON.stringify(value)}).`);
+  return { ...previous, [match[1]!]: match[2]! };
+}
+
+/** `0.005/share,min=1`, `0.1%`, or both: per share, percent of notional, minimum. */
+export function parseCommission(value: string): CommissionModel {
+  const model: CommissionModel = {};
+  for (const part of value.split(',').map((p) => p.trim()).filter((p) => p !== '')) {
+    const perShare = /^([\d.]+)\/share$/.exec(part);
+    const percent = /^([\d.]+)%$/.exec(part);
+    const minimum = /^min=([\d.]+)$/.exec(part);
+    const number = Number((perShare ?? percent ?? minimum)?.[1]);
+    if (!Number.isFinite(number)) throw new InvalidArgumentError(`Use e.g. 0.005/share,min=1 or 0.1% (not ${JSON.stringify(part)}).`);
+    if (perShare) model.perShare = number;
+    else if (percent) model.percent = number;
+    else model.minimum = number;
+  }
+  return model;
+}
+
+export function parseAmount(value: string): number {
+  const amount = Number(value.replaceAll('_', ''));
+  if (!Number.isFinite(amount) || amount < 0) throw new InvalidArgumentError(`Use a number ≥ 0, e.g. 100000 (not ${JSON.stringify(value)}).`);
+  return amount;
+}
+
+/** `tapedeck backtest --strategy file`: a run over `--from..--to` (or the one `--date`), the metrics table at the end. */
+export async function runStrategyBacktest(options: StrategyBacktestOptions): Promise<void> {
+  const from = options.from ?? options.date;
+  const to = options.to ?? options.from ?? options.date;
+  if (!from || !to) throw new CliError('USAGE_ERROR', 'A strategy run needs --from and --to (or --date for one day). Add --help for usage.', { exitCode: EXIT_USAGE });
+  const strategy = await loadStrategy(options.strategy);
+  const out = options.out ?? path.join('results', `${wallClockStamp()}-${strategy.name}`);
+  const progress = options.json ? process.stderr : process.stdout;
+  const onDay = (day: DaySummary, done: number, total: number) =>
+    progress.write(`${note(`day ${done}/${total} ${day.date} · ${day.bars} bars · ${day.fills} fills · pnl ${money(day.pnl)} · equity ${money(day.endEquity)}`)}\n`);
+  let result: BacktestResult;
+  try {
+    result = await runBacktest({
+      strategy,
+      from,
+      to,
+      store: new LowdbBarStore(options.data),
+      ...(options.symbols ? { symbols: options.symbols } : {}),
+      params: options.param,
+      cash: options.cash,
+      ...(options.commission ? { commission: options.commission } : {}),
+      ...(options.slippage !== undefined ? { slippage: { bps: options.slippage } } : {}),
+      out,
+      logger: silentLogger,
+      onDay,
+    });
+  } catch (error) {
+    if (isRunError(error) || isBrokerError(error)) {
+      const usage = isBrokerError(error, 'INVALID_CONFIG') || (isRunError(error) && error.code !== 'STRATEGY_FAILED');
+      throw new CliError(error.code, error.message, usage ? { exitCode: EXIT_USAGE } : {});
+    }
+    throw error;
+  }
+  if (options.json) {
+    const { config, params, metrics, days, extra } = result;
+    process.stdout.write(`${JSON.stringify({ config, params, metrics, days, ...(extra === undefined ? {} : { extra }), out }, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${heading(`${strategy.name} · ${result.config.from} → ${result.config.to} · ${result.days.length} trading days · ${result.config.symbols.join(', ')}`)}\n`);
+  process.stdout.write(`${metricsTable(result.metrics)}\n`);
+  process.stdout.write(`${note(`Results in ${out}: result.json, fills.csv, trades.csv, equity.csv`)}\n`);
+}
+
+export function metricsTable(metrics: Metrics): string {
+  const percent = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(2)} %`);
+  const ratio = (x: number | null) => (x === null ? '—' : x.toFixed(2));
+  const table = new Table({ head: ['metric', 'value'], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
+  table.push(
+    ['total return', percent(metrics.totalReturn)],
+    ['CAGR', percent(metrics.cagr)],
+    ['Sharpe', ratio(metrics.sharpe)],
+    ['Sortino', ratio(metrics.sortino)],
+    ['max drawdown', percent(metrics.maxDrawdown)],
+    ['max drawdown days', String(metrics.maxDrawdownDays)],
+    ['win rate', percent(metrics.winRate)],
+    ['profit factor', ratio(metrics.profitFactor)],
+    ['exposure', percent(metrics.exposure)],
+    ['trades', String(metrics.trades)],
+    ['turnover', ratio(metrics.turnover)],
+    ['commissions', money(metrics.commissions)],
+    ['final equity', money(metrics.finalEquity)],
+  );
+  return table.toString();
+}
+
+function money(value: number): string {
+  return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+}
+
+/** The default results folder's name: the one place a run uses the wall clock, outside its results. */
+function wallClockStamp(): string {
+  return new Date().toISOString().replace(/\.\d+Z$/, '').replaceAll(':', '').replace('T', '-');
+}

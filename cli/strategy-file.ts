@@ -1,0 +1,25 @@
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { asStrategy, type Strategy } from '../run/strategy.js';
+import { CliError, EXIT_USAGE } from './cli-error.js';
+
+const TYPESCRIPT = /\.(ts|mts|cts)$/;
+
+/**
+ * Imports a strategy file: its default export (or `strategy`) made with `defineStrategy`.
+ * A TypeScript file runs as it is: tsx's loader is registered first, so no build step.
+ */
+export async function loadStrategy(file: string): Promise<Strategy> {
+  const resolved = path.resolve(file);
+  const found = await stat(resolved).catch(() => undefined);
+  if (!found?.isFile()) {
+    throw new CliError('NO_STRATEGY_FILE', `No strategy file at ${file}: give the path of a .ts or .js file whose default export is defineStrategy({ … }), e.g. examples/sma-cross.ts.`, { exitCode: EXIT_USAGE });
+  }
+  if (TYPESCRIPT.test(resolved)) {
+    const { register } = await import('tsx/esm/api');
+    register();
+  }
+  const loaded = (await import(pathToFileURL(resolved).href)) as { default?: unknown; strategy?: unknown };
+  return asStrategy(loaded.default ?? loaded.strategy, file);
+}

@@ -1,0 +1,56 @@
+// An SMA crossover: long when the fast average of 5m closes crosses above the slow one, flat
+// when it crosses back below. The averages start each day from the warm-up and earlier days.
+//
+//   tapedeck data generate --symbols AAPL,MSFT --from 2024-02-26 --to 2024-03-28
+//   tapedeck backtest --strategy examples/sma-cross.ts --from 2024-03-04 --to 2024-03-28 --param fast=5
+import { SMA } from 'trading-signals';
+import { defineStrategy, type StrategyContext } from 'tapedeck';
+
+interface Averages {
+  fast: SMA;
+  slow: SMA;
+  /** fast − slow after the previous bar; undefined until both are stable. */
+  spread?: number;
+}
+
+export default defineStrategy({
+  name: 'sma-cross',
+  params: { fast: 10, slow: 30, size: 100 },
+  symbols: ['AAPL', 'MSFT'],
+  streams: ['5m'],
+  warmup: { days: 5 },
+  init: () => ({ averages: new Map<string, Averages>() }),
+  onDayStart(ctx) {
+    // Symbols added since are seeded from their history the first time they are seen.
+    for (const symbol of ctx.session.listSymbols().map((s) => s.symbol)) averagesOf(ctx, symbol);
+  },
+  onBar(ctx, bar) {
+    const averages = averagesOf(ctx, bar.symbol);
+    const before = averages.spread;
+    averages.spread = update(averages, bar.c);
+    if (before === undefined || averages.spread === undefined) return;
+    const { qty } = ctx.broker.position(bar.symbol);
+    const open = ctx.broker.openOrders(bar.symbol).length > 0;
+    if (before <= 0 && averages.spread > 0 && qty === 0 && !open) ctx.broker.buy(bar.symbol, ctx.params.size);
+    if (before >= 0 && averages.spread < 0 && qty > 0 && !open) ctx.broker.close(bar.symbol);
+  },
+  result: (ctx) => ({ symbols: [...ctx.state.averages.keys()] }),
+});
+
+type Context = StrategyContext<{ fast: number; slow: number; size: number }, { averages: Map<string, Averages> }>;
+
+function averagesOf(ctx: Context, symbol: string): Averages {
+  let averages = ctx.state.averages.get(symbol);
+  if (!averages) {
+    averages = { fast: new SMA(ctx.params.fast), slow: new SMA(ctx.params.slow) };
+    for (const bar of ctx.history(symbol, '5m', ctx.params.slow * 2)) averages.spread = update(averages, bar.c);
+    ctx.state.averages.set(symbol, averages);
+  }
+  return averages;
+}
+
+function update(averages: Averages, close: number): number | undefined {
+  const fast = averages.fast.add(close);
+  const slow = averages.slow.add(close);
+  return fast === null || slow === null ? undefined : fast - slow;
+}

@@ -1,0 +1,48 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { BacktestResult } from './backtest-result.js';
+
+/** The result files of a run, each written whole or not at all (a temp file renamed into place). */
+export async function writeResultFiles(dir: string, result: BacktestResult): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const { config, params, metrics, days, extra } = result;
+  const files: Array<[string, string]> = [
+    ['result.json', `${JSON.stringify({ config, params, metrics, days, ...(extra === undefined ? {} : { extra }) }, null, 2)}\n`],
+    ['fills.csv', csv(['orderId', 'symbol', 'side', 'qty', 'price', 't', 'time', 'commission', 'reason'], result.fills.map((f) => [f.orderId, f.symbol, f.side, f.qty, f.price, f.t, iso(f.t), f.commission, f.reason ?? '']))],
+    [
+      'trades.csv',
+      csv(
+        ['symbol', 'direction', 'qty', 'entryT', 'entryTime', 'entryPrice', 'exitT', 'exitTime', 'exitPrice', 'pnl', 'commission', 'netPnl', 'return', 'durationMs'],
+        result.trades.map((r) => [r.symbol, r.direction, r.qty, r.entry.t, iso(r.entry.t), r.entry.price, r.exit.t, iso(r.exit.t), r.exit.price, r.pnl, r.commission, r.netPnl, r.return, r.duration]),
+      ),
+    ],
+    ['equity.csv', csv(['t', 'time', 'equity', 'cash', 'grossExposure'], result.equity.minutes.map((p) => [p.t, iso(p.t), p.equity, p.cash, p.grossExposure]))],
+  ];
+  for (const [name, text] of files) await writeAtomically(path.join(dir, name), text);
+}
+
+async function writeAtomically(file: string, text: string): Promise<void> {
+  const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await writeFile(temp, text);
+    await rename(temp, file);
+  } catch (error) {
+    await rm(temp, { force: true });
+    throw error;
+  }
+}
+
+function csv(header: string[], rows: Array<Array<string | number>>): string {
+  return `${[header, ...rows].map((row) => row.map(cell).join(',')).join('\n')}\n`;
+}
+
+/** Quotes only what needs it: symbols and codes never do, a strategy's extra text might. */
+function cell(value: string | number): string {
+  const text = String(value);
+  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function iso(t: number): string {
+  return new Date(t).toISOString();
+}

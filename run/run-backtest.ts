@@ -1,0 +1,292 @@
+import type { MarketCalendar } from '../calendar/market-calendar.js';
+import { nyse } from '../calendar/nyse.js';
+import type { CommissionModel } from '../broker/commission.js';
+import { fromUnits, toUnits } from '../broker/money.js';
+import { SimulatedBroker, type EquityPoint } from '../broker/simulated-broker.js';
+import type { SlippageModel } from '../broker/slippage.js';
+import { computeMetrics, type DailyEquity } from '../metrics/compute-metrics.js';
+import { buildRoundTrips } from '../metrics/round-trips.js';
+import type { BarStore } from '../model/bar-store.js';
+import type { StreamBar } from '../model/bar.js';
+import { consoleLogger, type Logger } from '../model/logger.js';
+import { createSession } from '../session/create-session.js';
+import { resolveStreams, resolveSymbols } from '../session/session-options.js';
+import type { Session } from '../session/session.js';
+import { BarHistory } from './bar-history.js';
+import type { BacktestResult, DaySummary, RunConfig } from './backtest-result.js';
+import { writeResultFiles } from './result-files.js';
+import { RunError } from './run-error.js';
+import { RunUniverse } from './run-universe.js';
+import type { RunDay, RunSession, Strategy, StrategyBroker, StrategyContext, StrategyParams } from './strategy.js';
+import { resolveParams } from './strategy-params.js';
+
+export interface RunBacktestOptions {
+  strategy: Strategy<any, any>;
+  /** First and last day, `YYYY-MM-DD`, both inclusive: every trading day of the calendar between them runs. */
+  from: string;
+  to: string;
+  store: BarStore;
+  /** Overrides the strategy's `symbols`. */
+  symbols?: string[];
+  /** Overrides the strategy's `params` defaults (strings are read as the default's type). */
+  params?: Record<string, unknown>;
+  cash: number;
+  commission?: CommissionModel;
+  slippage?: SlippageModel;
+  /** Defaults to `nyse`. */
+  calendar?: MarketCalendar;
+  /** A folder to write `result.json`, `fills.csv`, `trades.csv` and `equity.csv` into. */
+  out?: string;
+  logger?: Logger;
+  /** Called after each trading day, e.g. to show progress. */
+  onDay?: (day: DaySummary, done: number, total: number) => void;
+}
+
+/**
+ * Runs a strategy over every trading day from `from` to `to`: one backtest session a day at
+ * speed `max`, the simulated broker fed each 1m bar before the strategy sees it. The strategy's
+ * state, positions, open GTC orders and the universe carry from one day to the next.
+ * README, "Strategies and runs", says what the results mean.
+ */
+export async function runBacktest(options: RunBacktestOptions): Promise<BacktestResult> {
+  const { strategy, store, logger = consoleLogger } = options;
+  if (!strategy || typeof strategy !== 'object' || !Array.isArray(strategy.streams)) {
+    throw new RunError('INVALID_STRATEGY', 'runBacktest needs a `strategy` made with defineStrategy({ … }).');
+  }
+  if (!store || typeof store.getBars !== 'function') {
+    throw new RunError('INVALID_OPTION', 'runBacktest needs a `store` (a BarStore such as new ArrowBarStore(dir) or new MemoryBarStore()).');
+  }
+  const calendar = options.calendar ?? nyse;
+  const days = tradingDays(calendar, options.from, options.to);
+  const params = resolveParams(strategy.params, options.params);
+  const symbols = options.symbols === undefined ? strategy.symbols : resolveSymbols(options.symbols).map((s) => s.symbol);
+  const broker = new SimulatedBroker({ cash: options.cash, commission: options.commission, slippage: options.slippage });
+  const config: RunConfig = {
+    strategy: strategy.name,
+    from: days[0]!,
+    to: days.at(-1)!,
+    calendar: calendar.name,
+    symbols: [...symbols],
+    streams: [...strategy.streams],
+    warmupDays: warmupDays(calendar, days[0]!, strategy.warmup.days),
+    cash: options.cash,
+    commission: { ...options.commission },
+    slippage: { ...options.slippage },
+  };
+  const universe = new RunUniverse(symbols, strategy.streams);
+  const history = new BarHistory(Math.max(1, strategy.warmup.days));
+  for (const date of config.warmupDays) {
+    const session = openSession(date, universe, store, calendar, logger);
+    await session.start();
+    await session.done;
+    history.addDay(session.data, session.listSymbols());
+  }
+
+  const run = new RunContext(strategy, params, broker, history, universe);
+  run.state = hook(strategy.name, 'init', () => strategy.init?.(run as StrategyContext<StrategyParams, undefined>));
+  const minutes: EquityPoint[] = [];
+  const daily: DailyEquity[] = [];
+  const summaries: DaySummary[] = [];
+  for (const [index, date] of days.entries()) {
+    const startEquity = broker.equity;
+    const fillsBefore = broker.fills.length;
+    const session = openSession(date, universe, store, calendar, logger);
+    const day: RunDay = { date, open: session.tradingSession.open, close: session.tradingSession.close, index };
+    run.beginDay(day, session);
+    let bars = 0;
+    let failure: { error: unknown } | undefined;
+    session.onBar((bar: StreamBar) => {
+      if (failure) return;
+      try {
+        run.startDayOnce();
+        if (bar.interval === '1m') {
+          broker.onBar(bar);
+          bars++;
+        }
+        if (universe.get(bar.symbol)?.delivered.includes(bar.interval)) strategy.onBar?.(run, bar);
+        if (bar.interval === '1m') recordMinute(minutes, broker.equityPoint());
+      } catch (error) {
+        failure = { error };
+        void session.stop();
+      }
+    });
+    await session.start();
+    if (!failure) {
+      try {
+        run.startDayOnce();
+      } catch (error) {
+        failure = { error };
+        void session.stop();
+      }
+    }
+    const summary = await session.done;
+    if (failure) throw strategyFailed(strategy.name, date, failure.error);
+    history.addDay(session.data, session.listSymbols());
+    hook(strategy.name, date, () => strategy.onDayEnd?.(run, day));
+    broker.endOfDay();
+    const endEquity = broker.equity;
+    daily.push({ date, equity: endEquity });
+    const done: DaySummary = {
+      date,
+      bars,
+      pauses: summary.pauses.map(({ reason, simTime, symbols: paused }) => ({ reason, simTime, symbols: [...paused] })),
+      added: [...summary.added],
+      removed: [...summary.removed],
+      symbols: universe.symbols(),
+      fills: broker.fills.length - fillsBefore,
+      startEquity,
+      endEquity,
+      pnl: fromUnits(toUnits(endEquity) - toUnits(startEquity)),
+    };
+    summaries.push(done);
+    options.onDay?.(done, index + 1, days.length);
+  }
+
+  const fills = broker.fills.map((fill) => ({ ...fill }));
+  const trades = buildRoundTrips(fills);
+  const result: BacktestResult = {
+    config,
+    params,
+    metrics: computeMetrics({ initialEquity: options.cash, minuteEquity: minutes, dailyEquity: daily, fills, trades }),
+    fills,
+    trades,
+    equity: { minutes, days: daily },
+    days: summaries,
+  };
+  if (strategy.result) result.extra = hook(strategy.name, 'result', () => strategy.result!(run));
+  if (options.out !== undefined) await writeResultFiles(options.out, result);
+  return result;
+}
+
+/** Every 1m bar of a minute moves equity; the minute's point is the account after its last bar. */
+function recordMinute(minutes: EquityPoint[], point: EquityPoint): void {
+  const last = minutes.at(-1);
+  if (last && last.t === point.t) minutes[minutes.length - 1] = point;
+  else minutes.push(point);
+}
+
+function openSession(date: string, universe: RunUniverse, store: BarStore, calendar: MarketCalendar, logger: Logger): Session {
+  return createSession({ mode: 'backtest', date, symbols: universe.sessionSymbols(), store, calendar, speed: 'max', logger });
+}
+
+function tradingDays(calendar: MarketCalendar, from: string, to: string): string[] {
+  for (const [name, value] of [['from', from], ['to', to]] as const) {
+    if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+      throw new RunError('INVALID_OPTION', `${name} must be a date YYYY-MM-DD, got ${JSON.stringify(value)}.`, { [name]: value });
+    }
+  }
+  const days = calendar.tradingDays(from, to);
+  if (days.length === 0) {
+    throw new RunError('NO_TRADING_DAYS', `No trading day on ${calendar.name} from ${from} to ${to}${from > to ? ' (from is after to)' : ''}.`, { from, to });
+  }
+  return days;
+}
+
+function warmupDays(calendar: MarketCalendar, first: string, count: number): string[] {
+  const days: string[] = [];
+  let date = first;
+  for (let i = 0; i < count; i++) {
+    date = calendar.previousTradingDay(date);
+    days.unshift(date);
+  }
+  return days;
+}
+
+/** `where`: the day, or the hook that runs outside any day (`init`, `result`). */
+function strategyFailed(name: string, where: string, error: unknown): RunError {
+  const message = error instanceof Error ? error.message : String(error);
+  return new RunError('STRATEGY_FAILED', `Strategy ${name} threw ${/^\d/.test(where) ? 'on' : 'in'} ${where}: ${message}`, { where }, { cause: error });
+}
+
+function hook<T>(name: string, where: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw strategyFailed(name, where, error);
+  }
+}
+
+/** The `ctx` every hook receives: one object for the whole run, today's session swapped in each morning. */
+class RunContext implements StrategyContext<StrategyParams, unknown> {
+  state: unknown;
+  day!: RunDay;
+  session!: RunSession;
+  readonly broker: StrategyBroker;
+  private current!: Session;
+  private dayStarted = false;
+
+  constructor(
+    private readonly strategy: Strategy<any, any>,
+    readonly params: StrategyParams,
+    private readonly simulated: SimulatedBroker,
+    private readonly bars: BarHistory,
+    private readonly universe: RunUniverse,
+  ) {
+    this.broker = brokerView(simulated);
+  }
+
+  now(): number {
+    return this.current ? this.current.clock.now() : this.simulated.now;
+  }
+
+  history(symbol: string, interval: StreamBar['interval'], n: number) {
+    return this.bars.last(symbol, interval, n);
+  }
+
+  beginDay(day: RunDay, session: Session): void {
+    this.day = day;
+    this.current = session;
+    this.dayStarted = false;
+    this.session = sessionView(session, this.simulated, this.universe, this.strategy);
+  }
+
+  /** `onDayStart` runs once the session streams, before the day's first bar, so it can add symbols. */
+  startDayOnce(): void {
+    if (this.dayStarted) return;
+    this.dayStarted = true;
+    this.strategy.onDayStart?.(this, this.day);
+  }
+}
+
+function brokerView(broker: SimulatedBroker): StrategyBroker {
+  return {
+    buy: (symbol, qty, options) => broker.buy(symbol, qty, options),
+    sell: (symbol, qty, options) => broker.sell(symbol, qty, options),
+    close: (symbol, options) => broker.close(symbol, options),
+    cancel: (orderId) => broker.cancel(orderId),
+    order: (request) => broker.order(request),
+    position: (symbol) => broker.position(symbol),
+    positions: () => broker.positions(),
+    openOrders: (symbol) => broker.openOrders(symbol),
+    get cash() {
+      return broker.cash;
+    },
+    get equity() {
+      return broker.equity;
+    },
+  };
+}
+
+function sessionView(session: Session, broker: SimulatedBroker, universe: RunUniverse, strategy: Strategy<any, any>): RunSession {
+  return {
+    data: session.data,
+    addSymbol(symbol, options = {}) {
+      const delivered = options.streams === undefined ? strategy.streams : resolveStreams(symbol, options.streams);
+      const added = session.addSymbol(symbol, { streams: delivered.includes('1m') ? delivered : ['1m', ...delivered] });
+      const held = universe.add(symbol, delivered);
+      // A failed add leaves the universe as it was; the caller hears the failure from `added`.
+      added.catch(() => universe.drop(symbol, held));
+      return added;
+    },
+    removeSymbol(symbol, options = {}) {
+      if (!options.flatten) broker.assertFlat(symbol);
+      const removed = session.removeSymbol(symbol, { immediate: options.immediate ?? false });
+      if (options.flatten) broker.flatten(symbol);
+      else for (const order of broker.openOrders(symbol)) broker.cancel(order.id);
+      universe.drop(symbol);
+      return removed;
+    },
+    listDynamic: () => session.listDynamic(),
+    listSymbols: () => session.listSymbols(),
+  };
+}

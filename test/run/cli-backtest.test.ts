@@ -1,0 +1,83 @@
+import test from 'ava';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { nyse } from '../../calendar/nyse.js';
+import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
+import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cliEnv, ROOT, runCli } from '../cli/cli-process.js';
+
+async function dataDir(): Promise<{ root: string; data: string }> {
+  const root = await mkdtemp(join(tmpdir(), 'tapedeck-strategy-cli-'));
+  const data = join(root, 'data');
+  await generateDataset({ store: new LowdbBarStore(data), calendar: nyse, symbols: ['AAPL', 'MSFT'], from: '2024-02-26', to: '2024-03-06', seed: 3 });
+  return { root, data };
+}
+
+test('tapedeck backtest --strategy runs the TypeScript example over a date range and writes its results', async (t) => {
+  const { root, data } = await dataDir();
+  try {
+    const out = join(root, 'results');
+    const args = ['backtest', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-04', '--to', '2024-03-06', '--data', data, '--param', 'fast=5', '--param', 'slow=12'];
+    const json = await runCli([...args, '--commission', '0.005/share,min=1', '--out', out, '--json']);
+    t.is(json.code, 0, json.stderr);
+    const report = JSON.parse(json.stdout);
+    t.deepEqual(report.params, { fast: 5, slow: 12, size: 100 });
+    t.deepEqual(report.config.commission, { perShare: 0.005, minimum: 1 });
+    t.deepEqual(report.config.warmupDays, ['2024-02-26', '2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01']);
+    t.deepEqual(report.days.map((d: { date: string }) => d.date), ['2024-03-04', '2024-03-05', '2024-03-06']);
+    t.true(report.metrics.trades > 0);
+    t.regex(json.stderr, /day 3\/3 2024-03-06/);
+    const written = JSON.parse(await readFile(join(out, 'result.json'), 'utf8'));
+    t.deepEqual(written.metrics, report.metrics);
+    const fills = (await readFile(join(out, 'fills.csv'), 'utf8')).trim().split('\n');
+    t.is(fills[0], 'orderId,symbol,side,qty,price,t,time,commission,reason');
+    t.true(fills.length > 1);
+
+    const table = await runCli([...args, '--out', join(root, 'again')]);
+    t.is(table.code, 0, table.stderr);
+    t.regex(table.stdout, /total return/);
+    t.regex(table.stdout, /final equity/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('a strategy run refuses an unknown param and a missing file as usage errors', async (t) => {
+  const { root, data } = await dataDir();
+  try {
+    const unknown = await runCli(['backtest', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-04', '--data', data, '--param', 'nope=1', '--out', join(root, 'x'), '--json']);
+    t.is(unknown.code, 2);
+    t.is(JSON.parse(unknown.stdout).error.code, 'UNKNOWN_PARAM');
+    const missing = await runCli(['backtest', '--strategy', join(root, 'none.ts'), '--from', '2024-03-04', '--data', data]);
+    t.is(missing.code, 2);
+    t.regex(missing.stderr, /No strategy file/);
+    const oneDay = await runCli(['backtest', '--from', '2024-03-04', '--data', data]);
+    t.is(oneDay.code, 2);
+    t.regex(oneDay.stderr, /needs --date and --symbols/);
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});
+
+test('the installed command, plain node without tsx, runs a TypeScript strategy file', async (t) => {
+  // The package's bin as installed: `npm ci` builds dist/ (the prepare script) before the tests run.
+  const bin = join(ROOT, 'dist', 'cli', 'main.js');
+  t.true(existsSync(join(ROOT, 'dist', 'cli', 'strategy-file.js')), 'dist/ is built: run npm run build');
+  const { root, data } = await dataDir();
+  try {
+    const args = [bin, 'backtest', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-05', '--data', data, '--out', join(root, 'out'), '--json'];
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: cliEnv() });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    t.is(code, 0, stderr);
+    t.is(JSON.parse(stdout).config.strategy, 'sma-cross');
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+});

@@ -1,0 +1,100 @@
+import test from 'ava';
+import { isBrokerError } from '../../broker/broker-error.js';
+import { nyse } from '../../calendar/nyse.js';
+import { runBacktest } from '../../run/run-backtest.js';
+import { defineStrategy } from '../../run/strategy.js';
+import { syntheticStore } from './run-fixture.js';
+
+const silent = { info: () => undefined, warn: () => undefined, error: () => undefined };
+const MINUTE_MS = 60_000;
+const FROM = '2024-03-04';
+const TO = '2024-03-06';
+
+test('a symbol added mid-day stays for the following days, configured from their open', async (t) => {
+  const store = await syntheticStore(['AAA', 'NEW'], FROM, TO, { missingRate: 0 });
+  const strategy = defineStrategy({
+    name: 'adds',
+    symbols: ['AAA'],
+    init: () => [] as string[],
+    onBar(ctx, bar) {
+      if (ctx.day.index === 0 && bar.symbol === 'AAA' && bar.t === ctx.day.open + 100 * MINUTE_MS) void ctx.session.addSymbol('NEW');
+    },
+    onDayEnd(ctx) {
+      ctx.state.push(`${ctx.day.date} ${ctx.session.data.getBarCount('NEW')}`);
+    },
+    result: (ctx) => ctx.state,
+  });
+  const result = await runBacktest({ strategy, from: FROM, to: TO, store, cash: 10_000, logger: silent });
+  t.deepEqual(result.days.map((d) => d.symbols), [['AAA', 'NEW'], ['AAA', 'NEW'], ['AAA', 'NEW']]);
+  t.deepEqual(result.days.map((d) => d.added), [['NEW'], [], []]);
+  // Day 1: NEW caught up to the whole day; days 2 and 3 start with it, with no catch-up pause.
+  t.deepEqual(result.extra, ['2024-03-04 390', '2024-03-05 390', '2024-03-06 390']);
+  t.deepEqual(result.days.map((d) => d.pauses.map((p) => p.reason)), [['start', 'add'], ['start'], ['start']]);
+  t.deepEqual(result.days.map((d) => d.bars), [390 + 289, 780, 780]);
+});
+
+test('removing a symbol with an open position is refused with POSITION_OPEN; flatten closes it at the last close and it is gone the next day', async (t) => {
+  const store = await syntheticStore(['AAA', 'BBB'], FROM, TO, { missingRate: 0 });
+  const codes: string[] = [];
+  const strategy = defineStrategy({
+    name: 'removes',
+    symbols: ['AAA', 'BBB'],
+    onBar(ctx, bar) {
+      if (bar.symbol !== 'BBB' || ctx.day.index !== 0) return;
+      const minute = (bar.t - ctx.day.open) / MINUTE_MS;
+      if (minute === 10) ctx.broker.buy('BBB', 7);
+      if (minute === 20) {
+        try {
+          void ctx.session.removeSymbol('BBB');
+        } catch (error) {
+          codes.push(isBrokerError(error) ? error.code : String(error));
+        }
+        void ctx.session.removeSymbol('BBB', { flatten: true });
+      }
+    },
+  });
+  const result = await runBacktest({ strategy, from: FROM, to: TO, store, cash: 10_000, logger: silent });
+  t.deepEqual(codes, ['POSITION_OPEN']);
+  const open = nyse.session(FROM)!.open;
+  t.deepEqual(result.fills.map((f) => [f.side, f.qty, f.t, f.reason]), [
+    ['buy', 7, open + 11 * MINUTE_MS, undefined],
+    ['sell', 7, open + 20 * MINUTE_MS, 'flatten'],
+  ]);
+  const [flattenedOn] = await store.getBars('BBB', '1m', open + 20 * MINUTE_MS, open + 21 * MINUTE_MS);
+  t.is(result.fills[1]!.price, flattenedOn!.c);
+  t.deepEqual(result.days.map((d) => d.symbols), [['AAA'], ['AAA'], ['AAA']]);
+  t.deepEqual(result.days.map((d) => d.removed), [['BBB'], [], []]);
+  t.deepEqual(result.days.slice(1).map((d) => d.bars), [390, 390]);
+});
+
+test('warm-up days are history only: ctx.history reaches back warmup.days trading days; they are never traded or streamed', async (t) => {
+  const warmup = nyse.tradingDays('2024-02-28', '2024-03-01');
+  const store = await syntheticStore(['AAA'], warmup[0]!, TO, { missingRate: 0 });
+  const seen: string[] = [];
+  const strategy = defineStrategy({
+    name: 'warm',
+    symbols: ['AAA'],
+    streams: ['1m', '5m'],
+    warmup: { days: 3 },
+    onDayStart(ctx) {
+      const minutes = ctx.history('AAA', '1m', 10_000);
+      const fives = ctx.history('AAA', '5m', 2);
+      seen.push(`${ctx.day.date}: ${minutes.length} from ${nyse.dateOf(minutes[0]!.t)} to ${nyse.dateOf(minutes.at(-1)!.t)}, ${fives.length} 5m`);
+    },
+    onBar(ctx, bar) {
+      if (bar.t < ctx.day.open) seen.push(`traded a warm-up bar ${bar.t}`);
+      if ((bar.t - ctx.day.open) / MINUTE_MS === 5) ctx.broker.buy('AAA', 1);
+    },
+  });
+  const result = await runBacktest({ strategy, from: FROM, to: TO, store, cash: 10_000, logger: silent });
+  t.deepEqual(result.config.warmupDays, warmup);
+  t.deepEqual(seen, [
+    // Three days back: the warm-up days, then the run's own latest days.
+    '2024-03-04: 1170 from 2024-02-28 to 2024-03-01, 2 5m',
+    '2024-03-05: 1170 from 2024-02-29 to 2024-03-04, 2 5m',
+    '2024-03-06: 1170 from 2024-03-01 to 2024-03-05, 2 5m',
+  ]);
+  t.true(result.fills.every((f) => f.t >= nyse.session(FROM)!.open));
+  t.deepEqual(result.days.map((d) => d.date), nyse.tradingDays(FROM, TO));
+  t.is(result.equity.minutes[0]!.t, nyse.session(FROM)!.open + MINUTE_MS);
+});
