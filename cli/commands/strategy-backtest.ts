@@ -8,7 +8,7 @@ import { silentLogger } from '../../model/logger.js';
 import { isRunError } from '../../run/run-error.js';
 import { runBacktest } from '../../run/run-backtest.js';
 import type { BacktestResult, DaySummary } from '../../run/backtest-result.js';
-import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
+import { assertStoreReadable, openBarStore, type StoreKind } from '../bar-store-option.js';
 import { CliError, EXIT_USAGE } from '../cli-error.js';
 import { heading, note } from '../messages.js';
 import { loadStrategy } from '../strategy-file.js';
@@ -24,6 +24,7 @@ export interface StrategyBacktestOptions {
   commission?: CommissionModel;
   slippage?: number;
   data: string;
+  store: StoreKind;
   out?: string;
   json?: boolean;
 }
@@ -62,6 +63,7 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
   const from = options.from ?? options.date;
   const to = options.to ?? options.from ?? options.date;
   if (!from || !to) throw new CliError('USAGE_ERROR', 'A strategy run needs --from and --to (or --date for one day). Add --help for usage.', { exitCode: EXIT_USAGE });
+  await assertStoreReadable(options.store, options.data);
   const strategy = await loadStrategy(options.strategy);
   const out = options.out ?? path.join('results', `${wallClockStamp()}-${strategy.name}`);
   const progress = options.json ? process.stderr : process.stdout;
@@ -73,7 +75,7 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
       strategy,
       from,
       to,
-      store: new LowdbBarStore(options.data),
+      store: openBarStore(options.store, options.data),
       ...(options.symbols ? { symbols: options.symbols } : {}),
       params: options.param,
       cash: options.cash,

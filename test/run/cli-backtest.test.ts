@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { nyse } from '../../calendar/nyse.js';
-import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
+import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,7 +12,7 @@ import { cliEnv, ROOT, runCli } from '../cli/cli-process.js';
 async function dataDir(): Promise<{ root: string; data: string }> {
   const root = await mkdtemp(join(tmpdir(), 'tapedeck-strategy-cli-'));
   const data = join(root, 'data');
-  await generateDataset({ store: new LowdbBarStore(data), calendar: nyse, symbols: ['AAPL', 'MSFT'], from: '2024-02-26', to: '2024-03-06', seed: 3 });
+  await generateDataset({ store: new ArrowBarStore(data), calendar: nyse, symbols: ['AAPL', 'MSFT'], from: '2024-02-26', to: '2024-03-06', seed: 3 });
   return { root, data };
 }
 
