@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { connect } from 'node:net';
 import type { ControlledSession } from './controlled-session.js';
 import { ControlError } from './control-error.js';
@@ -7,6 +7,7 @@ import { handleApiRequest } from './control-routes.js';
 import { errorResponse } from './error-response.js';
 import { readJsonBody, sendJson } from './http-json.js';
 import { localControl } from './local-control.js';
+import { limitedServer, type ServerLimits } from './server-limits.js';
 import { newToken, processExists, readRunFile, removeRunFile, runFilePath, writeRunFile, type RunFile } from './run-file.js';
 
 export interface ControlServerOptions {
@@ -14,6 +15,8 @@ export interface ControlServerOptions {
   runDir: string;
   /** Loopback only: the API changes a running session and must never face a network. */
   host?: '127.0.0.1';
+  /** Timeouts and the connection cap (`DEFAULT_SERVER_LIMITS`). */
+  limits?: Partial<ServerLimits>;
 }
 
 export interface ControlServer {
@@ -34,7 +37,7 @@ export async function createControlServer(session: ControlledSession, options: C
   await assertRunDirFree(runDir);
   const token = newToken();
   const control = localControl(session);
-  const server = createServer((request, response) => {
+  const server = limitedServer((request, response) => {
     const respond = async () => {
       if (!authorized(request, token)) {
         throw new ControlError('UNAUTHORIZED', `Send the header "Authorization: Bearer <token>" with the token from ${runFilePath(runDir)}.`, 401);
@@ -51,7 +54,7 @@ export async function createControlServer(session: ControlledSession, options: C
       if (status === 401) headers['www-authenticate'] = 'Bearer';
       sendJson(response, status, body, headers);
     });
-  });
+  }, options.limits);
   const port = await listen(server, host);
   const runFile: RunFile = {
     version: 1,

@@ -61,6 +61,7 @@ test('in a real browser, TSLA added from the page goes through loading and catch
     });
 
     await page.goto(inspector.url);
+    t.is(page.url(), inspector.origin, 'the secret left the address bar for a cookie');
     await page.waitForSelector('#session-state[data-state="streaming"]');
     t.is(await page.textContent('#session-state'), 'streaming');
     t.regex((await page.getAttribute('[data-state="session.running.streaming"]', 'class'))!, /\bactive\b/, 'the current state is highlighted in the statechart');
@@ -123,8 +124,8 @@ test('tapedeck backtest --inspect prints the page, and TSLA added there becomes 
   t.teardown(() => ws.remove());
   const backtest = startCli(['backtest', '--date', '2024-03-08', '--symbols', 'AAPL', '--speed', '60', '--data', ws.data, '--run-dir', ws.runDir, '--inspect']);
   t.teardown(() => backtest.kill());
-  await backtest.waitFor(/Inspector: http:\/\/127\.0\.0\.1:\d+\/ — open it in a browser/);
-  const url = /Inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(backtest.stdout)![1]!;
+  await backtest.waitFor(/Inspector: http:\/\/127\.0\.0\.1:\d+\/\?secret=[\w-]+ — open it in a browser/);
+  const url = /Inspector: (http:\/\/127\.0\.0\.1:\d+\/\?secret=[\w-]+)/.exec(backtest.stdout)![1]!;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();
