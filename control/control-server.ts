@@ -17,6 +17,8 @@ export interface ControlServerOptions {
   host?: '127.0.0.1';
   /** Timeouts and the connection cap (`DEFAULT_SERVER_LIMITS`). */
   limits?: Partial<ServerLimits>;
+  /** Failed symbols `GET /v1/status` lists, the last added; the rest are only counted. Default 100. */
+  failedSymbolsListed?: number;
 }
 
 export interface ControlServer {
@@ -36,7 +38,7 @@ export async function createControlServer(session: ControlledSession, options: C
   const host = options.host ?? '127.0.0.1';
   await assertRunDirFree(runDir);
   const token = newToken();
-  const control = localControl(session);
+  const control = localControl(session, options.failedSymbolsListed === undefined ? {} : { failedListed: options.failedSymbolsListed });
   const server = limitedServer((request, response) => {
     const respond = async () => {
       if (!authorized(request, token)) {
