@@ -75,7 +75,7 @@ class CountingFeed implements LiveFeed {
 
 /** Waits for a condition on real events; the bound only turns a hang into a readable failure. */
 async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`Still waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, 1));
