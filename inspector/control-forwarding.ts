@@ -68,7 +68,8 @@ export function inProcessHandler(session: Session): ControlHandler {
       sendJson(response, result.status, result.body);
     } catch (error) {
       const { status, body } = errorResponse(error);
-      sendJson(response, status, body);
+      // The rest of an unread body must not be parsed as the next request.
+      sendJson(response, status, body, status === 413 ? { connection: 'close' } : {});
     }
   };
 }
