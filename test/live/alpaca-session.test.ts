@@ -14,7 +14,9 @@ const backoff = { baseMs: 5, maxMs: 20, connectionLimitMs: 30 };
 async function fake(minutesIn: number, options: { updateEvery?: number; pageSize?: number } = {}) {
   const clock = fastClock(minutesIn);
   const record = new Map<string, Bar[]>(['AAPL', 'MSFT'].map((s) => [s, dayOf(s, today, 0.1).map((bar) => ({ ...bar }))]));
-  const server = new FakeAlpacaServer({ clock, record, keyId: KEY, secret: SECRET, pageSize: options.pageSize ?? 7, ...(options.updateEvery ? { updateEvery: options.updateEvery } : {}) });
+  // The day ends at the close: an update sent after it (for the last minute) would change the
+  // record after the session ended, and the comparison with it would depend on timing.
+  const server = new FakeAlpacaServer({ clock, record, keyId: KEY, secret: SECRET, pageSize: options.pageSize ?? 7, endMs: today.close, ...(options.updateEvery ? { updateEvery: options.updateEvery } : {}) });
   const urls = await server.listen();
   return { clock, record, server, ...urls };
 }

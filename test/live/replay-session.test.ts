@@ -87,7 +87,7 @@ test('outside a trading day, or after the close, a live session says so at once'
 
 test('before the open the session waits, loads, then streams from the open', async (t) => {
   const store = await storeWith(['AAPL']);
-  const session = replaySession(store, -3, ['AAPL'], 1);
+  const session = replaySession(store, -3, ['AAPL'], 1, new Map([['AAPL', dayOf('AAPL', today)]]));
   await session.start();
   t.is(session.state, 'waitingForOpen');
   t.is(session.data.getBarCount('AAPL'), 30, "yesterday's bars are loaded before the open");
