@@ -46,9 +46,17 @@ export interface StatusReport {
   running: boolean;
   clock: { ms: number; iso: string };
   hours: { open: string; close: string; early: boolean };
+  /** Every symbol but the failed ones past the last `failures.listed`. */
   symbols: SymbolView[];
+  failures: FailureCount;
   pauses: { count: number; totalMs: number; maxMs: number };
   notifications: { delivered: number; dropped: number; listenerErrors: number };
+}
+
+/** Failed symbols in the session, and how many of them (the last added) the status lists. */
+export interface FailureCount {
+  total: number;
+  listed: number;
 }
 
 /** `GET /v1/symbols/dynamic` */

@@ -1,5 +1,5 @@
 import { timingSafeEqual } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
 import { connect } from 'node:net';
 import type { ControlledSession } from './controlled-session.js';
 import { ControlError } from './control-error.js';
@@ -7,6 +7,7 @@ import { handleApiRequest } from './control-routes.js';
 import { errorResponse } from './error-response.js';
 import { readJsonBody, sendJson } from './http-json.js';
 import { localControl } from './local-control.js';
+import { limitedServer, type ServerLimits } from './server-limits.js';
 import { newToken, processExists, readRunFile, removeRunFile, runFilePath, writeRunFile, type RunFile } from './run-file.js';
 
 export interface ControlServerOptions {
@@ -14,6 +15,10 @@ export interface ControlServerOptions {
   runDir: string;
   /** Loopback only: the API changes a running session and must never face a network. */
   host?: '127.0.0.1';
+  /** Timeouts and the connection cap (`DEFAULT_SERVER_LIMITS`). */
+  limits?: Partial<ServerLimits>;
+  /** Failed symbols `GET /v1/status` lists, the last added; the rest are only counted. Default 100. */
+  failedSymbolsListed?: number;
 }
 
 export interface ControlServer {
@@ -33,8 +38,8 @@ export async function createControlServer(session: ControlledSession, options: C
   const host = options.host ?? '127.0.0.1';
   await assertRunDirFree(runDir);
   const token = newToken();
-  const control = localControl(session);
-  const server = createServer((request, response) => {
+  const control = localControl(session, options.failedSymbolsListed === undefined ? {} : { failedListed: options.failedSymbolsListed });
+  const server = limitedServer((request, response) => {
     const respond = async () => {
       if (!authorized(request, token)) {
         throw new ControlError('UNAUTHORIZED', `Send the header "Authorization: Bearer <token>" with the token from ${runFilePath(runDir)}.`, 401);
@@ -51,7 +56,7 @@ export async function createControlServer(session: ControlledSession, options: C
       if (status === 401) headers['www-authenticate'] = 'Bearer';
       sendJson(response, status, body, headers);
     });
-  });
+  }, options.limits);
   const port = await listen(server, host);
   const runFile: RunFile = {
     version: 1,

@@ -1,7 +1,7 @@
 import type { ControlledSession } from './controlled-session.js';
 import { isSessionError } from '../model/session-error.js';
 import type { SymbolInfo } from '../model/session-summary.js';
-import type { DynamicSymbolView, StatusReport, SymbolView, TimePair } from './control-protocol.js';
+import type { DynamicSymbolView, FailureCount, StatusReport, SymbolView, TimePair } from './control-protocol.js';
 import type { SessionControl } from './session-control.js';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -17,8 +17,19 @@ function dynamicView({ symbol, status, streams, addedAt, error }: SymbolInfo): D
   return { symbol, status, streams, addedAt: timePair(addedAt), ...(error ? { error } : {}) };
 }
 
-function statusReport(session: ControlledSession): StatusReport {
+/** Failed symbols a report lists by default: past that, a stream of bad requests would only grow it. */
+export const FAILED_SYMBOLS_LISTED = 100;
+
+/** Drops all but the last `listed` failed symbols (by when they were added); the rest are only counted. */
+function lastFailures<T extends Pick<SymbolInfo, 'status' | 'addedAt'>>(symbols: T[], listed: number): { symbols: T[]; failures: FailureCount } {
+  const failed = symbols.filter((s) => s.status === 'failed').sort((a, b) => a.addedAt.wall - b.addedAt.wall || a.addedAt.sim - b.addedAt.sim);
+  const kept = new Set(failed.slice(Math.max(0, failed.length - listed)));
+  return { symbols: symbols.filter((s) => s.status !== 'failed' || kept.has(s)), failures: { total: failed.length, listed: kept.size } };
+}
+
+function statusReport(session: ControlledSession, failedListed: number): StatusReport {
   const summary = session.summary();
+  const { symbols, failures } = lastFailures(summary.symbols, failedListed);
   const durations = summary.pauses.map((p) => p.durationMs);
   const now = session.clock.now();
   const { open, close, early } = session.tradingSession;
@@ -32,7 +43,8 @@ function statusReport(session: ControlledSession): StatusReport {
     running: session.isRunning,
     clock: { ms: now, iso: iso(now) },
     hours: { open: iso(open), close: iso(close), early },
-    symbols: summary.symbols.map(symbolView),
+    symbols: symbols.map(symbolView),
+    failures,
     pauses: {
       count: durations.length,
       totalMs: roundMs(durations.reduce((sum, d) => sum + d, 0)),
@@ -46,10 +58,14 @@ function find(session: ControlledSession, symbol: string): SymbolInfo | undefine
   return session.listSymbols().find((s) => s.symbol === symbol);
 }
 
-/** The control operations done directly on a session in this process. Refusals throw `SessionError`. */
-export function localControl(session: ControlledSession): SessionControl {
+/**
+ * The control operations done directly on a session in this process. Refusals throw `SessionError`.
+ * The status lists the last `failedListed` failed symbols (default `FAILED_SYMBOLS_LISTED`) and counts the rest.
+ */
+export function localControl(session: ControlledSession, { failedListed = FAILED_SYMBOLS_LISTED }: { failedListed?: number } = {}): SessionControl {
+  if (!Number.isInteger(failedListed) || failedListed < 0) throw new Error(`failedListed must be a whole number of at least 0, got ${JSON.stringify(failedListed)}.`);
   return {
-    status: async () => statusReport(session),
+    status: async () => statusReport(session, failedListed),
 
     listDynamic: async () => ({
       mode: session.mode,

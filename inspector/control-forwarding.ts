@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { handleApiRequest } from '../control/control-routes.js';
 import { errorResponse } from '../control/error-response.js';
-import { readJsonBody, sendJson } from '../control/http-json.js';
+import { readBody, readJsonBody, sendJson } from '../control/http-json.js';
 import { localControl } from '../control/local-control.js';
 import type { AnySession } from '../session/session.js';
 
@@ -11,11 +11,20 @@ export type ControlHandler = (request: IncomingMessage, response: ServerResponse
 /**
  * Forwards to the session's control server with its bearer token. The page cannot call that
  * server itself: it is another origin (another port), and the API answers no CORS preflight.
- * Forwarding also keeps the token out of the browser.
+ * Forwarding also keeps the token out of the browser. The body is read here first, under the
+ * control API's size limit, so an oversized one is refused here (413) rather than cut off mid-way.
  */
 export function controlServerHandler(control: { port: number; token: string }): ControlHandler {
-  return (request, response, path) =>
-    new Promise<void>((resolve) => {
+  return async (request, response, path) => {
+    let body: Buffer;
+    try {
+      body = await readBody(request);
+    } catch (error) {
+      const { status, body: answer } = errorResponse(error);
+      // The rest of an unread body must not be parsed as the next request.
+      return sendJson(response, status, answer, { connection: 'close' });
+    }
+    await new Promise<void>((resolve) => {
       const upstream = httpRequest(
         {
           host: '127.0.0.1',
@@ -26,7 +35,7 @@ export function controlServerHandler(control: { port: number; token: string }): 
           headers: {
             authorization: `Bearer ${control.token}`,
             ...(request.headers['content-type'] ? { 'content-type': request.headers['content-type'] } : {}),
-            ...(request.headers['content-length'] ? { 'content-length': request.headers['content-length'] } : {}),
+            'content-length': String(body.length),
           },
         },
         (answer) => {
@@ -44,8 +53,9 @@ export function controlServerHandler(control: { port: number; token: string }): 
         }
         resolve();
       });
-      request.pipe(upstream);
+      upstream.end(body);
     });
+  };
 }
 
 /** Serves the control API's routes in this process when no control server runs: same validation, same errors. */
@@ -58,7 +68,8 @@ export function inProcessHandler(session: AnySession): ControlHandler {
       sendJson(response, result.status, result.body);
     } catch (error) {
       const { status, body } = errorResponse(error);
-      sendJson(response, status, body);
+      // The rest of an unread body must not be parsed as the next request.
+      sendJson(response, status, body, status === 413 ? { connection: 'close' } : {});
     }
   };
 }

@@ -1,4 +1,6 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import { limitedServer, type ServerLimits } from '../control/server-limits.js';
 import { symbolMachine } from '../machines/symbol-machine.js';
 import { consoleLogger, type Logger } from '../model/logger.js';
 import type { AnySession } from '../session/session.js';
@@ -22,13 +24,23 @@ export interface InspectorServerOptions {
   control?: { port: number; token: string };
   /** How often, at most, a page gets an update. Default 250 ms. */
   updateMs?: number;
+  /** Timeouts and the connection cap (`DEFAULT_SERVER_LIMITS`). */
+  limits?: Partial<ServerLimits>;
   logger?: Logger;
 }
 
 export interface InspectorServer {
-  /** `http://127.0.0.1:<port>/` */
+  /**
+   * `http://127.0.0.1:<port>/?secret=<secret>`: the page's address, to open in a browser. The
+   * secret is the inspector's only credential; whoever has it can add and remove symbols.
+   */
   readonly url: string;
+  /** `http://127.0.0.1:<port>/`, without the secret: every request there needs its cookie. */
+  readonly origin: string;
   readonly port: number;
+  /** Sent as the cookie `secretCookie` (the page gets it from `url`). */
+  readonly secret: string;
+  readonly secretCookie: string;
   /** Disconnects the pages, stops inspecting the session and stops serving. */
   close(): Promise<void>;
 }
@@ -65,6 +77,7 @@ export async function createInspectorServer(session: AnySession, options: Inspec
   const clients = new Set<ServerResponse>();
   let timer: NodeJS.Timeout | undefined;
   let port = 0;
+  const secret = randomBytes(32).toString('base64url');
 
   const broadcast = () => {
     let message: UpdateMessage | undefined;
@@ -108,11 +121,16 @@ export async function createInspectorServer(session: AnySession, options: Inspec
     '/events': connect,
   };
 
-  const server = createServer((request, response) => {
+  const server = limitedServer((request, response) => {
     const url = new URL(request.url ?? '/', `http://${host}`);
-    const refusal = refuse(request, url, port);
+    const refusal = refuse(request, url, port, secret);
     // A refused request's body is never read: the connection must not be reused for the next request.
     if (refusal) return sendError(response, refusal.status, refusal.code, refusal.message, { connection: 'close' });
+    if (request.method === 'GET' && url.pathname === '/' && url.searchParams.has('secret')) {
+      // The secret moves from the address into a cookie, out of the address bar and the history.
+      response.writeHead(303, { ...SECURITY_HEADERS, location: '/', 'set-cookie': `${cookieName(port)}=${secret}; Path=/; HttpOnly; SameSite=Strict`, 'content-length': 0 });
+      return response.end();
+    }
     if (url.pathname.startsWith('/control/')) {
       control(request, response, `${url.pathname.slice('/control'.length)}${url.search}`).catch((error: unknown) => {
         if (!response.headersSent) sendError(response, 500, 'INTERNAL', `The inspector could not pass the request on (${(error as Error).message}).`);
@@ -128,12 +146,15 @@ export async function createInspectorServer(session: AnySession, options: Inspec
       if (!response.headersSent) sendError(response, 500, 'INTERNAL', `The inspector failed on this request (${(error as Error).message}).`);
       else response.destroy();
     }
-  });
+  }, options.limits);
   port = await listen(server, host, requestedPort);
 
   return {
-    url: `http://${host}:${port}/`,
+    url: `http://${host}:${port}/?secret=${secret}`,
+    origin: `http://${host}:${port}/`,
     port,
+    secret,
+    secretCookie: cookieName(port),
     async close() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       // Event streams never end on their own.
@@ -147,14 +168,23 @@ export async function createInspectorServer(session: AnySession, options: Inspec
 }
 
 /**
- * Only pages this server served may use it: a request naming another host is DNS rebinding,
- * and a control request must carry the page's header, which no other site can send here
- * without a CORS preflight this server never grants.
+ * Only the browser that opened the printed URL may use the inspector: every request carries its
+ * secret (the cookie set from that URL, or the URL itself on `/`), whatever its route. A request
+ * naming another host is DNS rebinding; a control request from another origin, or without the
+ * page's header (which no other site can send without a CORS preflight this server never grants),
+ * is cross-site. An upgrade is refused: the inspector speaks plain HTTP and Server-Sent Events only.
  */
-function refuse(request: IncomingMessage, url: URL, port: number): { status: number; code: string; message: string } | undefined {
+function refuse(request: IncomingMessage, url: URL, port: number, secret: string): { status: number; code: string; message: string } | undefined {
   const own = [`127.0.0.1:${port}`, `localhost:${port}`];
   if (!own.includes(request.headers.host ?? '')) {
     return { status: 421, code: 'WRONG_HOST', message: `The inspector answers only as http://127.0.0.1:${port}/.` };
+  }
+  if (request.headers.upgrade !== undefined) {
+    return { status: 400, code: 'NO_UPGRADE', message: 'The inspector does not upgrade connections: its events come as Server-Sent Events at /events.' };
+  }
+  const given = url.pathname === '/' && url.searchParams.has('secret') ? url.searchParams.get('secret')! : cookie(request, cookieName(port));
+  if (given === undefined || !same(given, secret)) {
+    return { status: 401, code: 'UNAUTHORIZED', message: 'Open the inspector with the URL tapedeck printed: it carries the secret this page needs.' };
   }
   if (!url.pathname.startsWith('/control/')) return undefined;
   const origin = request.headers.origin;
@@ -162,6 +192,25 @@ function refuse(request: IncomingMessage, url: URL, port: number): { status: num
     return { status: 403, code: 'FORBIDDEN', message: 'Control requests are accepted from the inspector page only.' };
   }
   return undefined;
+}
+
+/** Cookies are not kept apart by port: each inspector's is named after its own. */
+function cookieName(port: number): string {
+  return `tapedeck-inspector-${port}`;
+}
+
+function cookie(request: IncomingMessage, name: string): string | undefined {
+  for (const pair of (request.headers.cookie ?? '').split(';')) {
+    const at = pair.indexOf('=');
+    if (at > 0 && pair.slice(0, at).trim() === name) return pair.slice(at + 1).trim();
+  }
+  return undefined;
+}
+
+function same(given: string, secret: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(secret);
+  return a.length === b.length && timingSafeEqual(a, b);
 }
 
 function send(response: ServerResponse, type: string, body: string): void {

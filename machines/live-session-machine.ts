@@ -21,7 +21,7 @@ export interface LivePlan {
 /** The feed as the session saw it. */
 export interface FeedReport {
   name: string;
-  state: FeedStatus['state'] | 'idle' | 'stopped';
+  state: Exclude<FeedStatus['state'], 'subscribed'> | 'idle' | 'stopped';
   connects: number;
   drops: number;
   /** Session clock when the feed dropped; cleared once the symbols were sent to fill the gap. */
@@ -164,7 +164,7 @@ export const liveSessionMachine = setup({
     }),
     recordFeedStatus: assign({
       feed: ({ context, event }) => {
-        if (event.type !== 'FEED_STATUS') return context.feed;
+        if (event.type !== 'FEED_STATUS' || event.status.state === 'subscribed') return context.feed;
         const { status } = event;
         const feed = { ...context.feed, state: status.state };
         if (status.state === 'connected') {
@@ -189,6 +189,21 @@ export const liveSessionMachine = setup({
         if (status === 'queued' || status === 'loading' || status === 'active' || status === 'catchingUp') enqueue.sendTo(entry.ref, { type: 'GAP', downSince });
       }
       enqueue.assign({ feed: { ...context.feed, downSince: undefined } });
+    }),
+    /**
+     * A symbol added while connected loaded its history up to the minute it was added; if a
+     * minute closed before the service acted on its subscription, that minute's bar reached no
+     * one: it is filled like a gap.
+     */
+    fillLateSubscriptions: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'FEED_STATUS' || event.status.state !== 'subscribed') return;
+      const minute = Math.floor(context.engine.clock.now() / MINUTE_MS);
+      for (const symbol of event.status.symbols) {
+        const entry = context.symbols[symbol];
+        if (!entry || Math.floor(entry.addedAt.sim / MINUTE_MS) === minute) continue;
+        const status = symbolStatus(entry.ref);
+        if (status === 'loading' || status === 'active' || status === 'catchingUp') enqueue.sendTo(entry.ref, { type: 'GAP', downSince: entry.addedAt.sim });
+      }
     }),
     markFeedConnecting: assign({ feed: ({ context }) => ({ ...context.feed, downSince: context.engine.clock.now() }) }),
     tickData: ({ context }) => context.engine.tick(),
@@ -251,7 +266,7 @@ export const liveSessionMachine = setup({
         FEED_STATUS: [
           { guard: 'feedFailed', target: 'closing', actions: ['recordFeedStatus', 'emitFeedStatus', { type: 'endBy', params: 'feedFailed' }] },
           { guard: 'feedResumed', actions: ['startGapFill', 'recordFeedStatus', 'emitFeedStatus'] },
-          { actions: ['recordFeedStatus', 'emitFeedStatus'] },
+          { actions: ['fillLateSubscriptions', 'recordFeedStatus', 'emitFeedStatus'] },
         ],
         TICK: { actions: ['tickData', { type: 'completeDrains', params: { all: false } }] },
         STOP: { target: 'closing', actions: { type: 'endBy', params: 'stop' } },

@@ -15,7 +15,12 @@ export type FeedStatus =
   /** Something the service refused that does not end the feed (symbol limit, bad request). */
   | { state: 'warning'; code: string; message: string }
   /** The feed cannot go on (bad credentials, auth timeout): the session closes. */
-  | { state: 'failed'; code: string; message: string };
+  | { state: 'failed'; code: string; message: string }
+  /**
+   * The service confirmed symbols subscribed while connected. A feed whose subscriptions take
+   * effect later than `subscribe` reports this: bars that closed in between reached no one.
+   */
+  | { state: 'subscribed'; symbols: string[] };
 
 /** Where a feed hands what it receives: bars in frames as they come (never one event per bar), and status. */
 export interface FeedSink {

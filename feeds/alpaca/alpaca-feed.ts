@@ -51,6 +51,8 @@ export class AlpacaFeed implements LiveFeed {
    * fills the gap up to that moment) only once the service confirms it.
    */
   private confirming = false;
+  /** Symbols subscribed while connected whose confirmation has not come yet. */
+  private readonly unconfirmed = new Set<string>();
   private attempts = 0;
   private refusals = 0;
   /** Set by a 406 or a fatal error, read when the socket closes. */
@@ -90,7 +92,9 @@ export class AlpacaFeed implements LiveFeed {
   subscribe(symbols: readonly string[]): void {
     const fresh = symbols.filter((s) => !this.symbols.has(s));
     for (const symbol of fresh) this.symbols.add(symbol);
-    if (fresh.length > 0 && this.authenticated) this.send({ action: 'subscribe', bars: fresh, updatedBars: fresh });
+    if (fresh.length === 0 || !this.authenticated) return;
+    for (const symbol of fresh) this.unconfirmed.add(symbol);
+    this.send({ action: 'subscribe', bars: fresh, updatedBars: fresh });
   }
 
   unsubscribe(symbols: readonly string[]): void {
@@ -104,6 +108,8 @@ export class AlpacaFeed implements LiveFeed {
     this.socket = socket;
     this.authenticated = false;
     this.confirming = false;
+    // Whatever this connection subscribes, it confirms with `connected`.
+    this.unconfirmed.clear();
     let alive = true;
     const heartbeat = setInterval(() => {
       if (!alive) {
@@ -155,6 +161,7 @@ export class AlpacaFeed implements LiveFeed {
           break;
         case 'subscription':
           if (this.confirming) this.reportConnected();
+          this.reportSubscribed(message);
           break;
         case 'error':
           this.onError(Number(message.code), String(message.msg ?? ''));
@@ -172,6 +179,15 @@ export class AlpacaFeed implements LiveFeed {
     if (symbols.length === 0) return this.reportConnected();
     this.confirming = true;
     this.send({ action: 'subscribe', bars: symbols, updatedBars: symbols });
+  }
+
+  /** The confirmation lists every symbol subscribed now: those among them not confirmed before are. */
+  private reportSubscribed(message: AlpacaMessage): void {
+    const listed = new Set(Array.isArray(message['bars']) ? (message['bars'] as unknown[]) : []);
+    const confirmed = [...this.unconfirmed].filter((symbol) => listed.has(symbol));
+    if (confirmed.length === 0) return;
+    for (const symbol of confirmed) this.unconfirmed.delete(symbol);
+    this.sink?.status({ state: 'subscribed', symbols: confirmed });
   }
 
   private reportConnected(): void {

@@ -1,6 +1,6 @@
 import test from 'ava';
 import { stat } from 'node:fs/promises';
-import { createControlServer, type ControlServer } from '../../control/control-server.js';
+import { createControlServer, type ControlServer, type ControlServerOptions } from '../../control/control-server.js';
 import { readRunFile, runFilePath, writeRunFile } from '../../control/run-file.js';
 import type { Session } from '../../session/session.js';
 import { deadPid, manualSession, tempDir } from './session-fixture.js';
@@ -13,10 +13,10 @@ interface Fixture {
   done(): Promise<void>;
 }
 
-async function fixture(): Promise<Fixture> {
+async function fixture(options: Omit<ControlServerOptions, 'runDir'> = {}): Promise<Fixture> {
   const dir = await tempDir('control');
   const session = await manualSession();
-  const server = await createControlServer(session, { runDir: dir.path });
+  const server = await createControlServer(session, { runDir: dir.path, ...options });
   const call = async (method: string, path: string, body?: unknown, token: string | null = server.token) => {
     const response = await fetch(`${server.url}${path}`, {
       method,
@@ -133,6 +133,32 @@ test('with wait, an add that fails answers 200 with the failure on the symbol', 
   t.like(json, { symbol: 'NVDA', status: 'failed', waited: true, error: { code: 'NO_DATA' } });
   t.regex(json.error.message, /No 1m bars for NVDA/);
   await f.done();
+});
+
+// 600 failed adds once made the status 326 KB: it keeps the last failures and counts them all.
+for (const listed of [undefined, 2, 0]) {
+  test(`status lists the last ${listed ?? 'hundred'} failed symbols and counts them all`, async (t) => {
+    const f = await fixture(listed === undefined ? {} : { failedSymbolsListed: listed });
+    const missing = ['NOA', 'NOB', 'NOC', 'NOD'];
+    for (const symbol of missing) {
+      f.session.addSymbol(symbol).catch(() => undefined);
+      await f.session.advance(1);
+    }
+    const { json } = await f.call('GET', '/v1/status');
+    const kept = missing.slice(missing.length - Math.min(listed ?? 100, missing.length));
+    t.deepEqual(json.symbols.map((s: { symbol: string }) => s.symbol), ['AAPL', 'MSFT', ...kept]);
+    t.true(json.symbols.slice(2).every((s: { status: string }) => s.status === 'failed'));
+    t.deepEqual(json.failures, { total: 4, listed: kept.length });
+    await f.done();
+  });
+}
+
+test('refuses a negative number of failed symbols to list', async (t) => {
+  const dir = await tempDir('control');
+  const session = await manualSession();
+  await t.throwsAsync(createControlServer(session, { runDir: dir.path, failedSymbolsListed: -1 }), { message: /failedListed must be a whole number of at least 0/ });
+  await session.stop();
+  await dir.remove();
 });
 
 test("maps the session's refusals to 409, 404 and 422", async (t) => {

@@ -84,6 +84,7 @@ test('in a real browser, TSLA added from the page goes through loading and catch
   const session = await startedSession({ speed: 120, store: await dayStore(300) });
   await inBrowser(t, session, async (page, inspector) => {
   await page.goto(inspector.url);
+  t.is(page.url(), inspector.origin, 'the secret left the address bar for a cookie');
   await page.waitForSelector('#session-state[data-state="streaming"]');
   t.is(await page.textContent('#session-state'), 'streaming');
   t.regex((await page.getAttribute('[data-state="session.running.streaming"]', 'class'))!, /\bactive\b/, 'the current state is highlighted in the statechart');
@@ -146,6 +147,7 @@ test('in a real browser, a live replay session: TSLA added from the page loads a
   await session.start();
   await inBrowser(t, session, async (page, inspector) => {
   await page.goto(inspector.url);
+  t.is(page.url(), inspector.origin, 'the secret left the address bar for a cookie');
   await page.waitForSelector('#session-state[data-state="streaming"]');
   t.regex((await page.getAttribute('[data-state="liveSession.running.streaming"]', 'class'))!, /\bactive\b/, 'the live statechart is drawn and its state highlighted');
   t.regex((await page.textContent('#session-meta'))!, /2024-03-08 · .+ · live/);
@@ -181,8 +183,8 @@ test('tapedeck backtest --inspect prints the page, and TSLA added there becomes 
   t.teardown(() => ws.remove());
   const backtest = startCli(['backtest', '--date', '2024-03-08', '--symbols', 'AAPL', '--speed', '60', '--data', ws.data, '--run-dir', ws.runDir, '--inspect']);
   t.teardown(() => backtest.kill());
-  await backtest.waitFor(/Inspector: http:\/\/127\.0\.0\.1:\d+\/ — open it in a browser/);
-  const url = /Inspector: (http:\/\/127\.0\.0\.1:\d+\/)/.exec(backtest.stdout)![1]!;
+  await backtest.waitFor(/Inspector: http:\/\/127\.0\.0\.1:\d+\/\?secret=[\w-]+ — open it in a browser/);
+  const url = /Inspector: (http:\/\/127\.0\.0\.1:\d+\/\?secret=[\w-]+)/.exec(backtest.stdout)![1]!;
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
   try {
     const page = await browser.newPage();

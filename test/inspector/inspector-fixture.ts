@@ -46,9 +46,10 @@ export interface EventStream {
   readonly response: IncomingMessage;
 }
 
-export function openEvents(url: string): Promise<EventStream> {
+/** The inspector's event stream, opened with the cookie the page gets from the printed URL. */
+export function openEvents(server: { origin: string; secret: string; secretCookie: string }): Promise<EventStream> {
   return new Promise((resolve, reject) => {
-    const request = get(url, { agent: false }, (response) => {
+    const request = get(`${server.origin}events`, { agent: false, headers: { cookie: `${server.secretCookie}=${server.secret}` } }, (response) => {
       const messages: SseMessage[] = [];
       const waiters = new Set<() => void>();
       let buffer = '';

@@ -10,8 +10,11 @@ import type { Session } from '../../session/session.js';
 import { tempDir } from '../control/session-fixture.js';
 import { openEvents, startedSession, waitUntil } from './inspector-fixture.js';
 
-async function call(server: InspectorServer, method: string, path: string, body?: unknown, headers: Record<string, string> = { 'x-tapedeck-inspector': '1' }) {
-  const response = await fetch(new URL(path, server.url), {
+/** What the inspector page sends: its secret's cookie, and on control requests its header. */
+const pageHeaders = (server: InspectorServer): Record<string, string> => ({ 'x-tapedeck-inspector': '1', cookie: `${server.secretCookie}=${server.secret}` });
+
+async function call(server: InspectorServer, method: string, path: string, body?: unknown, headers: Record<string, string> = pageHeaders(server)) {
+  const response = await fetch(new URL(path, server.origin), {
     method,
     headers: { ...headers, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
     ...(body === undefined ? {} : { body: typeof body === 'string' ? body : JSON.stringify(body) }),
@@ -59,7 +62,7 @@ const updates = (messages: Array<{ event: string; data: any }>): UpdateMessage[]
 test('serves the page, its script and style, and both statecharts, on 127.0.0.1 only', async (t) => {
   const session = await startedSession();
   const server = await createInspectorServer(session);
-  t.regex(server.url, /^http:\/\/127\.0\.0\.1:\d+\/$/);
+  t.regex(server.url, /^http:\/\/127\.0\.0\.1:\d+\/\?secret=[\w-]{43}$/);
 
   const page = await call(server, 'GET', '/');
   t.is(page.status, 200);
@@ -100,12 +103,12 @@ test('refuses other host names and control requests that do not come from its pa
   const server = await createInspectorServer(session);
   t.is(await rawGet(server.port, '/', { host: `evil.example:${server.port}` }), 421, 'DNS rebinding');
   t.is(await rawGet(server.port, '/events', { host: 'evil.example' }), 421);
-  t.is(await rawGet(server.port, '/', { host: `localhost:${server.port}` }), 200);
+  t.is(await rawGet(server.port, '/', { host: `localhost:${server.port}`, cookie: pageHeaders(server).cookie! }), 200);
 
-  const bare = await call(server, 'POST', '/control/v1/symbols', { symbol: 'TSLA' }, {});
+  const bare = await call(server, 'POST', '/control/v1/symbols', { symbol: 'TSLA' }, { cookie: pageHeaders(server).cookie! });
   t.is(bare.status, 403);
   t.is(bare.json.error.code, 'FORBIDDEN');
-  const foreign = await call(server, 'POST', '/control/v1/symbols', { symbol: 'TSLA' }, { 'x-tapedeck-inspector': '1', origin: 'http://evil.example' });
+  const foreign = await call(server, 'POST', '/control/v1/symbols', { symbol: 'TSLA' }, { ...pageHeaders(server), origin: 'http://evil.example' });
   t.is(foreign.status, 403);
   t.deepEqual(session.listDynamic(), [], 'no refused request reached the session');
   await server.close();
@@ -115,7 +118,7 @@ test('refuses other host names and control requests that do not come from its pa
 test('streams the state, status steps, transitions, log and prices of an add', async (t) => {
   const session = await startedSession();
   const server = await createInspectorServer(session, { updateMs: 20 });
-  const events = await openEvents(`${server.url}events`);
+  const events = await openEvents(server);
   const init = (await events.next((m) => m.event === 'init')).data;
   t.like(init, { control: 'in-process', session: { date: '2024-03-08', timeZone: 'America/New_York', calendar: 'nyse', mode: 'backtest' } });
   t.is(init.state.leaf, 'streaming');
@@ -168,8 +171,8 @@ test('inspects the session only while a page is connected', async (t) => {
   await session.advance(5);
   t.deepEqual(counts, { subscribed: 0, delivered: 0 }, 'no observer, no work, before any page');
 
-  const first = await openEvents(`${server.url}events`);
-  const second = await openEvents(`${server.url}events`);
+  const first = await openEvents(server);
+  const second = await openEvents(server);
   await first.next((m) => m.event === 'init');
   await second.next((m) => m.event === 'init');
   t.is(counts.subscribed, 1, 'one subscription for any number of pages');
@@ -188,7 +191,7 @@ test('inspects the session only while a page is connected', async (t) => {
   await session.advance(0);
   t.is(counts.delivered, delivered, 'nothing inspected after the last page left');
 
-  const again = await openEvents(`${server.url}events`);
+  const again = await openEvents(server);
   const init = await again.next((m) => m.event === 'init');
   t.is(counts.subscribed, 1);
   t.deepEqual(init.data.symbols.map((s: any) => s.symbol), ['AAPL', 'MSFT', 'TSLA']);
@@ -205,7 +208,7 @@ for (const mode of ['control-server', 'in-process'] as const) {
     const dir = await tempDir('inspector');
     const control = mode === 'control-server' ? await createControlServer(session, { runDir: dir.path }) : undefined;
     const server = await createInspectorServer(session, control ? { control: { port: control.port, token: control.token } } : {});
-    const events = await openEvents(`${server.url}events`);
+    const events = await openEvents(server);
     t.is((await events.next((m) => m.event === 'init')).data.control, mode);
 
     const added = await call(server, 'POST', '/control/v1/symbols', { symbol: 'TSLA' });
@@ -256,4 +259,144 @@ test('a wrong control token is refused by the control server, not worked around'
   await control.close();
   await session.stop();
   await dir.remove();
+});
+
+const ROUTES: Array<[string, string, unknown?]> = [
+  ['GET', '/'],
+  ['GET', '/inspector.js'],
+  ['GET', '/inspector.css'],
+  ['GET', '/diagram/session.svg'],
+  ['GET', '/diagram/symbol.svg'],
+  ['GET', '/events'],
+  ['GET', '/nope'],
+  ['GET', '/control/v1/status'],
+  ['GET', '/control/v1/symbols/dynamic'],
+  ['POST', '/control/v1/symbols', { symbol: 'NVDA' }],
+  ['DELETE', '/control/v1/symbols/AAPL?immediate=true'],
+];
+
+/** Answers with the status only: an event stream never ends. */
+function statusOf(server: InspectorServer, method: string, path: string, headers: Record<string, string>, body?: unknown): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const text = body === undefined ? undefined : JSON.stringify(body);
+    const req = request({ host: '127.0.0.1', port: server.port, method, path, agent: false, headers: { ...headers, ...(text ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) } : {}) } }, (response) => {
+      resolve(response.statusCode ?? 0);
+      response.destroy();
+    });
+    req.on('error', reject);
+    req.end(text);
+  });
+}
+
+for (const mode of ['control-server', 'in-process'] as const) {
+  test(`with ${mode === 'control-server' ? 'a control server' : 'in-process control'}, every route wants the page's secret: without it 401 and nothing changes`, async (t) => {
+    const session = await startedSession();
+    const dir = await tempDir('inspector');
+    const control = mode === 'control-server' ? await createControlServer(session, { runDir: dir.path }) : undefined;
+    const server = await createInspectorServer(session, control ? { control: { port: control.port, token: control.token } } : {});
+    const secretOfOtherLength = `${server.secretCookie}=${server.secret.slice(1)}`;
+    const wrongSecret = `${server.secretCookie}=${'A'.repeat(server.secret.length)}`;
+    const otherInspector = `tapedeck-inspector-${server.port + 1}=${server.secret}`;
+    const withoutSecret: Array<Record<string, string>> = [{}, { 'x-tapedeck-inspector': '1' }, { 'x-tapedeck-inspector': '1', cookie: wrongSecret }, { cookie: secretOfOtherLength }, { cookie: otherInspector }];
+    for (const [method, path, body] of ROUTES) {
+      for (const headers of withoutSecret) {
+        t.is(await statusOf(server, method, path, { host: `127.0.0.1:${server.port}`, ...headers }, body), 401, `${method} ${path} ${JSON.stringify(headers)}`);
+      }
+      t.is(await statusOf(server, method, `${path}${path.includes('?') ? '&' : '?'}secret=${server.secret}`, { host: `127.0.0.1:${server.port}` }, body), path === '/' ? 303 : 401, `${method} ${path} with the secret in its query`);
+    }
+    t.deepEqual(session.listDynamic(), [], 'nothing was added');
+    t.is(session.listSymbols().find((s) => s.symbol === 'AAPL')!.status, 'active', 'nothing was removed');
+
+    const page = pageHeaders(server);
+    const expected: Record<string, number> = { '/nope': 404, '/control/v1/symbols': 202, '/control/v1/symbols/AAPL?immediate=true': 202 };
+    for (const [method, path, body] of ROUTES) {
+      t.is(await statusOf(server, method, path, { host: `127.0.0.1:${server.port}`, ...page }, body), expected[path] ?? 200, `${method} ${path} with the secret`);
+    }
+    t.is(session.listSymbols().find((s) => s.symbol === 'NVDA')?.status, 'queued', 'the add with the secret went through');
+    t.is(session.listSymbols().find((s) => s.symbol === 'AAPL')?.status, 'removed', 'and so did the removal');
+    await server.close();
+    await control?.close();
+    await session.stop();
+    await dir.remove();
+  });
+}
+
+test('the printed URL hands the secret over as a cookie for this inspector only, and sends the page to /', async (t) => {
+  const session = await startedSession();
+  const server = await createInspectorServer(session);
+  const opened = await fetch(server.url, { redirect: 'manual' });
+  t.is(opened.status, 303);
+  t.is(opened.headers.get('location'), '/');
+  const cookie = opened.headers.get('set-cookie')!;
+  t.is(cookie, `tapedeck-inspector-${server.port}=${server.secret}; Path=/; HttpOnly; SameSite=Strict`);
+  const page = await fetch(server.origin, { headers: { cookie: cookie.split(';')[0]! } });
+  t.is(page.status, 200);
+  t.is((await fetch(`${server.origin}?secret=${'x'.repeat(43)}`, { redirect: 'manual' })).status, 401);
+  const other = await createInspectorServer(session);
+  t.not(other.secret, server.secret, 'each inspector has its own secret');
+  t.is((await fetch(other.origin, { headers: { cookie: cookie.split(';')[0]! } })).status, 401);
+  await other.close();
+  await server.close();
+  await session.stop();
+});
+
+/** Sends a 50 MB body (declared, or chunked without a length) and returns the status once an answer comes. */
+function postHuge(port: number, headers: Record<string, string>, declared: boolean): Promise<{ status: number; code: string }> {
+  return new Promise((resolve, reject) => {
+    const total = 50 * 1024 * 1024;
+    const chunk = Buffer.alloc(64 * 1024, 'x');
+    const req = request(
+      { host: '127.0.0.1', port, method: 'POST', path: '/control/v1/symbols', agent: false, headers: { ...headers, 'content-type': 'application/json', ...(declared ? { 'content-length': String(total) } : {}) } },
+      (response) => {
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (part: string) => (text += part));
+        response.on('end', () => {
+          req.destroy();
+          resolve({ status: response.statusCode ?? 0, code: JSON.parse(text).error?.code });
+        });
+      },
+    );
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      // The server closing the connection after its answer can cut the upload: the answer is what counts.
+      if (error.code !== 'EPIPE' && error.code !== 'ECONNRESET') reject(error);
+    });
+    let sent = 0;
+    const pump = () => {
+      while (sent < total && !req.destroyed) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return req.once('drain', pump);
+      }
+      if (sent >= total && !req.destroyed) req.end();
+    };
+    pump();
+  });
+}
+
+for (const mode of ['control-server', 'in-process'] as const) {
+  test(`a 50 MB body to /control/* gets 413 with ${mode === 'control-server' ? 'a control server' : 'in-process control'}, declared or not`, async (t) => {
+    const session = await startedSession();
+    const dir = await tempDir('inspector');
+    const control = mode === 'control-server' ? await createControlServer(session, { runDir: dir.path }) : undefined;
+    const server = await createInspectorServer(session, control ? { control: { port: control.port, token: control.token } } : {});
+    for (const declared of [true, false]) {
+      t.deepEqual(await postHuge(server.port, { host: `127.0.0.1:${server.port}`, ...pageHeaders(server) }, declared), { status: 413, code: 'BODY_TOO_LARGE' }, declared ? 'with content-length' : 'chunked');
+    }
+    t.deepEqual(session.listDynamic(), []);
+    await server.close();
+    await control?.close();
+    await session.stop();
+    await dir.remove();
+  });
+}
+
+test('an upgrade request is refused with 400, secret or not', async (t) => {
+  const session = await startedSession();
+  const server = await createInspectorServer(session);
+  for (const path of ['/', '/events']) {
+    const status = await rawGet(server.port, path, { host: `127.0.0.1:${server.port}`, connection: 'Upgrade', upgrade: 'websocket', 'sec-websocket-version': '13', 'sec-websocket-key': 'dGhlIHNhbXBsZSBub25jZQ==', cookie: pageHeaders(server).cookie! });
+    t.is(status, 400, path);
+  }
+  await server.close();
+  await session.stop();
 });

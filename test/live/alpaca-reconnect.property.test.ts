@@ -16,6 +16,8 @@ import { backtestSeries, calendar, dayOf, today } from '../support/live-fixture.
 const KEY = 'PKTESTKEY0000000';
 const SECRET = 'sEcReT-reconnect-0123456789';
 const SYMBOLS = ['AAPL', 'MSFT'];
+/** In the feed's record from the open, added to the session mid-day when a scenario says so. */
+const ADDED = 'NVDA';
 const MINUTES = (today.close - today.open) / MINUTE_MS;
 
 interface Drop {
@@ -40,6 +42,8 @@ interface Scenario {
   updates: Array<{ at: number; back: number }>;
   /** Steps whose bars are delivered twice, as first sent. */
   duplicates: number[];
+  /** ADDED is added to the session at this step, while connected; a minute may close before the service acts on its subscription. */
+  add?: { at: number; minuteCloseWhileSubscribing: boolean } | undefined;
 }
 
 /** Counts the bars the session was handed, so the test can wait for a frame to arrive. */
@@ -71,7 +75,7 @@ class CountingFeed implements LiveFeed {
 
 /** Waits for a condition on real events; the bound only turns a hang into a readable failure. */
 async function until(condition: () => boolean, what: string): Promise<void> {
-  const deadline = Date.now() + 10_000;
+  const deadline = Date.now() + 30_000;
   while (!condition()) {
     if (Date.now() > deadline) throw new Error(`Still waiting for ${what}.`);
     await new Promise((resolve) => setTimeout(resolve, 1));
@@ -81,7 +85,7 @@ async function until(condition: () => boolean, what: string): Promise<void> {
 async function runScenario(scenario: Scenario) {
   let now = today.open + scenario.startMinute * MINUTE_MS;
   const clock: LiveClock = { now: () => now };
-  const record = new Map<string, Bar[]>(SYMBOLS.map((s) => [s, dayOf(s, today, 0.1).map((bar) => ({ ...bar }))]));
+  const record = new Map<string, Bar[]>([...SYMBOLS, ADDED].map((s) => [s, dayOf(s, today, 0.1).map((bar) => ({ ...bar }))]));
   const server = new FakeAlpacaServer({ clock, record, keyId: KEY, secret: SECRET, pageSize: 7, pollMs: 0 });
   const { streamUrl, restUrl } = await server.listen();
   const feed = new CountingFeed(new AlpacaFeed({ keyId: KEY, secretKey: SECRET, streamUrl, restUrl, backoff: { baseMs: 5, maxMs: 20, connectionLimitMs: 10 }, pageLimit: 1000 }));
@@ -115,7 +119,27 @@ async function runScenario(scenario: Scenario) {
       await until(() => feed.received >= target, `minute ${minute}'s bars`);
     };
 
+    const addSymbol = async (add: NonNullable<Scenario['add']>) => {
+      if (add.minuteCloseWhileSubscribing) server.holdSubscriptions();
+      const added = session.addSymbol(ADDED, { streams: ['1m', '5m'] });
+      if (add.minuteCloseWhileSubscribing) {
+        await until(() => server.subscriptionsHeld > 0, 'the subscription to be held');
+        advance();
+        await delivered(publish());
+        server.releaseSubscriptions();
+      }
+      await added;
+      const symbol = () => (session.listSymbols() as Array<{ symbol: string; status: string; gapFills: number }>).find((s) => s.symbol === ADDED)!;
+      await until(() => symbol().status === 'active' && (!add.minuteCloseWhileSubscribing || symbol().gapFills > 0), `${ADDED} to be added`);
+    };
+
+    // An outage may step past the add's minute: it happens at the first step after.
+    let addDone = false;
     while (minute < MINUTES) {
+      if (scenario.add && !addDone && minute >= scenario.add.at) {
+        addDone = true;
+        await addSymbol(scenario.add);
+      }
       advance();
       const drop = scenario.drops.find((d) => d.at === minute);
       if (!drop) {
@@ -172,7 +196,7 @@ async function runScenario(scenario: Scenario) {
     for (const [symbol, day] of record) await truth.putBars(symbol, '1m', day);
     const held: Record<string, unknown> = {};
     const expected: Record<string, unknown> = {};
-    for (const symbol of SYMBOLS) {
+    for (const symbol of addDone ? [...SYMBOLS, ADDED] : SYMBOLS) {
       held[symbol] = session.data.getSymbolData(symbol)!.bars;
       expected[symbol] = await backtestSeries(truth, symbol, ['1m', '5m']);
     }
@@ -199,6 +223,7 @@ const scenarioArb: fc.Arbitrary<Scenario> = fc.record({
   drops: fc.uniqueArray(dropArb, { selector: (d) => d.at, minLength: 1, maxLength: 3 }),
   updates: fc.array(fc.record({ at: fc.integer({ min: 2, max: MINUTES }), back: fc.integer({ min: 0, max: 8 }) }), { maxLength: 6 }),
   duplicates: fc.array(fc.integer({ min: 2, max: MINUTES }), { maxLength: 4 }),
+  add: fc.option(fc.record({ at: fc.integer({ min: 2, max: MINUTES - 6 }), minuteCloseWhileSubscribing: fc.boolean() }), { nil: undefined }),
 });
 
 testProp(
@@ -233,6 +258,13 @@ test('a duplicate delivered during a gap fill does not undo an update', async (t
     updates: [{ at: 9, back: 0 }],
     duplicates: [9],
   });
+  t.deepEqual(held, expected);
+});
+
+// The same race for a symbol added while connected: its history stopped at the minute it was
+// added, and the minute that closed before the service acted on its subscription reached no one.
+test('a minute that closes while an added symbol\'s subscription is on its way is not lost', async (t) => {
+  const { held, expected } = await runScenario({ startMinute: 2, drops: [], updates: [], duplicates: [], add: { at: 6, minuteCloseWhileSubscribing: true } });
   t.deepEqual(held, expected);
 });
 

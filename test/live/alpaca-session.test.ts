@@ -14,7 +14,9 @@ const backoff = { baseMs: 5, maxMs: 20, connectionLimitMs: 30 };
 async function fake(minutesIn: number, options: { updateEvery?: number; pageSize?: number } = {}) {
   const clock = fastClock(minutesIn);
   const record = new Map<string, Bar[]>(['AAPL', 'MSFT'].map((s) => [s, dayOf(s, today, 0.1).map((bar) => ({ ...bar }))]));
-  const server = new FakeAlpacaServer({ clock, record, keyId: KEY, secret: SECRET, pageSize: options.pageSize ?? 7, ...(options.updateEvery ? { updateEvery: options.updateEvery } : {}) });
+  // The day ends at the close: an update sent after it (for the last minute) would change the
+  // record after the session ended, and the comparison with it would depend on timing.
+  const server = new FakeAlpacaServer({ clock, record, keyId: KEY, secret: SECRET, pageSize: options.pageSize ?? 7, endMs: today.close, ...(options.updateEvery ? { updateEvery: options.updateEvery } : {}) });
   const urls = await server.listen();
   return { clock, record, server, ...urls };
 }
@@ -46,6 +48,9 @@ test('a live session on the Alpaca protocol survives a drop and 406 refusals: ga
   const statuses: string[] = [];
   session.on('feed', (status) => statuses.push(status.state));
   server.rateLimitRequests(1);
+  // However late the steps below run, they come before minute 24: the outage then still ends before the close.
+  let dropped = false;
+  clock.holdAt(today.open + 24 * 60_000, () => dropped);
   const first = connected(session);
   await session.start();
   t.is(feed.history.stats.rateLimited, 1, 'the 429 was waited out');
@@ -56,6 +61,7 @@ test('a live session on the Alpaca protocol survives a drop and 406 refusals: ga
   server.refuseConnections(3);
   // Three simulated minutes without a connection: their bars can only come back by gap fill.
   server.dropConnections(3);
+  dropped = true;
   await added;
   const summary = await session.done;
 

@@ -17,6 +17,8 @@ export interface FakeAlpacaOptions {
   pollMs?: number;
   /** Every n-th minute, the bar of the minute before is sent again updated (`T: "u"`). 0: never. */
   updateEvery?: number;
+  /** The end of the feed's day: no minute closing later is published, so the record stays as it was then. */
+  endMs?: number;
 }
 
 interface Client {
@@ -202,7 +204,8 @@ export class FakeAlpacaServer {
   /** Each closed minute goes out as one batched frame per client: every subscribed symbol's bar. */
   publishClosedMinutes(): void {
     const now = this.options.clock.now();
-    for (let t = this.lastMinuteSent + MINUTE_MS; t + MINUTE_MS <= now; t += MINUTE_MS) {
+    const until = Math.min(now, this.options.endMs ?? Number.POSITIVE_INFINITY);
+    for (let t = this.lastMinuteSent + MINUTE_MS; t + MINUTE_MS <= until; t += MINUTE_MS) {
       this.lastMinuteSent = t;
       const minute = (t / MINUTE_MS) | 0;
       const update = this.options.updateEvery ? minute % this.options.updateEvery === 0 : false;

@@ -25,28 +25,39 @@ export async function storeWith(symbols: string[], options: { missingRate?: numb
 
 export interface FastClock extends LiveClock {
   /**
-   * Stops the clock at the close until `ready()`: the session's grace for the last minute is a
-   * few real milliseconds at SPEED, less than a busy machine may take to deliver it.
+   * Stops the clock at `at` until `ready()`, then lets it jump to where it would be. On a busy
+   * machine a real millisecond can pass many simulated ones: a test's next step, or the last
+   * minute's bar, must not depend on the machine keeping up.
    */
+  holdAt(at: number, ready: () => boolean): void;
+  /** `holdAt` the close: the session's grace for the last minute is a few real milliseconds at SPEED. */
   holdCloseUntil(ready: () => boolean): void;
 }
 
 /** A clock `minutesIn` minutes after today's open, running SPEED× real time. */
 export function fastClock(minutesIn: number): FastClock {
   const clock = acceleratedClock(today.open + minutesIn * 60_000, SPEED);
-  let ready = () => true;
-  let released = false;
-  return {
+  const gates: Array<{ at: number; ready: () => boolean }> = [];
+  const fastClock: FastClock = {
     now() {
       const now = clock.now();
-      if (released || now < today.close) return now;
-      released = ready();
-      return released ? now : today.close;
+      for (const gate of gates) {
+        if (now < gate.at) break;
+        if (!gate.ready()) return gate.at;
+        gates.splice(gates.indexOf(gate), 1);
+        return fastClock.now();
+      }
+      return now;
     },
-    holdCloseUntil(until) {
-      ready = until;
+    holdAt(at, ready) {
+      gates.push({ at, ready });
+      gates.sort((a, b) => a.at - b.at);
+    },
+    holdCloseUntil(ready) {
+      fastClock.holdAt(today.close, ready);
     },
   };
+  return fastClock;
 }
 
 /** True once the session holds each symbol's last bar of `days` (a symbol without bars needs none). */
