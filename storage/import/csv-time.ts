@@ -6,7 +6,7 @@ export const EPOCH_UNITS: readonly EpochUnit[] = ['s', 'ms', 'us', 'ns'];
 
 const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 const EXPECTED =
-  'expected ISO 8601 (with Z, an offset, or local), a date YYYY-MM-DD, MM/DD/YYYY, DD.MM.YYYY or YYYYMMDD with an optional time HH:MM[:SS] or H:MM AM, or epoch s/ms/µs/ns';
+  'expected ISO 8601 (with Z, an offset, or local), a date YYYY-MM-DD, MM/DD/YYYY, DD.MM.YYYY or YYYYMMDD with an optional time HH:MM[:SS], HHMM[SS] or H:MM AM, or epoch s/ms/µs/ns';
 /** Digits dropped to get milliseconds, per unit; seconds are multiplied instead. */
 const SUB_MS_DIGITS: Readonly<Record<EpochUnit, number>> = { s: 0, ms: 0, us: 3, ns: 6 };
 
@@ -20,7 +20,7 @@ const SUB_MS_DIGITS: Readonly<Record<EpochUnit, number>> = { s: 0, ms: 0, us: 3,
  *   `epochUnit`, 8 digits are a date `YYYYMMDD`;
  * - a date `YYYY-MM-DD` (or `YYYY/MM/DD`, `YYYY.MM.DD`), `MM/DD/YYYY`, `DD.MM.YYYY` or `YYYYMMDD`,
  *   then optionally `T` or spaces and a time `H:MM`, `HH:MM:SS`, `HH:MM:SS.fff…` (finer than
- *   milliseconds is dropped) or the same with ` AM`/` PM`, then optionally `Z` or an offset
+ *   milliseconds is dropped), `HHMM`, `HHMMSS` or the same with ` AM`/` PM`, then optionally `Z` or an offset
  *   `±HH`, `±HHMM`, `±HH:MM`;
  * - without an offset, the time is exchange-local, read in `zone`; a date alone is its midnight.
  */
@@ -69,12 +69,19 @@ export function parseCsvTime(raw: string, zone: LocalTimeZone, epochUnit?: Epoch
   while (cursor.at < n && text.charCodeAt(cursor.at) === 32) cursor.at++;
   if (cursor.at < n && text.charCodeAt(cursor.at) === 84) cursor.at++; // 'T'
   if (cursor.at < n && cursor.at > pastDate) {
+    const hourAt = cursor.at;
     hour = number(text, cursor, 2);
-    if (hour < 0 || text.charCodeAt(cursor.at++) !== 58) return unrecognized(raw);
+    // HHMM or HHMMSS without colons (Stooq, Finam, MetaStock exports): four or six digits.
+    const compact = cursor.at - hourAt === 2 && isDigit(text.charCodeAt(cursor.at));
+    if (hour < 0 || (!compact && text.charCodeAt(cursor.at++) !== 58)) return unrecognized(raw);
     const minuteAt = cursor.at;
     minute = number(text, cursor, 2);
     if (cursor.at - minuteAt !== 2) return unrecognized(raw);
-    if (text.charCodeAt(cursor.at) === 58) {
+    if (compact && isDigit(text.charCodeAt(cursor.at))) {
+      second = digits(text, cursor.at, 2);
+      if (second < 0) return unrecognized(raw);
+      cursor.at += 2;
+    } else if (!compact && text.charCodeAt(cursor.at) === 58) {
       cursor.at++;
       const secondAt = cursor.at;
       second = number(text, cursor, 2);

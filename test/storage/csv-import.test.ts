@@ -96,6 +96,8 @@ test('reads every accepted time format', async (t) => {
     ['20240308 09:30:00', utc],
     ['20240308  09:30:00', utc],
     ['20240308', Date.UTC(2024, 2, 8, 5)],
+    ['20240308 093000', utc],
+    ['20240308 0930', utc],
     ['2024-03-08', Date.UTC(2024, 2, 8, 5)],
     ['170990820', 170_990_820_000],
     ['1709908200000000', utc],
@@ -104,7 +106,7 @@ test('reads every accepted time format', async (t) => {
   ];
   const zone = new LocalTimeZone('America/New_York');
   for (const [text, expected] of cases) t.is(parseCsvTime(text, zone), expected, text);
-  for (const text of ['13/08/2024 09:30', '2024-02-30 09:30', '2024-03-08 24:00', '03/08/2024 13:30 PM', '03/08/2024 00:30 AM', '2024-03-08 9:3', '2024-03-08T09:30:00+05:', '2024-03-08T09:30:00 EST', '03/08/24 09:30', '2024-03-08 09:30 XM', '12345678901234567890', 'yesterday', '']) {
+  for (const text of ['13/08/2024 09:30', '2024-02-30 09:30', '2024-03-08 24:00', '03/08/2024 13:30 PM', '03/08/2024 00:30 AM', '2024-03-08 9:3', '20240308 09300', '20240308 093', '2024-03-08T09:30:00+05:', '2024-03-08T09:30:00 EST', '03/08/24 09:30', '2024-03-08 09:30 XM', '12345678901234567890', 'yesterday', '']) {
     t.is(typeof parseCsvTime(text, zone), 'string', `${text} is refused`);
   }
   // --epoch-unit overrides the length rule, 8 digits included.
