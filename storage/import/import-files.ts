@@ -27,7 +27,7 @@ export async function findImportFiles(paths: readonly string[], cwd = process.cw
       matched = await glob(FOLDER_PATTERN, { cwd: path.resolve(cwd, given), caseSensitiveMatch: false, onlyFiles: true });
       matched = matched.map((file) => path.join(given, file));
     } else if (!found && isDynamicPattern(given)) {
-      matched = await glob(given, { cwd, onlyFiles: true, expandDirectories: false });
+      matched = await glob(given, { cwd, onlyFiles: true, expandDirectories: false, absolute: path.isAbsolute(given) });
     } else {
       files.add(given);
       continue;
