@@ -1,7 +1,8 @@
 import { type Command, InvalidArgumentError } from 'commander';
 import { isSessionError } from '../../model/session-error.js';
 import type { StoredInterval } from '../../storage/bars/arrow-partition.js';
-import { importCsv, type CsvImportReport } from '../../storage/import/csv-import.js';
+import type { CsvImportReport } from '../../storage/import/csv-import.js';
+import { importCsvFiles } from '../../storage/import/csv-batch-import.js';
 import { parseColumnSpec, type ColumnSpec } from '../../storage/import/csv-header.js';
 import { EPOCH_UNITS, type EpochUnit } from '../../storage/import/csv-time.js';
 import { symbolFromFileName } from '../../storage/import/file-symbol.js';
@@ -59,31 +60,31 @@ export function registerDataImport(data: Command): void {
       const progress = taskProgress(`Importing ${files[0]}`, 'KiB', files.length === 1 && !options.json && process.stdout.isTTY === true);
       const outcomes: FileOutcome[] = unmatched.map((given) => ({ file: given, error: { code: 'NO_FILES', message: `${given} matches no .csv, .tsv or .txt file (gzipped or not)` } }));
       for (const outcome of outcomes) report(outcome, options);
-      for (const file of files) {
-        const symbol = options.symbol ?? symbolFromFileName(file);
-        let outcome: FileOutcome;
-        try {
-          const result = await importCsv({
-            file,
-            store,
-            interval: options.interval,
-            timeZone: options.tz,
-            skipBad: options.skipBad ?? false,
-            ...(symbol ? { symbol } : {}),
-            ...(options.columns ? { columns: options.columns } : {}),
-            ...(options.epochUnit ? { epochUnit: options.epochUnit } : {}),
-            onProgress: ({ bytes, totalBytes }) => progress.update(Math.round(bytes / 1024), Math.round(totalBytes / 1024)),
-          });
-          outcome = { file, interval: options.interval, ...result };
-        } catch (error) {
-          // A wrong option fails every file the same way: say it once, as a usage error.
-          if (isSessionError(error) && ['INVALID_INTERVAL', 'INVALID_OPTION'].includes(error.code)) throw error;
-          outcome = failure(file, error);
-        }
-        progress.stop();
-        outcomes.push(outcome);
-        report(outcome, options);
-      }
+      await importCsvFiles(
+        files.map((file) => {
+          const symbol = options.symbol ?? symbolFromFileName(file);
+          return symbol ? { file, symbol } : { file };
+        }),
+        {
+          store,
+          interval: options.interval,
+          timeZone: options.tz,
+          skipBad: options.skipBad ?? false,
+          ...(options.columns ? { columns: options.columns } : {}),
+          ...(options.epochUnit ? { epochUnit: options.epochUnit } : {}),
+          onProgress: ({ bytes, totalBytes }) => progress.update(Math.round(bytes / 1024), Math.round(totalBytes / 1024)),
+        },
+        (result) => {
+          progress.stop();
+          const outcome: FileOutcome = 'error' in result ? failure(result.file, result.error) : { file: result.file, interval: options.interval, ...result.report };
+          outcomes.push(outcome);
+          report(outcome, options);
+        },
+      );
+      progress.stop();
+      // Files are written in batches, so outcomes arrive out of order: report them in the order given.
+      const order = new Map(files.map((file, index) => [file, index]));
+      outcomes.sort((a, b) => (order.get(a.file) ?? -1) - (order.get(b.file) ?? -1));
       finish(outcomes, options);
     });
 }

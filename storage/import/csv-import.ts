@@ -74,6 +74,21 @@ const DAY_MS = 86_400_000;
  * a month cannot be written after others were, `IMPORT_INCOMPLETE` says which months landed.
  */
 export async function importCsv(options: CsvImportOptions): Promise<CsvImportReport> {
+  const parsed = await readCsv(options);
+  await writeBars(options.store, parsed.interval, parsed.series, options.file);
+  return parsed.report;
+}
+
+/** A file read and checked, not yet written: what `importCsv` will write and report. */
+export interface ParsedCsv {
+  interval: StoredInterval;
+  /** Per symbol, sorted by time, one bar per time. */
+  series: Map<string, BarColumns>;
+  report: CsvImportReport;
+}
+
+/** The reading half of `importCsv`: everything up to the first write, with the same errors. */
+export async function readCsv(options: CsvImportOptions): Promise<ParsedCsv> {
   const { file, store, skipBad = false, onProgress } = options;
   const symbol = options.symbol === undefined ? undefined : assertValidSymbol(options.symbol);
   const interval = assertStoredInterval(options.interval ?? '1m');
@@ -98,7 +113,6 @@ export async function importCsv(options: CsvImportOptions): Promise<CsvImportRep
   }
 
   const series = new Map([...rows.bars].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, bars]) => [name, uniqueByTime(bars)]));
-  await putByMonth(store, interval, series, file);
   let imported = 0;
   let first = Infinity;
   let last = -Infinity;
@@ -109,7 +123,7 @@ export async function importCsv(options: CsvImportOptions): Promise<CsvImportRep
     first = Math.min(first, bars.t[0]!);
     last = Math.max(last, bars.t[bars.length - 1]!);
   }
-  return {
+  const report = {
     rows: rows.count,
     imported,
     skipped: rows.badCount,
@@ -118,6 +132,26 @@ export async function importCsv(options: CsvImportOptions): Promise<CsvImportRep
     symbols,
     ...(imported > 0 ? { first, last } : {}),
   };
+  return { interval, series, report };
+}
+
+/**
+ * The writing half: several files' series merged (`sources`, in file order: a later file's bar
+ * wins a time), then put a month at a time as `importCsv` does. `label` names what is written in
+ * an `IMPORT_INCOMPLETE` message.
+ */
+export async function writeBars(store: BarStore, interval: StoredInterval, sources: ReadonlyMap<string, BarColumns> | ReadonlyArray<ReadonlyMap<string, BarColumns>>, label: string): Promise<void> {
+  const list = sources instanceof Map ? [sources] : (sources as ReadonlyArray<ReadonlyMap<string, BarColumns>>);
+  const merged = new Map<string, BarColumns[]>();
+  for (const series of list) for (const [symbol, bars] of series) merged.set(symbol, [...(merged.get(symbol) ?? []), bars]);
+  const series = new Map([...merged].sort(([a], [b]) => (a < b ? -1 : 1)).map(([symbol, parts]) => [symbol, parts.length === 1 ? parts[0]! : uniqueByTime(concat(parts))]));
+  await putByMonth(store, interval, series, label);
+}
+
+function concat(parts: readonly BarColumns[]): BarColumns {
+  const out = new BarColumns(parts.reduce((sum, part) => sum + part.length, 0));
+  for (const part of parts) for (let i = 0; i < part.length; i++) out.append(part.t[i]!, part.o[i]!, part.h[i]!, part.l[i]!, part.c[i]!, part.v[i]!);
+  return out;
 }
 
 interface Reading {
