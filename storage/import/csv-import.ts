@@ -1,25 +1,39 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { CsvError, parse } from 'csv-parse';
+import { createGunzip } from 'node:zlib';
+import { CsvError, parse, type Parser } from 'csv-parse';
 import { INTERVAL_MS, type Bar, type Interval } from '../../model/bar.js';
 import { BarColumns } from '../../data-plane/bar-columns.js';
 import { SessionError } from '../../model/session-error.js';
 import type { BarStore } from '../../model/bar-store.js';
-import { assertInterval, MAX_TIME, MIN_TIME } from '../bars/bar-store-arguments.js';
+import { MAX_TIME, MIN_TIME } from '../bars/bar-store-arguments.js';
 import { monthOf, monthRange } from '../bars/bar-partition.js';
-import { detectLayout, type CsvLayout } from './csv-header.js';
-import { parseCsvTime } from './csv-time.js';
+import { ArrowBarStore } from '../bars/arrow-bar-store.js';
+import { assertStoredInterval, type StoredInterval } from '../bars/arrow-partition.js';
+import { detectLayout, parseColumnSpec, positionalLayout, type ColumnSpec, type CsvLayout } from './csv-header.js';
+import { detectDelimiter } from './csv-delimiter.js';
+import { parseCsvTime, type EpochUnit } from './csv-time.js';
 import { LocalTimeZone } from './local-time.js';
-import { assertValidSymbol } from '../../model/symbol-name.js';
+import { assertValidSymbol, isValidSymbol } from '../../model/symbol-name.js';
 
 export interface CsvImportOptions {
+  /** A CSV file; a name ending in `.gz` is gunzipped as it is read. */
   file: string;
-  symbol: string;
+  /** The symbol of a file without a symbol column; a symbol column, when there is one, wins. */
+  symbol?: string;
   store: BarStore;
-  /** Default `1m`. Every bar's time must fall on a multiple of it (epoch-aligned). */
-  interval?: Interval;
+  /**
+   * Default `1m`. Every intraday bar's time must fall on a multiple of it (epoch-aligned). A
+   * `1d` bar (Arrow store only) is stored at 00:00 UTC of its date, and its time in the file must
+   * be the midnight of that date in UTC or in `timeZone`.
+   */
+  interval?: StoredInterval;
   /** For times written without an offset (exchange-local). Default `America/New_York`. */
   timeZone?: string;
+  /** What all-digit times count; by default told by their number of digits. */
+  epochUnit?: EpochUnit;
+  /** Which columns hold what, for a headerless file or unusual header names: see `ColumnSpec`. */
+  columns?: ColumnSpec | string;
   /** Import the good rows and report the bad ones, instead of importing nothing. */
   skipBad?: boolean;
   onProgress?: (progress: { rows: number; bytes: number; totalBytes: number }) => void;
@@ -36,6 +50,8 @@ export interface CsvImportReport {
   duplicates: number;
   /** The first `MAX_REPORTED` bad rows. */
   bad: Array<{ line: number; reason: string }>;
+  /** Bars written per symbol. */
+  symbols: Record<string, number>;
   /** Earliest and latest imported bar time, epoch ms. */
   first?: number;
   last?: number;
@@ -47,19 +63,41 @@ const PROGRESS_EVERY = 50_000;
 const BYTES_PER_ROW = 40;
 const MAX_INITIAL_ROWS = 1 << 21;
 const FIELDS = ['open', 'high', 'low', 'close', 'volume'] as const;
+const DAY_MS = 86_400_000;
 
 /**
- * Imports a vendor CSV of bars into `store` for one symbol. The file is streamed and checked
+ * Imports a vendor CSV of bars into `store`: one symbol, or many from a symbol column. The
+ * delimiter (`,` `;` tab) is found from the first lines. The file is streamed and checked
  * whole before anything is written: with bad rows and without `skipBad` it throws `BAD_INPUT`
  * listing them and the store is unchanged. Bars are then put one month at a time (each month
  * lands whole or not at all), so a re-import of the same file leaves the store as it was; if
  * a month cannot be written after others were, `IMPORT_INCOMPLETE` says which months landed.
  */
 export async function importCsv(options: CsvImportOptions): Promise<CsvImportReport> {
+  const parsed = await readCsv(options);
+  await writeBars(options.store, parsed.interval, parsed.series, options.file);
+  return parsed.report;
+}
+
+/** A file read and checked, not yet written: what `importCsv` will write and report. */
+export interface ParsedCsv {
+  interval: StoredInterval;
+  /** Per symbol, sorted by time, one bar per time. */
+  series: Map<string, BarColumns>;
+  report: CsvImportReport;
+}
+
+/** The reading half of `importCsv`: everything up to the first write, with the same errors. */
+export async function readCsv(options: CsvImportOptions): Promise<ParsedCsv> {
   const { file, store, skipBad = false, onProgress } = options;
-  const symbol = assertValidSymbol(options.symbol);
-  const interval = assertInterval(options.interval ?? '1m');
+  const symbol = options.symbol === undefined ? undefined : assertValidSymbol(options.symbol);
+  const interval = assertStoredInterval(options.interval ?? '1m');
+  if (interval === '1d' && !(store instanceof ArrowBarStore)) {
+    throw new SessionError('INVALID_INTERVAL', 'Daily bars (1d) are kept in the Arrow store only: import them with --store arrow.', { interval });
+  }
   const zone = new LocalTimeZone(options.timeZone ?? 'America/New_York');
+  const columns = typeof options.columns === 'string' ? parseColumnSpec(options.columns) : options.columns;
+  const reading: Reading = { file, symbol, zone, interval, epochUnit: options.epochUnit, columns };
   let totalBytes: number;
   try {
     totalBytes = (await stat(file)).size;
@@ -67,39 +105,96 @@ export async function importCsv(options: CsvImportOptions): Promise<CsvImportRep
     throw new SessionError('BAD_INPUT', `Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { file }, { cause: error });
   }
 
-  const rows = await readRows(file, zone, INTERVAL_MS[interval], totalBytes, onProgress);
+  const rows = await readRows(reading, totalBytes, onProgress);
   if (rows.badCount > 0 && !skipBad) {
     const listed = rows.bad.slice(0, 5).map(({ line, reason }) => `line ${line}: ${reason}`).join('; ');
     const more = rows.badCount > 5 ? `; and ${rows.badCount - 5} more` : '';
     throw new SessionError('BAD_INPUT', `${rows.badCount} bad ${rows.badCount === 1 ? 'row' : 'rows'} in ${file}: ${listed}${more}. Nothing was imported. Fix them or pass --skip-bad.`, { file, bad: rows.bad, badCount: rows.badCount });
   }
 
-  const bars = uniqueByTime(rows.bars);
-  await putByMonth(store, symbol, interval, bars, file);
-  return {
+  const series = new Map([...rows.bars].sort(([a], [b]) => (a < b ? -1 : 1)).map(([name, bars]) => [name, uniqueByTime(bars)]));
+  let imported = 0;
+  let first = Infinity;
+  let last = -Infinity;
+  const symbols: Record<string, number> = {};
+  for (const [name, bars] of series) {
+    imported += bars.length;
+    symbols[name] = bars.length;
+    first = Math.min(first, bars.t[0]!);
+    last = Math.max(last, bars.t[bars.length - 1]!);
+  }
+  const report = {
     rows: rows.count,
-    imported: bars.length,
+    imported,
     skipped: rows.badCount,
-    duplicates: rows.bars.length - bars.length,
+    duplicates: rows.good - imported,
     bad: rows.bad,
-    ...(bars.length > 0 ? { first: bars.t[0]!, last: bars.t[bars.length - 1]! } : {}),
+    symbols,
+    ...(imported > 0 ? { first, last } : {}),
   };
+  return { interval, series, report };
+}
+
+/**
+ * The writing half: several files' series merged (`sources`, in file order: a later file's bar
+ * wins a time), then put a month at a time as `importCsv` does. `label` names what is written in
+ * an `IMPORT_INCOMPLETE` message.
+ */
+export async function writeBars(store: BarStore, interval: StoredInterval, sources: ReadonlyMap<string, BarColumns> | ReadonlyArray<ReadonlyMap<string, BarColumns>>, label: string): Promise<void> {
+  const list = sources instanceof Map ? [sources] : (sources as ReadonlyArray<ReadonlyMap<string, BarColumns>>);
+  const merged = new Map<string, BarColumns[]>();
+  for (const series of list) for (const [symbol, bars] of series) merged.set(symbol, [...(merged.get(symbol) ?? []), bars]);
+  const series = new Map([...merged].sort(([a], [b]) => (a < b ? -1 : 1)).map(([symbol, parts]) => [symbol, parts.length === 1 ? parts[0]! : uniqueByTime(concat(parts))]));
+  await putByMonth(store, interval, series, label);
+}
+
+function concat(parts: readonly BarColumns[]): BarColumns {
+  const out = new BarColumns(parts.reduce((sum, part) => sum + part.length, 0));
+  for (const part of parts) for (let i = 0; i < part.length; i++) out.append(part.t[i]!, part.o[i]!, part.h[i]!, part.l[i]!, part.c[i]!, part.v[i]!);
+  return out;
+}
+
+interface Reading {
+  file: string;
+  symbol: string | undefined;
+  zone: LocalTimeZone;
+  interval: StoredInterval;
+  epochUnit: EpochUnit | undefined;
+  columns: ColumnSpec | undefined;
 }
 
 interface ReadRows {
   count: number;
-  bars: BarColumns;
+  /** Rows that made a bar. */
+  good: number;
+  bars: Map<string, BarColumns>;
   bad: Array<{ line: number; reason: string }>;
   badCount: number;
 }
 
-function readRows(file: string, zone: LocalTimeZone, step: number, totalBytes: number, onProgress: CsvImportOptions['onProgress']): Promise<ReadRows> {
-  const result: ReadRows = { count: 0, bars: new BarColumns(Math.min(MAX_INITIAL_ROWS, Math.ceil(totalBytes / BYTES_PER_ROW))), bad: [], badCount: 0 };
+function readRows(reading: Reading, totalBytes: number, onProgress: CsvImportOptions['onProgress']): Promise<ReadRows> {
+  const { file, zone, interval, epochUnit, columns } = reading;
+  const step = interval === '1d' ? DAY_MS : INTERVAL_MS[interval as Interval];
+  const result: ReadRows = { count: 0, good: 0, bars: new Map(), bad: [], badCount: 0 };
   const input = createReadStream(file);
-  // Blank lines come through as records so that line numbers can be counted here: asking
-  // csv-parse for them per record (`info`, `on_record`) costs more than the rest of the import.
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: false });
-  let layout: CsvLayout | undefined;
+  const text = file.toLowerCase().endsWith('.gz') ? input.pipe(createGunzip()) : input;
+  let layout: CsvLayout | undefined = columns?.headerless ? positionalLayout(columns) : undefined;
+  const namedColumns = columns && !columns.headerless ? columns.names : undefined;
+  // Rows of one symbol, the same as the last row's most of the time: no map look-up then.
+  let lastSymbol = '';
+  let lastBars: BarColumns | undefined;
+  const seriesOf = (name: string): BarColumns | string => {
+    if (name === lastSymbol && lastBars) return lastBars;
+    let bars = result.bars.get(name);
+    if (!bars) {
+      if (!isValidSymbol(name)) return `symbol ${JSON.stringify(name)} is not a valid symbol (A-Z first, then A-Z, 0-9, "." or "-", at most 15)`;
+      bars = new BarColumns(result.bars.size === 0 ? Math.min(MAX_INITIAL_ROWS, Math.ceil(totalBytes / BYTES_PER_ROW)) : 1024);
+      result.bars.set(name, bars);
+    }
+    lastSymbol = name;
+    lastBars = bars;
+    return bars;
+  };
   let nextLine = 1;
   const values = new Float64Array(FIELDS.length);
   const fail = (line: number, reason: string) => {
@@ -112,19 +207,24 @@ function readRows(file: string, zone: LocalTimeZone, step: number, totalBytes: n
     nextLine += 1 + newlinesIn(record);
     if (record.length === 1 && record[0]!.trim() === '') return;
     if (!layout) {
-      const found = detectLayout(record);
-      if (typeof found === 'string') throw new SessionError('BAD_INPUT', `${file} line ${line}: ${found}.`, { file, line });
-      layout = found;
+      layout = headerLayout(record, namedColumns, reading, line);
       return;
     }
     result.count++;
     if (onProgress && result.count % PROGRESS_EVERY === 0) onProgress({ rows: result.count, bytes: input.bytesRead, totalBytes });
-    if (record.length !== layout.columns) return fail(line, `expected ${layout.columns} columns like the header, got ${record.length}`);
-    const timeText = layout.date === undefined ? record[layout.time]! : `${record[layout.date]!}T${record[layout.time]!}`;
-    const t = parseCsvTime(timeText, zone);
+    if (record.length !== layout.columns) return fail(line, `expected ${layout.columns} columns like the ${layout.headerless ? 'first row' : 'header'}, got ${record.length}`);
+    const timeText = layout.date === undefined ? record[layout.time]! : `${record[layout.date]!} ${record[layout.time]!}`;
+    let t = parseCsvTime(timeText, zone, epochUnit);
     if (typeof t === 'string') return fail(line, t);
     if (t < MIN_TIME || t > MAX_TIME) return fail(line, `time ${JSON.stringify(timeText)} is before 1970 or after 9999`);
-    if (t % step !== 0) return fail(line, `time ${JSON.stringify(timeText)} (${new Date(t).toISOString()}) is not on a ${step / 60_000}-minute boundary`);
+    if (interval === '1d') {
+      t = dayStart(t, zone);
+      if (t < 0) return fail(line, `time ${JSON.stringify(timeText)} is not the start of a day in UTC or ${zone.timeZone}, as a 1d bar's must be`);
+    } else if (t % step !== 0) {
+      return fail(line, `time ${JSON.stringify(timeText)} (${new Date(t).toISOString()}) is not on a ${step / 60_000}-minute boundary`);
+    }
+    const series = seriesOf(layout.symbol === undefined ? reading.symbol! : record[layout.symbol]!.trim().toUpperCase());
+    if (typeof series === 'string') return fail(line, series);
     for (let k = 0; k < FIELDS.length; k++) {
       const text = record[layout[FIELDS[k]!]]!;
       // Number() reads an empty or blank field as 0: a missing value must not become a price.
@@ -134,13 +234,16 @@ function readRows(file: string, zone: LocalTimeZone, step: number, totalBytes: n
       values[k] = value;
     }
     if (values[1]! < values[2]!) return fail(line, `high ${values[1]} is below low ${values[2]}`);
-    result.bars.append(t, values[0]!, values[1]!, values[2]!, values[3]!, values[4]!);
+    series.append(t, values[0]!, values[1]!, values[2]!, values[3]!, values[4]!);
+    result.good++;
   };
 
   return new Promise<ReadRows>((resolve, reject) => {
+    let parser: Parser | undefined;
     const stop = (error: unknown) => {
       input.destroy();
-      parser.destroy();
+      if (text !== input) text.destroy();
+      parser?.destroy();
       reject(
         error instanceof CsvError
           ? new SessionError('BAD_INPUT', `${file} cannot be parsed as CSV near line ${nextLine}: ${error.message}`, { file, line: nextLine }, { cause: error })
@@ -149,22 +252,65 @@ function readRows(file: string, zone: LocalTimeZone, step: number, totalBytes: n
             : new SessionError('BAD_INPUT', `Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { file }, { cause: error }),
       );
     };
-    input.on('error', stop);
-    parser.on('error', stop);
-    parser.on('data', (record: string[]) => {
-      try {
-        onRecord(record);
-      } catch (error) {
-        stop(error);
+    const end = () => {
+      if (!layout || (layout.headerless && result.count === 0 && nextLine === 1)) {
+        return stop(new SessionError('BAD_INPUT', `${file} is empty: expected a header row (timestamp, open, high, low, close, volume) and bars.`, { file }));
       }
-    });
-    parser.on('end', () => {
-      if (!layout) return stop(new SessionError('BAD_INPUT', `${file} is empty: expected a header row (timestamp, open, high, low, close, volume) and bars.`, { file }));
       onProgress?.({ rows: result.count, bytes: totalBytes, totalBytes });
       resolve(result);
+    };
+    // The delimiter is read off the first chunk, so the parser starts with it.
+    const start = (sample: Buffer): Parser => {
+      // Blank lines come through as records so that line numbers can be counted here: asking
+      // csv-parse for them per record (`info`, `on_record`) costs more than the rest of the import.
+      const started = parse({ bom: true, relax_column_count: true, skip_empty_lines: false, delimiter: detectDelimiter(sample.toString('utf8', 0, Math.min(sample.length, 64 * 1024))) });
+      started.on('error', stop);
+      started.on('data', (record: string[]) => {
+        try {
+          onRecord(record);
+        } catch (error) {
+          stop(error);
+        }
+      });
+      started.on('end', end);
+      return started;
+    };
+    input.on('error', stop);
+    if (text !== input) text.on('error', stop);
+    text.on('data', (chunk: Buffer) => {
+      parser ??= start(chunk);
+      if (!parser.write(chunk)) {
+        text.pause();
+        parser.once('drain', () => text.resume());
+      }
     });
-    input.pipe(parser);
+    text.on('end', () => (parser ? parser.end() : end()));
   });
+}
+
+/** The layout from a file's first row, or `BAD_INPUT` saying what is missing, with a hint when the row looks like data. */
+function headerLayout(record: string[], names: Parameters<typeof detectLayout>[1], reading: Reading, line: number): CsvLayout {
+  const { file } = reading;
+  const found = detectLayout(record, names);
+  if (typeof found === 'string') {
+    const looksLikeData = record.some((field) => typeof parseCsvTime(field, reading.zone, reading.epochUnit) === 'number');
+    const hint = looksLikeData ? ' The first row looks like data: for a file without a header, pass --columns with its fields in order, e.g. --columns time,open,high,low,close,volume.' : '';
+    throw new SessionError('BAD_INPUT', `${file} line ${line}: ${found}.${hint}`, { file, line });
+  }
+  if (found.symbol === undefined && reading.symbol === undefined) {
+    throw new SessionError('BAD_INPUT', `${file} has no symbol column (symbol, ticker): pass --symbol, or name the file after its symbol (AAPL.csv, AAPL_1m.csv.gz).`, { file });
+  }
+  return found;
+}
+
+/** A daily bar's time as 00:00 UTC of its date, given as the midnight of that date in UTC or in `zone`; -1 if it is neither. */
+function dayStart(t: number, zone: LocalTimeZone): number {
+  if (t % DAY_MS === 0) return t;
+  for (const day of [Math.floor(t / DAY_MS), Math.floor(t / DAY_MS) + 1]) {
+    const date = new Date(day * DAY_MS);
+    if (zone.toEpochMs(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), day * DAY_MS) === t) return day * DAY_MS;
+  }
+  return -1;
 }
 
 /** Newlines inside quoted fields: the record spans more than one line of the file. */
@@ -204,19 +350,21 @@ function uniqueByTime(rows: BarColumns): BarColumns {
 }
 
 /**
- * Puts the bars a month at a time. A failure on the first month leaves the store unchanged and
- * is thrown as it is; a later one is `IMPORT_INCOMPLETE`, naming the months written and not.
+ * Puts the bars a month at a time, all symbols of a month in one write on the Arrow store. A
+ * failure on the first month leaves the store unchanged and is thrown as it is; a later one is
+ * `IMPORT_INCOMPLETE`, naming the months written and not.
  */
-async function putByMonth(store: BarStore, symbol: string, interval: Interval, bars: BarColumns, file: string): Promise<void> {
-  const batches = [...byMonth(bars)];
+async function putByMonth(store: BarStore, interval: StoredInterval, series: ReadonlyMap<string, BarColumns>, file: string): Promise<void> {
+  const batches = monthBatches(series);
   const written: Array<{ month: string; bars: number }> = [];
-  for (const batch of batches) {
-    const month = monthOf(batch[0]!.t);
+  for (const [month, batch] of batches) {
     try {
-      await store.putBars(symbol, interval, batch);
+      if (store instanceof ArrowBarStore) await store.putManyBars(interval, batch);
+      // Only the Arrow store takes 1d, so here the interval is an intraday one.
+      else for (const [symbol, bars] of batch) await store.putBars(symbol, interval as Interval, bars);
     } catch (error) {
       if (written.length === 0) throw error;
-      const left = batches.slice(written.length).map((rest) => monthOf(rest[0]!.t));
+      const left = [...batches.keys()].slice(written.length);
       const landed = written.map((entry) => `${entry.month} (${entry.bars} bars)`).join(', ');
       throw new SessionError(
         'IMPORT_INCOMPLETE',
@@ -225,18 +373,27 @@ async function putByMonth(store: BarStore, symbol: string, interval: Interval, b
         { cause: error },
       );
     }
-    written.push({ month, bars: batch.length });
+    let count = 0;
+    for (const bars of batch.values()) count += bars.length;
+    written.push({ month, bars: count });
   }
 }
 
-/** The bars in batches of one UTC month, the store's unit of writing. */
-function* byMonth(bars: BarColumns): Generator<Bar[]> {
-  let from = 0;
-  while (from < bars.length) {
-    const end = monthRange(monthOf(bars.t[from]!)).end;
-    let to = from;
-    while (to < bars.length && bars.t[to]! < end) to++;
-    yield bars.slice(from, to);
-    from = to;
+/** The bars of every symbol in batches of one UTC month, in month order: the unit of writing. */
+function monthBatches(series: ReadonlyMap<string, BarColumns>): Map<string, Map<string, Bar[]>> {
+  const batches = new Map<string, Map<string, Bar[]>>();
+  for (const [symbol, bars] of series) {
+    let from = 0;
+    while (from < bars.length) {
+      const month = monthOf(bars.t[from]!);
+      const end = monthRange(month).end;
+      let to = from;
+      while (to < bars.length && bars.t[to]! < end) to++;
+      const batch = batches.get(month) ?? new Map<string, Bar[]>();
+      batches.set(month, batch);
+      batch.set(symbol, bars.slice(from, to));
+      from = to;
+    }
   }
+  return new Map([...batches].sort(([a], [b]) => (a < b ? -1 : 1)));
 }

@@ -35,18 +35,18 @@ test('data import reports bad rows with their line numbers and imports nothing w
 
   const refused = await runCli(['data', 'import', file, '--symbol', 'IBM', '--data', data]);
   t.is(refused.code, 1);
-  t.is(refused.stderr, '  line 3: close "oops" is not a number\n✗ 1 bad row: nothing was imported. Fix them, or pass --skip-bad to import the good rows.\n');
+  t.is(refused.stderr, `  line 3: close "oops" is not a number\n✗ ${file}: 1 bad row: nothing was imported from it. Fix them, or pass --skip-bad to import the good rows.\n`);
   const store = new ArrowBarStore(data);
   t.deepEqual((await store.catalog()).series, {});
 
   const skipped = await runCli(['data', 'import', file, '--symbol', 'IBM', '--data', data, '--skip-bad']);
   t.is(skipped.code, 0, skipped.stderr);
-  t.is(skipped.stdout, `✓ Imported 2 bars of IBM 1m from 3 rows into ${data} (2024-03-08T14:30:00.000Z → 2024-03-08T14:32:00.000Z)\n1 bad row skipped:\n  line 3: close "oops" is not a number\n`);
+  t.is(skipped.stdout, `✓ Imported 2 bars of IBM 1m from 3 rows of ${file} into ${data} (2024-03-08T14:30:00.000Z → 2024-03-08T14:32:00.000Z)\n1 bad row skipped:\n  line 3: close "oops" is not a number\n`);
   t.is((await store.getBars('IBM', '1m', 0, Date.parse('2025-01-01'))).length, 2);
 
   const json = await runCli(['data', 'import', file, '--symbol', 'IBM', '--data', data, '--json']);
   t.is(json.code, 1);
-  t.like(JSON.parse(json.stdout), { error: { code: 'BAD_INPUT' }, bad: [{ line: 3 }], badCount: 1 });
+  t.like(JSON.parse(json.stdout), { files: [{ file, error: { code: 'BAD_INPUT' }, bad: [{ line: 3 }], badCount: 1 }], imported: 0, failed: 1 });
 });
 
 test("calendar shows a day's hours, an early close, or why the exchange is closed", async (t) => {

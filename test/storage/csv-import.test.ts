@@ -40,7 +40,7 @@ test('imports ISO times with Z and reports what it did', async (t) => {
   const report = await importCsv({ file, symbol: 'AAPL', store });
   const t0 = Date.UTC(2024, 2, 8, 14, 30);
   t.deepEqual(await store.getBars('AAPL', '1m', ...ALL), [bar(t0, 10, 11, 9, 10.5, 100), bar(t0 + M, 10.5, 12, 10, 11, 250.5)]);
-  t.deepEqual(report, { rows: 2, imported: 2, skipped: 0, duplicates: 0, bad: [], first: t0, last: t0 + M });
+  t.deepEqual(report, { symbols: { AAPL: 2 }, rows: 2, imported: 2, skipped: 0, duplicates: 0, bad: [], first: t0, last: t0 + M });
 });
 
 test('finds columns by name in any order and case, with aliases and extra columns', async (t) => {
@@ -83,12 +83,36 @@ test('reads every accepted time format', async (t) => {
     ['2024-03-08 09:30', utc],
     ['2024-03-08T09:30:00', utc],
     [' 2024-07-08 09:30:00 ', summer],
+    ['2024-03-08T14:30:00.123456789Z', utc + 123],
+    ['2024-03-08 09:30:00 -05:00', utc],
+    ['2024/03/08 09:30', utc],
+    ['2024.03.08 09:30', utc],
+    ['03/08/2024 09:30', utc],
+    ['3/8/2024 9:30 AM', utc],
+    ['03/08/2024 02:30:00 pm', utc + 5 * 3_600_000],
+    ['03/08/2024 12:00 AM', Date.UTC(2024, 2, 8, 5)],
+    ['03/08/2024 12:30 PM', Date.UTC(2024, 2, 8, 17, 30)],
+    ['08.03.2024 09:30', utc],
+    ['20240308 09:30:00', utc],
+    ['20240308  09:30:00', utc],
+    ['20240308', Date.UTC(2024, 2, 8, 5)],
+    ['20240308 093000', utc],
+    ['20240308 0930', utc],
+    ['2024-03-08', Date.UTC(2024, 2, 8, 5)],
+    ['170990820', 170_990_820_000],
+    ['1709908200000000', utc],
+    ['1709908200000000000', utc],
+    ['1709908200123456789', utc + 123],
   ];
   const zone = new LocalTimeZone('America/New_York');
   for (const [text, expected] of cases) t.is(parseCsvTime(text, zone), expected, text);
-  for (const text of ['2024-03-08', '08/03/2024 09:30', '2024-02-30 09:30', '2024-03-08 24:00', '2024-03-08T09:30:00+05:', '2024-03-08T09:30:00 EST', '170990820', 'yesterday', '']) {
+  for (const text of ['13/08/2024 09:30', '2024-02-30 09:30', '2024-03-08 24:00', '03/08/2024 13:30 PM', '03/08/2024 00:30 AM', '2024-03-08 9:3', '20240308 09300', '20240308 093', '2024-03-08T09:30:00+05:', '2024-03-08T09:30:00 EST', '03/08/24 09:30', '2024-03-08 09:30 XM', '12345678901234567890', 'yesterday', '']) {
     t.is(typeof parseCsvTime(text, zone), 'string', `${text} is refused`);
   }
+  // --epoch-unit overrides the length rule, 8 digits included.
+  t.is(parseCsvTime('1709908200000', zone, 'us'), 1_709_908_200);
+  t.is(parseCsvTime('20240308', zone, 's'), 20_240_308_000);
+  t.is(parseCsvTime('1709908200', zone, 'ms'), 1_709_908_200);
 });
 
 const zones = ['America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'America/Sao_Paulo'];
@@ -242,7 +266,7 @@ test('refuses a bad symbol, interval or time zone, a missing file and an empty o
     t.true(isSessionError(error, code as 'BAD_INPUT'), `${code}: ${String(error)}`);
     t.regex(error!.message, message);
   }
-  t.deepEqual(await importCsv({ file, symbol: 'AAPL', store }), { rows: 0, imported: 0, skipped: 0, duplicates: 0, bad: [] });
+  t.deepEqual(await importCsv({ file, symbol: 'AAPL', store }), { rows: 0, imported: 0, skipped: 0, duplicates: 0, bad: [], symbols: {} });
 });
 
 const TIME_FORMATS: Array<(ms: number) => string> = [
