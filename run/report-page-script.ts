@@ -45,7 +45,7 @@ export const REPORT_PAGE_SCRIPT = `
     box.className = 'symbol';
     const fills = data.fills[symbol] || [];
     const heading = document.createElement('h3');
-    heading.textContent = symbol + ' · ' + fills.length + (fills.length === 1 ? ' fill' : ' fills');
+    heading.textContent = symbol + ' · ' + fills.length + (fills.length === 1 ? ' fill marked' : ' fills marked') + ' (fills.csv lists every fill)';
     const area = document.createElement('div');
     area.className = 'chart';
     area.dataset.symbol = symbol;

@@ -35,13 +35,13 @@ export function renderReportPage(result: BacktestResult, chartsLibrary: string):
     candleMinutes: candles.minutes,
     equity: result.equity.minutes.map((p) => [p.t, p.equity]),
     candles: candles.symbols,
-    fills: fillMarkers(result.fills, candles.symbols),
+    fills: fillMarkers(result.fills, candles.symbols, candles.minutes * 60_000),
   };
   const title = `${config.strategy} · ${config.from} → ${config.to}`;
   const candleNote =
     candles.omitted.length === 0
       ? ''
-      : ` Candles of ${candles.omitted.length} more symbols (${candles.omitted.join(', ')}) are left out to keep the page small; fills.csv holds all fills.`;
+      : ` Candles of ${candles.omitted.length} more symbols (${candles.omitted.join(', ')}) are left out to keep the page small.`;
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -60,7 +60,7 @@ ${metricRows(result.metrics).map(([label, value]) => `<tr><th>${escapeHtml(label
 </tbody></table></section>
 </div>
 <section><h2>Candles and fills</h2>
-<p class="sub">${candles.minutes >= 24 * 60 ? 'Daily' : `${candles.minutes}-minute`} candles from the run's 1m bars, exchange time (${escapeHtml(candles.timeZone)}); ▲ B buy, ▼ S sell, on the candle the fill's bar belongs to.${escapeHtml(candleNote)}</p>
+<p class="sub">${candles.minutes >= 24 * 60 ? 'Daily' : `${candles.minutes}-minute`} candles from the run's 1m bars, exchange time (${escapeHtml(candles.timeZone)}); ▲ B buy, ▼ S sell, on the candle the fill's bar belongs to. A symbol removed during a day has no candles that day (its bars leave the session with it).${escapeHtml(candleNote)}</p>
 <div id="candle-charts"></div></section>
 <section><h2>Day by day</h2>
 <p class="sub">Rows with symbols added <span class="added">+</span> or removed <span class="removed">−</span> during the day are marked.</p>
@@ -81,8 +81,12 @@ function dayRow(day: DaySummary): string {
   return `<tr${changes.length > 0 ? ' class="dynamic"' : ''}><td>${day.date}</td><td>${day.bars}</td><td>${day.fills}</td><td class="${pnlClass}">${money(day.pnl)}</td><td>${money(day.endEquity)}</td><td>${changes.join(' ')}</td><td>${day.pauses.length}</td><td>${escapeHtml(day.symbols.join(', '))}</td></tr>`;
 }
 
-/** Each fill placed on the candle holding its bar (the last candle that opened at or before it). */
-function fillMarkers(fills: readonly Fill[], candles: Record<string, Bar[]>): ReportPageData['fills'] {
+/**
+ * Each fill placed on the candle holding its bar. A fill no candle covers gets no marker rather
+ * than a wrong one: a symbol's bars leave the session with it, so the day it is removed (and
+ * flattened) has no candles.
+ */
+function fillMarkers(fills: readonly Fill[], candles: Record<string, Bar[]>, span: number): ReportPageData['fills'] {
   const markers: ReportPageData['fills'] = {};
   for (const fill of fills) {
     const series = candles[fill.symbol];
@@ -94,7 +98,8 @@ function fillMarkers(fills: readonly Fill[], candles: Record<string, Bar[]>): Re
       if (series[mid]!.t <= fill.t) lo = mid;
       else hi = mid - 1;
     }
-    (markers[fill.symbol] ??= []).push([series[lo]!.t, fill.side]);
+    const candle = series[lo]!;
+    if (candle.t <= fill.t && fill.t < candle.t + span) (markers[fill.symbol] ??= []).push([candle.t, fill.side]);
   }
   return markers;
 }
