@@ -1,4 +1,4 @@
-import type { BarColumns } from '../data-plane/bar-columns.js';
+import { BarColumns } from '../data-plane/bar-columns.js';
 import type { SessionData } from '../data-plane/session-data.js';
 import type { Fill } from '../broker/fill.js';
 import type { Bar } from '../model/bar.js';
@@ -15,6 +15,9 @@ export interface ReportCandles {
   omitted: string[];
 }
 
+/** A first size for a symbol's candle columns; they grow as needed. */
+const WEEK_OF_SESSIONS_MINUTES = 5 * 390;
+
 /** More symbols than this and the page would weigh megabytes; the CSVs hold every fill anyway. */
 export const REPORT_SYMBOLS = 12;
 
@@ -28,9 +31,12 @@ export function candleMinutes(tradingDays: number): number {
   return 24 * 60;
 }
 
-/** Collects each closed day's candles from the session's 1m columns: no work per bar while the day streams. */
+/**
+ * Collects each closed day's candles from the session's 1m columns: no work per bar while the
+ * day streams, and in columns (no object per candle) so the day change stays short.
+ */
 export class ReportCandleCollector {
-  private readonly series = new Map<string, Bar[]>();
+  private readonly series = new Map<string, BarColumns>();
 
   constructor(
     private readonly timeZone: string,
@@ -42,7 +48,7 @@ export class ReportCandleCollector {
       const columns = data.columns(symbol, '1m');
       if (!columns || columns.length === 0) continue;
       let candles = this.series.get(symbol);
-      if (!candles) this.series.set(symbol, (candles = []));
+      if (!candles) this.series.set(symbol, (candles = new BarColumns(Math.ceil(WEEK_OF_SESSIONS_MINUTES / this.minutes))));
       aggregate(columns, open, this.minutes * 60_000, candles);
     }
   }
@@ -56,25 +62,29 @@ export class ReportCandleCollector {
     return {
       timeZone: this.timeZone,
       minutes: this.minutes,
-      symbols: Object.fromEntries(kept.map((symbol) => [symbol, this.series.get(symbol)!])),
+      symbols: Object.fromEntries(kept.map((symbol) => [symbol, this.series.get(symbol)!.slice(0)])),
       omitted: ranked.slice(REPORT_SYMBOLS).sort(),
     };
   }
 }
 
-function aggregate(columns: BarColumns, open: number, span: number, into: Bar[]): void {
-  let current: Bar | undefined;
-  for (let i = 0; i < columns.length; i++) {
-    const t = columns.t[i]!;
-    const start = open + Math.floor((t - open) / span) * span;
-    if (current && current.t === start) {
-      current.h = Math.max(current.h, columns.h[i]!);
-      current.l = Math.min(current.l, columns.l[i]!);
-      current.c = columns.c[i]!;
-      current.v += columns.v[i]!;
-    } else {
-      current = { t: start, o: columns.o[i]!, h: columns.h[i]!, l: columns.l[i]!, c: columns.c[i]!, v: columns.v[i]! };
-      into.push(current);
+function aggregate(bars: BarColumns, open: number, span: number, into: BarColumns): void {
+  const { t, o, h, l, c, v } = bars;
+  let i = 0;
+  while (i < bars.length) {
+    const start = open + Math.floor((t[i]! - open) / span) * span;
+    const end = start + span;
+    const first = o[i]!;
+    let high = h[i]!;
+    let low = l[i]!;
+    let volume = v[i]!;
+    let j = i + 1;
+    for (; j < bars.length && t[j]! < end; j++) {
+      if (h[j]! > high) high = h[j]!;
+      if (l[j]! < low) low = l[j]!;
+      volume += v[j]!;
     }
+    into.append(start, first, high, low, c[j - 1]!, volume);
+    i = j;
   }
 }
