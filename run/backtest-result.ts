@@ -6,6 +6,7 @@ import type { EquityPoint } from '../broker/simulated-broker.js';
 import type { DailyEquity, Metrics } from '../metrics/compute-metrics.js';
 import type { Interval } from '../model/bar.js';
 import type { PauseRecord } from '../model/pause-record.js';
+import type { ReportCandles } from './report-candles.js';
 import type { StrategyParams } from './strategy.js';
 
 /** What the run was asked to do, defaults filled in. */
@@ -52,6 +53,8 @@ export interface BacktestResult {
   /** After each simulated minute with bars, and at each day's close. */
   equity: { minutes: EquityPoint[]; days: DailyEquity[] };
   days: DaySummary[];
+  /** Per-symbol candles of the run's 1m bars for `report.html` (not in `result.json`). */
+  candles: ReportCandles;
   /** What the strategy's `result(ctx)` returned. */
   extra?: unknown;
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BacktestResult } from './backtest-result.js';
+import { readChartsLibrary, renderReportPage } from './report-page.js';
 
 /** The result files of a run, each written whole or not at all (a temp file renamed into place). */
 export async function writeResultFiles(dir: string, result: BacktestResult): Promise<void> {
@@ -18,6 +19,7 @@ export async function writeResultFiles(dir: string, result: BacktestResult): Pro
       ),
     ],
     ['equity.csv', csv(['t', 'time', 'equity', 'cash', 'grossExposure'], result.equity.minutes.map((p) => [p.t, iso(p.t), p.equity, p.cash, p.grossExposure]))],
+    ['report.html', renderReportPage(result, await readChartsLibrary())],
   ];
   for (const [name, text] of files) await writeAtomically(path.join(dir, name), text);
 }

@@ -14,6 +14,7 @@ import { resolveStreams, resolveSymbols } from '../session/session-options.js';
 import type { Session } from '../session/session.js';
 import { BarHistory } from './bar-history.js';
 import type { BacktestResult, DaySummary, RunConfig } from './backtest-result.js';
+import { candleMinutes, ReportCandleCollector } from './report-candles.js';
 import { writeResultFiles } from './result-files.js';
 import { RunError } from './run-error.js';
 import { RunUniverse } from './run-universe.js';
@@ -35,7 +36,7 @@ export interface RunBacktestOptions {
   slippage?: SlippageModel;
   /** Defaults to `nyse`. */
   calendar?: MarketCalendar;
-  /** A folder to write `result.json`, `fills.csv`, `trades.csv` and `equity.csv` into. */
+  /** A folder to write `result.json`, `fills.csv`, `trades.csv`, `equity.csv` and `report.html` into. */
   out?: string;
   logger?: Logger;
   /** Called after each trading day, e.g. to show progress. */
@@ -84,6 +85,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
 
   const run = new RunContext(strategy, params, broker, history, universe);
   run.state = hook(strategy.name, 'init', () => strategy.init?.(run as StrategyContext<StrategyParams, undefined>));
+  const candles = new ReportCandleCollector(calendar.timeZone, candleMinutes(days.length));
   const minutes: EquityPoint[] = [];
   const daily: DailyEquity[] = [];
   const summaries: DaySummary[] = [];
@@ -122,6 +124,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     const summary = await session.done;
     if (failure) throw strategyFailed(strategy.name, date, failure.error);
     history.addDay(session.data, session.listSymbols());
+    candles.addDay(session.data, day.open, session.listSymbols());
     hook(strategy.name, date, () => strategy.onDayEnd?.(run, day));
     broker.endOfDay();
     const endEquity = broker.equity;
@@ -152,6 +155,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     trades,
     equity: { minutes, days: daily },
     days: summaries,
+    candles: candles.finish(fills),
   };
   if (strategy.result) result.extra = hook(strategy.name, 'result', () => strategy.result!(run));
   if (options.out !== undefined) await writeResultFiles(options.out, result);

@@ -1,11 +1,16 @@
 import type { Command } from 'commander';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Temporal } from 'temporal-polyfill';
 import { nyse } from '../../calendar/nyse.js';
 import { resolveRunDir } from '../../control/run-file.js';
 import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
 import { INTERVAL_MS } from '../../model/bar.js';
 import type { PauseRecord } from '../../model/pause-record.js';
+import { silentLogger } from '../../model/logger.js';
+import { runBacktest } from '../../run/run-backtest.js';
+import type { BarStore } from '../../model/bar-store.js';
 import { createSession } from '../../session/create-session.js';
 import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
 import { openBarStore, storedSymbols, storeOption, type StoreKind } from '../bar-store-option.js';
@@ -13,6 +18,8 @@ import { shellContext } from '../command-context.js';
 import { count, heading, note, ok, plural } from '../messages.js';
 import { renderSummary } from '../summary-table.js';
 import { duration, exchangeTime } from '../time-format.js';
+import { loadStrategy } from '../strategy-file.js';
+import { metricsTable } from './strategy-backtest.js';
 
 const DATE = '2024-03-08';
 const DATA_FROM = '2024-03-04';
@@ -29,7 +36,7 @@ interface Options {
 export function registerDemo(program: Command): void {
   program
     .command('demo')
-    .description('a scripted backtest over generated data: TSLA added at 11:00, MSFT removed at 14:00 (what npm start runs)')
+    .description('a scripted backtest over generated data: TSLA added at 11:00, MSFT removed at 14:00; then examples/sma-cross.ts over the same days, with its report (what npm start runs)')
     .option('--run-dir <dir>', 'the demo data goes in <run-dir>/demo-data (default: $TAPEDECK_RUN_DIR or .tapedeck)')
     .addOption(storeOption())
     .option('--json', 'print the summary as one JSON document (the story goes to stderr)')
@@ -112,4 +119,26 @@ async function runDemo(options: Options): Promise<void> {
   const firstTsla = firstTslaClose === undefined ? 'none' : exchangeTime(firstTslaClose, timeZone);
   say(note(`The strategy (an onBar listener) received ${count(received)} bars; the first TSLA bar it saw closed at ${firstTsla}, after the add.`));
   shellContext.print(options.json ? JSON.stringify(summary, null, 2) : `\n${renderSummary(summary, timeZone)}`);
+
+  await runStrategy(store, join(runDir, 'demo-results'), say);
+}
+
+/**
+ * The example strategy over the demo's days and symbols. It ships with the repository (it needs
+ * the dev dependency trading-signals), so an installed tapedeck skips this part.
+ */
+async function runStrategy(store: BarStore, out: string, say: (line: string) => void): Promise<void> {
+  // From the sources (cli/commands/) or the build (dist/cli/commands/).
+  const file = ['../../examples/sma-cross.ts', '../../../examples/sma-cross.ts'].map((up) => fileURLToPath(new URL(up, import.meta.url))).find((path) => existsSync(path));
+  if (file === undefined) {
+    say(note('examples/sma-cross.ts is not here (it comes with the repository, not the package): no strategy run.'));
+    return;
+  }
+  const strategy = await loadStrategy(file);
+  say('');
+  say(heading(`Strategy run · examples/sma-cross.ts · ${DATA_FROM} → ${DATE} · ${SYMBOLS.join(', ')} · 100,000 cash`));
+  const result = await runBacktest({ strategy, from: DATA_FROM, to: DATE, store, symbols: SYMBOLS, cash: 100_000, out, logger: silentLogger });
+  say(metricsTable(result.metrics));
+  say(ok(`Report: ${join(out, 'report.html')} (open it in a browser; it works offline)`));
+  say(note(`Beside it: result.json, fills.csv, trades.csv, equity.csv`));
 }

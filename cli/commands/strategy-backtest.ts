@@ -6,6 +6,7 @@ import type { CommissionModel } from '../../broker/commission.js';
 import type { Metrics } from '../../metrics/compute-metrics.js';
 import { silentLogger } from '../../model/logger.js';
 import { isRunError } from '../../run/run-error.js';
+import { metricRows, money } from '../../run/metric-rows.js';
 import { runBacktest } from '../../run/run-backtest.js';
 import type { BacktestResult, DaySummary } from '../../run/backtest-result.js';
 import { assertStoreReadable, openBarStore, type StoreKind } from '../bar-store-option.js';
@@ -99,33 +100,13 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
   }
   process.stdout.write(`${heading(`${strategy.name} · ${result.config.from} → ${result.config.to} · ${result.days.length} trading days · ${result.config.symbols.join(', ')}`)}\n`);
   process.stdout.write(`${metricsTable(result.metrics)}\n`);
-  process.stdout.write(`${note(`Results in ${out}: result.json, fills.csv, trades.csv, equity.csv`)}\n`);
+  process.stdout.write(`${note(`Results in ${out}: report.html, result.json, fills.csv, trades.csv, equity.csv`)}\n`);
 }
 
 export function metricsTable(metrics: Metrics): string {
-  const percent = (x: number | null) => (x === null ? '—' : `${(x * 100).toFixed(2)} %`);
-  const ratio = (x: number | null) => (x === null ? '—' : x.toFixed(2));
   const table = new Table({ head: ['metric', 'value'], style: { head: [], border: [] }, chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' } });
-  table.push(
-    ['total return', percent(metrics.totalReturn)],
-    ['CAGR', percent(metrics.cagr)],
-    ['Sharpe', ratio(metrics.sharpe)],
-    ['Sortino', ratio(metrics.sortino)],
-    ['max drawdown', percent(metrics.maxDrawdown)],
-    ['max drawdown days', String(metrics.maxDrawdownDays)],
-    ['win rate', percent(metrics.winRate)],
-    ['profit factor', ratio(metrics.profitFactor)],
-    ['exposure', percent(metrics.exposure)],
-    ['trades', String(metrics.trades)],
-    ['turnover', ratio(metrics.turnover)],
-    ['commissions', money(metrics.commissions)],
-    ['final equity', money(metrics.finalEquity)],
-  );
+  table.push(...metricRows(metrics));
   return table.toString();
-}
-
-function money(value: number): string {
-  return value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
 
 /** The default results folder's name: the one place a run uses the wall clock, outside its results. */

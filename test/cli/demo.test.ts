@@ -1,11 +1,11 @@
 import test from 'ava';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import { cliEnv, runCli } from './cli-process.js';
 
-test('the demo generates its data once, tells the day, and ends with the same summary every run', async (t) => {
+test('the demo generates its data once, tells the day, ends with the same summary every run, then runs the example strategy to a report', async (t) => {
   const runDir = await mkdtemp(join(tmpdir(), 'tapedeck-demo-'));
   t.teardown(() => rm(runDir, { recursive: true, force: true }));
   const env = cliEnv({ TAPEDECK_RUN_DIR: runDir });
@@ -27,11 +27,25 @@ test('the demo generates its data once, tells the day, and ends with the same su
     t.regex(first.stdout, line);
   }
 
+  // Then the example strategy over the demo's days and symbols, to a report in the run dir.
+  t.regex(first.stdout, /\nStrategy run · examples\/sma-cross\.ts · 2024-03-04 → 2024-03-08 · AAPL, MSFT, NVDA, TSLA/);
+  t.regex(first.stdout, /│ total return +│ -?\d+\.\d\d % +│/);
+  const reportFile = join(runDir, 'demo-results', 'report.html');
+  t.true(first.stdout.includes(`✓ Report: ${reportFile} (open it in a browser; it works offline)\n`));
+  const report = await readFile(reportFile, 'utf8');
+  t.true(report.includes('window.LightweightCharts'), 'the charts library is in the page');
+  const result = JSON.parse(await readFile(join(runDir, 'demo-results', 'result.json'), 'utf8'));
+  t.deepEqual(result.config.symbols, ['AAPL', 'MSFT', 'NVDA', 'TSLA']);
+  t.is(result.days.length, 5);
+  t.true(result.metrics.trades > 0);
+
   t.true(Object.keys((await new ArrowBarStore(join(runDir, 'demo-data')).catalog()).series).includes('TSLA'), 'the demo data is an Arrow store');
 
   const second = await runCli(['demo', '--json'], env);
   t.is(second.code, 0, second.stderr);
   t.regex(second.stderr, /Demo data: .*demo-data \(generated earlier\)/);
+  t.true(second.stderr.includes(`✓ Report: ${reportFile}`));
+  t.is(await readFile(reportFile, 'utf8'), report, 'the same demo writes the same report');
   const summary = JSON.parse(second.stdout);
   t.like(summary, { date: '2024-03-08', stopped: false, added: ['TSLA'], removed: ['MSFT'] });
   const rows = Object.fromEntries(summary.symbols.map((s: any) => [s.symbol, s]));

@@ -40,6 +40,8 @@ test('tapedeck backtest --strategy runs the TypeScript example over a date range
     t.is(table.code, 0, table.stderr);
     t.regex(table.stdout, /total return/);
     t.regex(table.stdout, /final equity/);
+    t.regex(table.stdout, /Results in .*again: report\.html, result\.json, fills\.csv, trades\.csv, equity\.csv\n/);
+    t.true(existsSync(join(root, 'again', 'report.html')));
   } finally {
     await rm(root, { recursive: true, force: true });
   }

@@ -1,0 +1,90 @@
+import { BarColumns } from '../data-plane/bar-columns.js';
+import type { SessionData } from '../data-plane/session-data.js';
+import type { Fill } from '../broker/fill.js';
+import type { Bar } from '../model/bar.js';
+
+/** The candles `report.html` draws: bars of the run's own 1m data, aggregated so the page stays small. */
+export interface ReportCandles {
+  /** Exchange time zone, for the charts' time axis. */
+  timeZone: string;
+  /** Minutes a candle covers, aligned to each day's open (a whole day when `minutes` ≥ the session). */
+  minutes: number;
+  /** Per symbol, oldest first; at most `REPORT_SYMBOLS` symbols, those with the most fills first. */
+  symbols: Record<string, Bar[]>;
+  /** Symbols the run streamed whose candles were left out to keep the page small. */
+  omitted: string[];
+}
+
+/** A first size for a symbol's candle columns; they grow as needed. */
+const WEEK_OF_SESSIONS_MINUTES = 5 * 390;
+
+/** More symbols than this and the page would weigh megabytes; the CSVs hold every fill anyway. */
+export const REPORT_SYMBOLS = 12;
+
+/**
+ * 5m candles for runs of up to a week, 30m up to ~6 weeks, daily beyond: about 400–1 000 candles a
+ * symbol, what one chart shows legibly.
+ */
+export function candleMinutes(tradingDays: number): number {
+  if (tradingDays <= 5) return 5;
+  if (tradingDays <= 30) return 30;
+  return 24 * 60;
+}
+
+/**
+ * Collects each closed day's candles from the session's 1m columns: no work per bar while the
+ * day streams, and in columns (no object per candle) so the day change stays short.
+ */
+export class ReportCandleCollector {
+  private readonly series = new Map<string, BarColumns>();
+
+  constructor(
+    private readonly timeZone: string,
+    private readonly minutes: number,
+  ) {}
+
+  addDay(data: SessionData, open: number, symbols: ReadonlyArray<{ symbol: string }>): void {
+    for (const { symbol } of symbols) {
+      const columns = data.columns(symbol, '1m');
+      if (!columns || columns.length === 0) continue;
+      let candles = this.series.get(symbol);
+      if (!candles) this.series.set(symbol, (candles = new BarColumns(Math.ceil(WEEK_OF_SESSIONS_MINUTES / this.minutes))));
+      aggregate(columns, open, this.minutes * 60_000, candles);
+    }
+  }
+
+  /** The symbols with the most fills first (then by name), at most `REPORT_SYMBOLS` of them. */
+  finish(fills: readonly Fill[]): ReportCandles {
+    const fillCount = new Map<string, number>();
+    for (const fill of fills) fillCount.set(fill.symbol, (fillCount.get(fill.symbol) ?? 0) + 1);
+    const ranked = [...this.series.keys()].sort((a, b) => (fillCount.get(b) ?? 0) - (fillCount.get(a) ?? 0) || (a < b ? -1 : a > b ? 1 : 0));
+    const kept = ranked.slice(0, REPORT_SYMBOLS).sort();
+    return {
+      timeZone: this.timeZone,
+      minutes: this.minutes,
+      symbols: Object.fromEntries(kept.map((symbol) => [symbol, this.series.get(symbol)!.slice(0)])),
+      omitted: ranked.slice(REPORT_SYMBOLS).sort(),
+    };
+  }
+}
+
+function aggregate(bars: BarColumns, open: number, span: number, into: BarColumns): void {
+  const { t, o, h, l, c, v } = bars;
+  let i = 0;
+  while (i < bars.length) {
+    const start = open + Math.floor((t[i]! - open) / span) * span;
+    const end = start + span;
+    const first = o[i]!;
+    let high = h[i]!;
+    let low = l[i]!;
+    let volume = v[i]!;
+    let j = i + 1;
+    for (; j < bars.length && t[j]! < end; j++) {
+      if (h[j]! > high) high = h[j]!;
+      if (l[j]! < low) low = l[j]!;
+      volume += v[j]!;
+    }
+    into.append(start, first, high, low, c[j - 1]!, volume);
+    i = j;
+  }
+}
