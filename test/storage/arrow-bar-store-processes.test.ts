@@ -12,7 +12,7 @@ const WRITERS = 4;
 test(`${WRITERS} processes writing one day's partition at once lose no bar, and readers never fail meanwhile`, async (t) => {
   const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-arrow-processes-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
-  const writers = Array.from({ length: WRITERS }, (_, id) => new StorageChild('arrow-writer.ts', [dir, String(id)]));
+  const writers = Array.from({ length: WRITERS }, (_, id) => new StorageChild('put-bars-writer.ts', ['arrow', dir, String(id)]));
   t.teardown(() => Promise.all(writers.map((writer) => writer.kill().catch(() => undefined))));
   await Promise.all(writers.map((writer) => writer.waitForLine((line) => line === 'ready')));
   for (const writer of writers) writer.send('go');

@@ -1,7 +1,6 @@
 import test from 'ava';
 import { fc, testProp } from '@fast-check/ava';
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import type { Bar } from '../../model/bar.js';
@@ -9,6 +8,7 @@ import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { isSessionError } from '../../model/session-error.js';
 import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import { barStoreContract } from './bar-store-contract.js';
+import { filesUnder, storeOnDisk, tempDir as tempDirUnder } from './store-dirs.js';
 
 const M = 60_000;
 const DAY = Date.UTC(2024, 2, 8);
@@ -16,28 +16,9 @@ const OPEN = DAY + (14 * 60 + 30) * M;
 const bar = (t: number, c = 10): Bar => ({ t, o: c, h: c + 1, l: c - 1, c, v: 100 });
 const rows = (columns: BarColumnsView): Bar[] => Array.from({ length: columns.length }, (_, i) => ({ t: columns.t[i]!, o: columns.o[i]!, h: columns.h[i]!, l: columns.l[i]!, c: columns.c[i]!, v: columns.v[i]! }));
 
-async function tempDir(): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), 'tapedeck-arrow-'));
-}
+const tempDir = () => tempDirUnder('tapedeck-arrow-');
 
-async function filesUnder(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
-barStoreContract(
-  'ArrowBarStore',
-  async () => {
-    const root = await tempDir();
-    const dir = path.join(root, 'store');
-    return { store: new ArrowBarStore(dir), files: () => filesUnder(root), cleanup: () => rm(root, { recursive: true, force: true }) };
-  },
-  { numRuns: 40 },
-);
+barStoreContract('ArrowBarStore', storeOnDisk((dir) => new ArrowBarStore(dir)), { numRuns: 40 });
 
 test('a day of all symbols is one folder of Arrow files that pyarrow-style readers see as plain columns', async (t) => {
   const dir = await tempDir();

@@ -21,7 +21,7 @@ const tempsBeside = async (file: string) => (await readdir(path.dirname(file)).c
 
 test(`${WRITERS} processes writing one partition at once lose no bar, and a reader never sees a partial file`, async (t) => {
   const dir = await tempDir(t);
-  const writers = Array.from({ length: WRITERS }, (_, id) => new StorageChild('put-bars-writer.ts', [dir, String(id)]));
+  const writers = Array.from({ length: WRITERS }, (_, id) => new StorageChild('put-bars-writer.ts', ['lowdb', dir, String(id)]));
   t.teardown(() => Promise.all(writers.map((writer) => writer.kill().catch(() => undefined))));
   await Promise.all(writers.map((writer) => writer.waitForLine((line) => line === 'ready')));
   for (const writer of writers) writer.send('go');

@@ -1,41 +1,21 @@
 import test from 'ava';
-import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Bar } from '../../model/bar.js';
 import { isSessionError } from '../../model/session-error.js';
 import type { PartitionFile } from '../../storage/bars/bar-partition.js';
 import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
 import { barStoreContract } from './bar-store-contract.js';
+import { filesUnder, storeOnDisk, tempDir as tempDirUnder } from './store-dirs.js';
 
 const M = 60_000;
 const MARCH = Date.UTC(2024, 2, 1);
 const APRIL = Date.UTC(2024, 3, 1);
 const bar = (t: number, c = 10): Bar => ({ t, o: c, h: c + 1, l: c - 1, c, v: 100 });
 
-async function tempDir(): Promise<string> {
-  return mkdtemp(path.join(tmpdir(), 'tapedeck-bars-'));
-}
+const tempDir = () => tempDirUnder('tapedeck-bars-');
 
-async function filesUnder(dir: string): Promise<string[]> {
-  try {
-    return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)));
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
-    throw error;
-  }
-}
-
-barStoreContract(
-  'LowdbBarStore',
-  async () => {
-    const root = await tempDir();
-    // The store's folder does not exist yet: rejected calls must not create it.
-    const dir = path.join(root, 'store');
-    return { store: new LowdbBarStore(dir), files: () => filesUnder(root), cleanup: () => rm(root, { recursive: true, force: true }) };
-  },
-  { numRuns: 40 },
-);
+barStoreContract('LowdbBarStore', storeOnDisk((dir) => new LowdbBarStore(dir)), { numRuns: 40 });
 
 test('writes one columnar file per symbol, interval and UTC month', async (t) => {
   const dir = await tempDir();
