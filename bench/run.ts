@@ -1,4 +1,5 @@
 import { arrowStore } from './cases/arrow-store.js';
+import { cliBacktest } from './cases/cli-backtest.js';
 import { addSymbolPause } from './cases/add-symbol-pause.js';
 import { inspectorOverhead } from './cases/inspector-overhead.js';
 import { retainedMemory } from './cases/memory.js';
@@ -15,3 +16,4 @@ await retainedMemory();
 await storage();
 await brokerThroughput();
 await arrowStore();
+await cliBacktest();
