@@ -32,16 +32,11 @@ export function coalescedBarReads(store: BarStore): BarStore {
 
   async function flush(read: PendingRead): Promise<void> {
     const symbols = [...new Set(read.waiting.map((w) => w.symbol))];
-    let batch: ReadonlyMap<string, BarColumnsView> | undefined;
-    try {
-      batch = await readMany(symbols, read.interval, read.startMs, read.endMs);
-    } catch {
-      batch = undefined;
-    }
+    const batch = await settled(() => readMany(symbols, read.interval, read.startMs, read.endMs)).catch(() => undefined);
     for (const waiting of read.waiting) {
-      const columns = batch?.get(waiting.symbol);
+      const columns = batch instanceof Map ? (batch.get(waiting.symbol) as BarColumnsView | undefined) : undefined;
       if (columns) waiting.resolve(columns);
-      else readOne(waiting.symbol, read.interval, read.startMs, read.endMs).then(waiting.resolve, waiting.reject);
+      else settled(() => readOne(waiting.symbol, read.interval, read.startMs, read.endMs)).then(waiting.resolve, waiting.reject);
     }
   }
 
@@ -66,4 +61,9 @@ export function coalescedBarReads(store: BarStore): BarStore {
       return new Promise<BarColumnsView>((resolve, reject) => joining.waiting.push({ symbol, resolve, reject }));
     },
   };
+}
+
+/** `work()` as a promise, also when it throws before returning one: a store's methods need not be async. */
+function settled<T>(work: () => Promise<T>): Promise<T> {
+  return new Promise<T>((resolve) => resolve(work()));
 }

@@ -77,6 +77,23 @@ test('a batch read that fails on one symbol fails only that symbol, with the rea
   t.is(bySymbol.get('MSFT')!.status, 'active');
 });
 
+test('a store whose reads throw before returning a promise fails only the symbol concerned', async (t) => {
+  const store = await storeWith(['AAPL', 'BAD', 'MSFT']);
+  store.corrupt.add('BAD');
+  const check = (symbols: readonly string[]) => {
+    if (symbols.includes('BAD')) throw new SessionError('CORRUPT_FILE', 'The file holding BAD is damaged.');
+  };
+  const inner = { many: store.getManyBarColumns.bind(store), one: store.getBarColumns.bind(store) };
+  // Not async: the throw happens in the call itself.
+  store.getManyBarColumns = (symbols, ...window) => (check(symbols), inner.many(symbols, ...window));
+  store.getBarColumns = (symbol, ...window) => (check([symbol]), inner.one(symbol, ...window));
+  const { session } = harness({ store, symbols: ['AAPL', 'BAD', 'MSFT'] });
+  await session.start();
+  const bySymbol = new Map(session.listSymbols().map((info) => [info.symbol, info]));
+  t.is(bySymbol.get('BAD')!.error?.code, 'LOAD_FAILED');
+  t.deepEqual([...session.data.getActiveSymbols()].sort(), ['AAPL', 'MSFT']);
+});
+
 test('the adds of one step are read in one batch; a failing one fails alone', async (t) => {
   const store = await storeWith(['AAPL', 'TSLA', 'NVDA', 'BAD']);
   store.corrupt.add('BAD');
