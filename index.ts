@@ -36,6 +36,7 @@ export { nyse } from './calendar/nyse.js';
 export { defineCalendar, type CalendarDescription, type EarlyClose, type Holiday, type Hours, type PerYear } from './calendar/define-calendar.js';
 
 export type { BarStore } from './model/bar-store.js';
+export type { BarColumnsView } from './model/bar-columns-view.js';
 export { MemoryBarStore } from './storage/bars/memory-bar-store.js';
 export { LowdbBarStore } from './storage/bars/lowdb-bar-store.js';
 export { ArrowBarStore, type CatalogRebuild } from './storage/bars/arrow-bar-store.js';

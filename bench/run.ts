@@ -1,4 +1,6 @@
 import { arrowStore } from './cases/arrow-store.js';
+import { cliBacktest } from './cases/cli-backtest.js';
+import { strategyRun } from './cases/strategy-run.js';
 import { addSymbolPause } from './cases/add-symbol-pause.js';
 import { inspectorOverhead } from './cases/inspector-overhead.js';
 import { retainedMemory } from './cases/memory.js';
@@ -15,3 +17,5 @@ await retainedMemory();
 await storage();
 await brokerThroughput();
 await arrowStore();
+await cliBacktest();
+await strategyRun();

@@ -16,4 +16,11 @@ export interface BarStore {
    * here write a new series on every `putBars`).
    */
   getBarColumns?(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<BarColumnsView>;
+  /**
+   * Optional: `getBarColumns` of many symbols in one read, each symbol's columns under its name
+   * (empty columns for a symbol without bars). A backtest session reads the symbols it loads at
+   * one moment through it, one call per window; when it throws, the session reads those symbols
+   * one by one, so a failure stays the failing symbol's.
+   */
+  getManyBarColumns?(symbols: readonly string[], interval: Interval, startMs: number, endMs: number): Promise<ReadonlyMap<string, BarColumnsView>>;
 }

@@ -1,4 +1,5 @@
 import type { Actor } from 'xstate';
+import { coalescedBarReads } from '../actors/coalesced-bar-reads.js';
 import { BacktestDataEngine } from '../data-plane/backtest-data-engine.js';
 import type { BarStore } from '../model/bar-store.js';
 import type { PauseRecord } from '../model/pause-record.js';
@@ -36,7 +37,8 @@ export function backtestMode(options: ResolvedOptions, store: BarStore) {
       date: options.date,
       window,
       query: { open: Math.min(extendedOpen, window.open), close: Math.max(extendedClose, window.close) },
-      store,
+      // The symbols loaded at one moment are read from the store in one batch when it has one.
+      store: coalescedBarReads(store),
       speed: options.speed,
       maxBatchMinutes: options.maxBatchMinutes,
       loadTimeoutMs: options.loadTimeoutMs,
