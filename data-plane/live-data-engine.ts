@@ -232,6 +232,9 @@ export class LiveDataEngine {
 
   private write(stream: LiveStream, bar: Bar): void {
     const { t, o, h, l, c, v } = bar;
+    // Minutes come in order, so a bucket that closed by this minute's open is complete: it goes
+    // out before this minute, in close order, even when no clock step finished it at its grace.
+    for (const d of stream.derived) d.aggregator.flushDue(t, this.emitter(stream, d));
     stream.today.append(t, o, h, l, c, v);
     const minute = stream.series.get('1m');
     if (minute) {

@@ -27,11 +27,8 @@ const inspect = (event: InspectionEvent) => {
   for (const t of event._transitions) into?.add(describe(t));
 };
 const fast = { tickMs: 5, barGraceMs: 10_000, logger: silentLogger, inspect } as const;
-const wait = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function replay(minutesIn: number, symbols: string[]): Promise<LiveSession> {
+async function replay(minutesIn: number, symbols: string[], clock = fastClock(minutesIn)): Promise<LiveSession> {
   const store = await storeWith(['AAPL', 'MSFT', 'TSLA']);
-  const clock = fastClock(minutesIn);
   return createSession({ mode: 'live', feed: new ReplayFeed({ store, clock, calendar, pollMs: 2 }), clock, calendar, store, symbols, ...fast });
 }
 
@@ -44,13 +41,62 @@ async function alpaca(secret = 'SECRET') {
   return { server, session: createSession({ mode: 'live', feed, clock, calendar, symbols: ['AAPL'], ...fast }) };
 }
 
+/**
+ * Every status a session reports, from its creation: a step waits until what it needs was
+ * reported, however fast or slow the machine, instead of sampling a state that may come and go.
+ */
+function recordReports(session: LiveSession) {
+  const symbols: Array<{ symbol: string; status: string }> = [];
+  const feed: string[] = [];
+  const states: string[] = [];
+  let reported = () => undefined as void;
+  const next = () => new Promise<void>((resolve) => (reported = resolve));
+  session.on('symbol', ({ symbol, status }) => {
+    symbols.push({ symbol, status });
+    reported();
+  });
+  session.on('feed', ({ state }) => {
+    feed.push(state);
+    reported();
+  });
+  session.on('state', ({ state }) => {
+    states.push(state);
+    reported();
+  });
+  return {
+    /** Positions to look from: what was reported so far is left behind. */
+    mark: () => ({ symbols: symbols.length, feed: feed.length }),
+    /** The statuses `symbol` reported since `from`, in order. */
+    statusesOf: (symbol: string, from = 0) => symbols.slice(from).filter((s) => s.symbol === symbol).map((s) => s.status),
+    feedSince: (from = 0) => feed.slice(from),
+    states: () => [...states],
+    /** Resolves once `done()` holds, looking again at each report. */
+    async until(done: () => boolean) {
+      while (!done()) await next();
+    },
+  };
+}
+
+/** True when `statuses` holds `sequence` in that order (not necessarily next to each other). */
+function passedThrough(statuses: string[], ...sequence: string[]): boolean {
+  let i = 0;
+  for (const status of statuses) if (status === sequence[i]) i++;
+  return i === sequence.length;
+}
+
 test.serial('replay: stop before start; wait for the open, stream, add, remove both ways, stop', async (t) => {
   const never = await replay(0, ['AAPL']);
   await never.stop();
-  const session = await replay(-1, ['AAPL', 'MSFT']);
+  // The clock stops short of the open until the test has seen the session wait for it.
+  const clock = fastClock(-1);
+  let seenWaiting = false;
+  clock.holdAt(today.open - 1, () => seenWaiting);
+  const session = await replay(-1, ['AAPL', 'MSFT'], clock);
+  const reports = recordReports(session);
   await session.start();
   t.is(session.state, 'waitingForOpen');
-  while (session.state === 'waitingForOpen') await wait(5);
+  seenWaiting = true;
+  await reports.until(() => reports.states().includes('streaming') && reports.statusesOf('MSFT').at(-1) === 'active');
   await session.addSymbol('TSLA');
   await session.removeSymbol('MSFT');
   await session.removeSymbol('TSLA', { immediate: true });
@@ -60,35 +106,45 @@ test.serial('replay: stop before start; wait for the open, stream, add, remove b
 
 test.serial('alpaca: gaps while loading and while filling, a drain during a fill, failed loads and fills, cancelled and aborted loads', async (t) => {
   const { server, session } = await alpaca();
-  t.teardown(() => server.close());
-  const until = async (done: () => boolean) => {
-    while (!done()) await wait(5);
-  };
-  const statusOf = (symbol: string) => session.listSymbols().find((s) => s.symbol === symbol)?.status;
+  const reports = recordReports(session);
+  t.teardown(async () => {
+    server.releaseHistory();
+    await server.close();
+  });
+  const statusOf = (symbol: string) => session.listSymbols().find((s) => s.symbol === symbol);
   await session.start();
-  await wait(100);
-  // MSFT's load and AAPL's coming fill are slow (0.4 s real). A drop of a simulated minute
+  // AAPL streams: connected, loaded, and through any fill its first connection asked for.
+  await reports.until(() => reports.feedSince().includes('connected') && reports.statusesOf('AAPL').at(-1) === 'active');
+  // MSFT's load and AAPL's coming fill are held unanswered. A drop of a simulated minute
   // reaches MSFT while it loads and sends AAPL filling.
-  server.slowRequests(2, 400);
+  server.holdHistory();
+  let from = reports.mark();
   const msft = session.addSymbol('MSFT');
   server.dropConnections(1);
-  await until(() => statusOf('AAPL') === 'catchingUp');
-  // Another drop during AAPL's fill, then AAPL removed while it fills.
+  await reports.until(() => reports.statusesOf('AAPL', from.symbols).includes('catchingUp'));
+  // Another drop during AAPL's fill; once the feed is back, AAPL removed while it fills.
+  from = reports.mark();
   server.dropConnections(0);
-  await wait(60);
+  await reports.until(() => reports.feedSince(from.feed).includes('connected'));
+  t.is(statusOf('AAPL')?.status, 'catchingUp', "AAPL's fill is still held");
   await session.removeSymbol('AAPL');
   // MSFT heard of the gap while loading: once active it fills at once.
+  from = reports.mark();
+  server.releaseHistory();
   await msft;
-  await until(() => statusOf('MSFT') === 'active' && session.listSymbols().find((s) => s.symbol === 'MSFT')!.gapFills > 0);
+  await reports.until(() => passedThrough(reports.statusesOf('MSFT', from.symbols), 'active', 'catchingUp', 'active'));
+  t.true(statusOf('MSFT')!.gapFills > 0);
   // A fill whose fetch keeps being refused.
+  from = reports.mark();
   server.rateLimitRequests(6);
   server.dropConnections(0);
-  await until(() => session.listSymbols().find((s) => s.symbol === 'MSFT')!.fillError !== undefined);
-  t.is(statusOf('MSFT'), 'active', 'a failed fill leaves the symbol streaming');
+  await reports.until(() => passedThrough(reports.statusesOf('MSFT', from.symbols), 'catchingUp', 'active'));
+  t.not(statusOf('MSFT')!.fillError, undefined);
+  t.is(statusOf('MSFT')!.status, 'active', 'a failed fill leaves the symbol streaming');
   // A load that is refused, one cancelled by a removal, one still running at the stop.
   server.rateLimitRequests(6);
   await t.throwsAsync(session.addSymbol('TSLA'));
-  server.slowRequests(2, 300);
+  server.holdHistory();
   const cancelled = session.addSymbol('NVDA');
   await session.removeSymbol('NVDA');
   await t.throwsAsync(cancelled);
