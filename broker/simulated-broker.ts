@@ -6,8 +6,8 @@ import { FifoLots } from './fifo-lots.js';
 import { fromUnits, toUnits } from './money.js';
 import { validateOrderRequest, type Order, type OrderOptions, type OrderRequest, type OrderSide, type OrderStatus, type OrderType, type TimeInForce, type ValidOrderRequest } from './order.js';
 import { checkSlippageModel, slippedUnits, type SlippageModel } from './slippage.js';
+import { MINUTE_MS, type Bar } from '../model/bar.js';
 
-const MINUTE_MS = 60_000;
 
 export interface BrokerOptions {
   /** Starting cash, in the account currency. */
@@ -17,14 +17,8 @@ export interface BrokerOptions {
 }
 
 /** A 1m bar of one symbol, as the engine delivers it. `interval`, if present, must be `1m`. */
-export interface BrokerBar {
+export interface BrokerBar extends Bar {
   symbol: string;
-  t: number;
-  o: number;
-  h: number;
-  l: number;
-  c: number;
-  v: number;
   interval?: string;
 }
 
