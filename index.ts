@@ -14,6 +14,7 @@ export { AlpacaCredentials } from './feeds/alpaca/alpaca-credentials.js';
 export type { InspectionObserver, SessionOptions, SymbolConfig } from './session/session-options.js';
 export type { SessionSummary, SymbolInfo } from './model/session-summary.js';
 export { SessionError, isSessionError, type SessionErrorCode } from './model/session-error.js';
+export { CodedError } from './model/coded-error.js';
 export type { SessionRecorder, RecordedConfig, RecordedSymbol } from './model/session-recorder.js';
 export { consoleLogger, silentLogger, type Logger } from './model/logger.js';
 export type { BacktestSpeed } from './actors/backtest-clock.js';

@@ -1,3 +1,5 @@
+import { CodedError } from '../model/coded-error.js';
+
 export type BrokerErrorCode =
   | 'INVALID_CONFIG'
   | 'INVALID_SYMBOL'
@@ -15,16 +17,8 @@ export type BrokerErrorCode =
   | 'POSITION_OPEN';
 
 /** A request the simulated broker refuses. Nothing changed: cash, positions and orders are as before. */
-export class BrokerError extends Error {
+export class BrokerError extends CodedError<BrokerErrorCode> {
   override readonly name = 'BrokerError';
-  readonly code: BrokerErrorCode;
-  readonly details: Readonly<Record<string, unknown>>;
-
-  constructor(code: BrokerErrorCode, message: string, details: Record<string, unknown> = {}) {
-    super(message);
-    this.code = code;
-    this.details = details;
-  }
 }
 
 export function isBrokerError(error: unknown, code?: BrokerErrorCode): error is BrokerError {

@@ -1,11 +1,7 @@
+import { CodedError } from '../model/coded-error.js';
+
 export type MetricsErrorCode = 'INVALID_INITIAL_EQUITY';
 
-export class MetricsError extends Error {
+export class MetricsError extends CodedError<MetricsErrorCode> {
   override readonly name = 'MetricsError';
-  readonly code: MetricsErrorCode;
-
-  constructor(code: MetricsErrorCode, message: string) {
-    super(message);
-    this.code = code;
-  }
 }

@@ -1,3 +1,5 @@
+import { CodedError } from './coded-error.js';
+
 /** Every way a session call can be refused or a dynamic symbol can fail. */
 export type SessionErrorCode =
   | 'NOT_RUNNING'
@@ -22,16 +24,8 @@ export type SessionErrorCode =
   | 'ALREADY_STARTED';
 
 /** A typed error: `code` says what went wrong, `message` says what to do about it. */
-export class SessionError extends Error {
+export class SessionError extends CodedError<SessionErrorCode> {
   override readonly name = 'SessionError';
-  readonly code: SessionErrorCode;
-  readonly details: Readonly<Record<string, unknown>>;
-
-  constructor(code: SessionErrorCode, message: string, details: Record<string, unknown> = {}, options?: ErrorOptions) {
-    super(message, options);
-    this.code = code;
-    this.details = details;
-  }
 }
 
 export function isSessionError(error: unknown, code?: SessionErrorCode): error is SessionError {
