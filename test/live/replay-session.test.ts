@@ -97,9 +97,13 @@ test('outside a trading day, or after the close, a live session says so at once'
 test('before the open the session waits, loads, then streams from the open', async (t) => {
   const store = await storeWith(['AAPL']);
   const session = replaySession(store, -3, ['AAPL'], 1, new Map([['AAPL', dayOf('AAPL', today)]]));
+  // Three simulated minutes are 0.3 s real: the clock stops short of the open until the test has looked.
+  let looked = false;
+  session.fastClock.holdAt(today.open - 1, () => looked);
   await session.start();
   t.is(session.state, 'waitingForOpen');
   t.is(session.data.getBarCount('AAPL'), 30, "yesterday's bars are loaded before the open");
+  looked = true;
   await session.done;
   t.is(session.data.getBarsSince('AAPL', today.open).length, 30);
 });
