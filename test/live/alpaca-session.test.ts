@@ -5,7 +5,7 @@ import { AlpacaCredentials } from '../../feeds/alpaca/alpaca-credentials.js';
 import { AlpacaFeed } from '../../feeds/alpaca/alpaca-feed.js';
 import type { FeedStatus } from '../../model/live-feed.js';
 import { FakeAlpacaServer } from '../support/fake-alpaca-server.js';
-import { backtestSeries, calendar, closeOf, dayOf, fastClock, holdsLastBars, recordBars, today } from '../support/live-fixture.js';
+import { backtestSeries, calendar, closeOf, dayOf, fastClock, holdsLastBars, minutesStreamed, recordBars, today } from '../support/live-fixture.js';
 
 const KEY = 'PKTESTKEY0000000';
 const SECRET = 'sEcReT-do-not-print-0123456789';
@@ -52,12 +52,14 @@ test('a live session on the Alpaca protocol survives a drop and 406 refusals: ga
   let dropped = false;
   clock.holdAt(today.open + 24 * 60_000, () => dropped);
   const first = connected(session);
+  const streamed = minutesStreamed(session, 'AAPL', 3);
   await session.start();
   t.is(feed.history.stats.rateLimited, 1, 'the 429 was waited out');
   await first;
-  await new Promise((resolve) => setTimeout(resolve, 600));
+  await streamed;
+  const loading = new Promise<void>((resolve) => session.on('symbol', ({ symbol, status }) => symbol === 'MSFT' && status === 'loading' && resolve()));
   const added = session.addSymbol('MSFT', { streams: ['1m', '5m'] });
-  await new Promise((resolve) => setTimeout(resolve, 300));
+  await loading;
   server.refuseConnections(3);
   // Three simulated minutes without a connection: their bars can only come back by gap fill.
   server.dropConnections(3);

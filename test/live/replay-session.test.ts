@@ -2,7 +2,7 @@ import test from 'ava';
 import { createSession, isSessionError, silentLogger, type Bar } from 'tapedeck';
 import { acceleratedClock } from '../../data-plane/live-clock.js';
 import { ReplayFeed } from '../../feeds/replay-feed.js';
-import { backtestSeries, calendar, closeOf, dayOf, fastClock, holdsLastBars, recordBars, storeWith, today, yesterday } from '../support/live-fixture.js';
+import { backtestSeries, calendar, closeOf, dayOf, fastClock, holdsLastBars, minutesStreamed, recordBars, storeWith, today, yesterday } from '../support/live-fixture.js';
 
 // The grace (simulated) must outlast the replay's poll: 10 s is 17 ms real at SPEED, the poll 2 ms.
 const fast = { tickMs: 5, barGraceMs: 10_000, logger: silentLogger } as const;
@@ -45,8 +45,9 @@ test('addSymbol resolves once trailing days and today so far are loaded, and oth
   const session = replaySession(store, 2, ['AAPL'], 1, new Map(['AAPL', 'MSFT'].map((s) => [s, dayOf(s, today)])));
   const aapl: number[] = [];
   session.onBar((bar) => bar.symbol === 'AAPL' && aapl.push(bar.t));
+  const streamed = minutesStreamed(session, 'AAPL', 6);
   await session.start();
-  await new Promise((resolve) => setTimeout(resolve, 800)); // ~8 simulated minutes
+  await streamed;
   const info = await session.addSymbol('MSFT', { streams: ['1m', '5m'] });
   t.is(info.status, 'active');
   const now = session.clock.now();
@@ -69,8 +70,9 @@ test('a graceful removal delivers the minute in progress, then unsubscribes; lat
   const session = replaySession(store, 1, ['AAPL', 'MSFT']);
   const msft: Array<{ t: number; at: number }> = [];
   session.onBar((bar) => bar.symbol === 'MSFT' && msft.push({ t: bar.t, at: session.clock.now() }));
+  const streamed = minutesStreamed(session, 'MSFT', 3);
   await session.start();
-  await new Promise((resolve) => setTimeout(resolve, 500));
+  await streamed;
   const askedAt = session.clock.now();
   const minute = Math.floor(askedAt / 60_000) * 60_000;
   // The drain gives up at the grace after the minute's close, a few real milliseconds here: the

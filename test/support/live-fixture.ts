@@ -83,6 +83,18 @@ export function recordBars(session: { onBar(listener: (bar: StreamBar) => void):
   return seen;
 }
 
+/** Resolves once `count` 1m bars of `symbol` have been delivered: simulated time has passed, however fast the machine. */
+export function minutesStreamed(session: { onBar(listener: (bar: StreamBar) => void): () => void }, symbol: string, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    const stop = session.onBar((bar) => {
+      if (bar.symbol !== symbol || bar.interval !== '1m' || ++seen < count) return;
+      stop();
+      resolve();
+    });
+  });
+}
+
 export function closeOf(bar: StreamBar): number {
   const span = { '1m': 1, '5m': 5, '15m': 15, '30m': 30, '1h': 60 }[bar.interval] * 60_000;
   return Math.min(bar.t + span, today.close);
