@@ -1,6 +1,6 @@
-import type { IntervalCounts } from '../model/counts.js';
 import type { Interval } from '../model/bar.js';
 import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
+import type { SymbolInfo } from '../model/session-summary.js';
 
 // What the inspector page receives over Server-Sent Events: one `init` when it connects, then an
 // `update` at most every few hundred milliseconds with only what changed. Times are epoch ms;
@@ -13,18 +13,10 @@ export interface SessionStateView {
   active: string[];
 }
 
-export interface SymbolCard {
-  symbol: string;
-  origin: 'configured' | 'dynamic';
-  status: SymbolStatus;
-  streams: Interval[];
-  addedAt: { sim: number; wall: number };
-  loaded: number;
+/** A symbol as the page shows it: the session's `SymbolInfo`, its dropped bars as one count. */
+export interface SymbolCard extends Omit<SymbolInfo, 'dropped'> {
   /** Bars of the day that were not kept (outside hours, invalid), all reasons together. */
   dropped: number;
-  caughtUp: IntervalCounts;
-  streamed: IntervalCounts;
-  error?: SymbolFailure;
 }
 
 /** A symbol actor entered a state: every step is sent, so a page sees `loading` even when it lasted a millisecond. */

@@ -4,13 +4,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import { StorageChild } from './child-process.js';
+import { tempDir } from './store-dirs.js';
 import { DAY_END, DAY_STEP, PARTITION_START, ROUNDS, TEST_LOCK_TIMINGS, writerBars } from './children/put-bars-round.js';
 import { STAGES, type Stage } from './children/stall-at.js';
 
 const WRITERS = 4;
 
 test(`${WRITERS} processes writing one day's partition at once lose no bar, and readers never fail meanwhile`, async (t) => {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-arrow-processes-'));
+  const dir = await tempDir('tapedeck-arrow-processes-');
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const writers = Array.from({ length: WRITERS }, (_, id) => new StorageChild('put-bars-writer.ts', ['arrow', dir, String(id)]));
   t.teardown(() => Promise.all(writers.map((writer) => writer.kill().catch(() => undefined))));

@@ -1,9 +1,9 @@
 import test from 'ava';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
 import { StorageChild } from './child-process.js';
+import { tempDir as tempDirUnder } from './store-dirs.js';
 import { MAX_BARS, PARTITION_START, ROUNDS, STEP, TEST_LOCK_TIMINGS, writerBars } from './children/put-bars-round.js';
 import { STAGES, type Stage } from './children/stall-at.js';
 
@@ -11,7 +11,7 @@ const M = 60_000;
 const WRITERS = 4;
 
 async function tempDir(t: { teardown(fn: () => Promise<void>): void }): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-processes-'));
+  const dir = await tempDirUnder('tapedeck-processes-');
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   return dir;
 }
