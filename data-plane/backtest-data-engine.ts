@@ -28,7 +28,7 @@ interface SymbolStream extends CountedStream {
  * listeners see bars in non-decreasing close time.
  */
 export class BacktestDataEngine {
-  readonly clock: SimulatedClock;
+  clock: SimulatedClock;
   private readonly staged = new Map<string, { streams: Interval[]; day: DayBars }>();
   private readonly byName = new Map<string, SymbolStream>();
   /** Streaming symbols in activation order; an array because the step loop walks it every minute. */
@@ -36,9 +36,9 @@ export class BacktestDataEngine {
   private readonly retired = new Map<string, StreamCounts>();
 
   constructor(
-    readonly window: BarWindow,
+    public window: BarWindow,
     /** Where derived buckets are aligned: the regular session open. */
-    private readonly alignTo: number,
+    private alignTo: number,
     private readonly writer: SessionDataWriter,
     private readonly notifier: BarNotifier,
   ) {
@@ -65,6 +65,22 @@ export class BacktestDataEngine {
     this.clock.unfreeze();
     this.notifier.resume('deactivated');
     this.writer.setVisible(true);
+  }
+
+  /**
+   * Starts another day in the same engine: the clock at its open, no symbol streaming, every
+   * series emptied. The columns themselves are replaced, not cleared: whoever kept the last
+   * day's (a run's history) keeps reading them.
+   */
+  openDay(window: BarWindow, alignTo: number): void {
+    this.window = window;
+    this.alignTo = alignTo;
+    this.clock = new SimulatedClock(window.open);
+    this.staged.clear();
+    this.byName.clear();
+    this.active = [];
+    this.retired.clear();
+    this.writer.clear();
   }
 
   /** Holds a loaded day until the next catch-up. */
@@ -147,7 +163,7 @@ export class BacktestDataEngine {
     const stream = this.byName.get(symbol) ?? this.retired.get(symbol);
     if (stream) return copyCounts(stream);
     const staged = this.staged.get(symbol);
-    return staged && { symbol, streams: [...staged.streams], dropped: { ...staged.day.dropped }, caughtUp: {}, streamed: {} };
+    return staged && { symbol, streams: [...staged.streams], dropped: { ...staged.day.dropped }, caughtUp: {}, streamed: {}, received: staged.day.received };
   }
 
   /** Drops the loaded days that have been fully streamed, keeping only `SessionData`. */
@@ -177,6 +193,7 @@ export class BacktestDataEngine {
       dropped: { ...day.dropped },
       caughtUp: {},
       streamed: {},
+      received: day.received,
       day,
       cursor: 0,
       minute: series.get('1m'),

@@ -81,6 +81,8 @@ export interface SessionDataWriter {
   /** Creates (or resets) a symbol's series, presized to `capacity(interval)` bars. */
   addSymbol(symbol: string, streams: Interval[], capacity: (interval: Interval) => number): Map<Interval, BarColumns>;
   removeSymbol(symbol: string): void;
+  /** Forgets every symbol (a new day). */
+  clear(): void;
   setVisible(visible: boolean): void;
 }
 
@@ -96,6 +98,9 @@ export function createSessionData(): SessionDataWriter {
     },
     removeSymbol(symbol) {
       data.symbols.delete(symbol);
+    },
+    clear() {
+      data.symbols.clear();
     },
     setVisible(visible) {
       data.visible = visible;

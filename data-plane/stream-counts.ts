@@ -12,6 +12,8 @@ export interface StreamCounts {
   caughtUp: IntervalCounts;
   /** Bars written and published as they came, per interval. */
   streamed: IntervalCounts;
+  /** Backtest: bars the store returned for the day, valid or not. */
+  received?: number;
 }
 
 /** A symbol's stream as an engine writes it: counted, and silent while it is caught up. */
@@ -34,6 +36,6 @@ export function recordBar(notifier: BarNotifier, stream: CountedStream, interval
   else notifier.publish({ symbol: stream.symbol, interval, t, o, h, l, c, v });
 }
 
-export function copyCounts({ symbol, streams, dropped, caughtUp, streamed }: StreamCounts): StreamCounts {
-  return { symbol, streams: [...streams], dropped: { ...dropped }, caughtUp: { ...caughtUp }, streamed: { ...streamed } };
+export function copyCounts({ symbol, streams, dropped, caughtUp, streamed, received }: StreamCounts): StreamCounts {
+  return { symbol, streams: [...streams], dropped: { ...dropped }, caughtUp: { ...caughtUp }, streamed: { ...streamed }, ...(received === undefined ? {} : { received }) };
 }

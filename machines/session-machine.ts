@@ -1,14 +1,15 @@
 import { assign, emit, enqueueActions, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import { backtestClock, type AdvanceEvent, type BacktestSpeed, type TickEvent } from '../actors/backtest-clock.js';
 import { catchUp } from '../actors/catch-up.js';
+import { carriedDaysLoader } from '../actors/carried-days-loader.js';
 import type { BacktestDataEngine } from '../data-plane/backtest-data-engine.js';
 import type { IntervalCounts } from '../model/counts.js';
 import { MINUTE_MS, type Interval } from '../model/bar.js';
-import type { BarWindow } from '../data-plane/day-bars.js';
+import type { BarWindow, DayBars } from '../data-plane/day-bars.js';
 import type { BarStore } from '../model/bar-store.js';
-import type { SymbolReport } from './symbol-machine.js';
+import { symbolStatus, type SymbolReport } from './symbol-machine.js';
 import { backtestSymbolMachine } from './backtest-symbol-machine.js';
-import { removalOf, symbolActorId, symbolStatusEmitted, type SymbolEntry, type SymbolRoster, type SymbolStatusEmitted } from './symbol-roster.js';
+import { nextSymbolActorId, removalOf, symbolActorId, symbolStatusEmitted, type SymbolEntry, type SymbolRoster, type SymbolStatusEmitted } from './symbol-roster.js';
 import type { SymbolFailure } from '../model/symbol-status.js';
 import type { PauseRecord } from '../model/pause-record.js';
 import type { StoreSource } from '../actors/symbol-job.js';
@@ -18,6 +19,8 @@ export interface SessionPlan {
   date: string;
   /** Bars are kept when `open <= t < close` (regular hours, or extended when that option is on). */
   window: BarWindow;
+  /** Where derived buckets are aligned: the regular session open. */
+  alignTo: number;
   /** What the loader asks the store for: the exchange's whole day. */
   query: BarWindow;
   store: BarStore;
@@ -27,8 +30,11 @@ export interface SessionPlan {
   configured: ReadonlyArray<{ symbol: string; streams: Interval[] }>;
 }
 
-/** A symbol in the current catch-up: still loading, loaded and staged, or out (failed/removed). */
-type BatchState = 'loading' | 'loaded' | 'out';
+/**
+ * A symbol in the current catch-up: still loading, loaded and staged, or out (failed/removed).
+ * `reloaded`: a symbol carried over from the day before, staged without leaving `active`.
+ */
+type BatchState = 'loading' | 'loaded' | 'reloaded' | 'out';
 
 export interface SessionContext {
   engine: BacktestDataEngine;
@@ -37,6 +43,11 @@ export interface SessionContext {
   /** Symbols waiting for the next catch-up, in request order. */
   pending: string[];
   batch: Record<string, BatchState>;
+  /**
+   * Symbols carried over to a new day with their actors (still `active`), waiting for their day:
+   * the session loads them all at once, with no event per symbol.
+   */
+  carried: string[];
   /** How many of `batch` are still loading: the guard that ends a pause is checked on every event, so it must not scan the batch. */
   loading: number;
   draining: string[];
@@ -51,6 +62,8 @@ export interface SessionContext {
 export type SessionEvent =
   | { type: 'START' }
   | { type: 'STOP' }
+  /** After the close: run `plan`'s day in this session; its symbols still active carry over. */
+  | { type: 'NEXT_DAY'; plan: SessionPlan }
   | TickEvent
   | AdvanceEvent
   | { type: 'ADD_SYMBOL'; symbol: string; streams: Interval[]; wallTime: number }
@@ -96,12 +109,14 @@ export const sessionMachine = setup({
     symbol: backtestSymbolMachine,
     clock: backtestClock,
     catchUp,
+    carriedDays: carriedDaysLoader,
   },
   delays: {
     loadTimeout: ({ context }) => context.plan.loadTimeoutMs,
   },
   guards: {
     hasPendingSymbols: ({ context }) => context.pending.length > 0,
+    nothingCarried: ({ context }) => context.carried.length === 0,
     batchSettled: ({ context }) => context.loading === 0,
     addsPendingAtClose: ({ context }) => context.engine.atClose && context.pending.length > 0,
     /** At the close, once every request made there has been handled. */
@@ -141,7 +156,9 @@ export const sessionMachine = setup({
       if (event.type !== 'REMOVE_SYMBOL') return;
       const entry = context.symbols[event.symbol];
       if (!entry) return;
-      const removal = removalOf(entry, event.immediate, ['active']);
+      // One in the current catch-up is not streaming yet, even when carried over `active`.
+      const inBatch = event.symbol in context.batch && context.batch[event.symbol] !== 'out';
+      const removal = inBatch ? 'cancel' : removalOf(entry, event.immediate, ['active']);
       if (removal === 'join') return;
       if (removal === 'drain') {
         enqueue(({ context: c }) => c.engine.drain(event.symbol));
@@ -193,13 +210,44 @@ export const sessionMachine = setup({
     }),
     startBatch: enqueueActions(({ context, enqueue }) => {
       const batch: Record<string, BatchState> = {};
+      const carried = new Set(context.carried);
       for (const symbol of context.pending) {
         const entry = context.symbols[symbol];
         if (!entry) continue;
         batch[symbol] = 'loading';
-        enqueue.sendTo(entry.ref, { type: 'LOAD' });
+        if (!carried.has(symbol)) enqueue.sendTo(entry.ref, { type: 'LOAD' });
       }
       enqueue.assign({ batch, loading: Object.keys(batch).length, pending: [] });
+    }),
+    /** The carried symbols' days: staged for the catch-up, or the symbol fails with the load's reason. */
+    stageCarriedDays: enqueueActions(({ context, enqueue }, days: Map<string, DayBars | SymbolFailure>) => {
+      let settled = 0;
+      for (const [symbol, day] of days) {
+        const entry = context.symbols[symbol];
+        if (!entry || context.batch[symbol] !== 'loading') continue;
+        settled++;
+        if ('code' in day) {
+          context.batch[symbol] = 'out';
+          enqueue.sendTo(entry.ref, { type: 'ABORT', error: day, loaded: 0 });
+        } else {
+          context.batch[symbol] = 'reloaded';
+          context.engine.stage(symbol, entry.streams, day);
+        }
+      }
+      // The batch is this pause's own object (see trackBatch).
+      enqueue.assign({ carried: [], loading: context.loading - settled });
+    }),
+    failCarriedDays: enqueueActions(({ context, enqueue }, error: unknown) => {
+      const failure: SymbolFailure = { code: 'LOAD_FAILED', message: error instanceof Error ? error.message : String(error) };
+      let settled = 0;
+      for (const symbol of context.carried) {
+        const entry = context.symbols[symbol];
+        if (!entry || context.batch[symbol] !== 'loading') continue;
+        settled++;
+        context.batch[symbol] = 'out';
+        enqueue.sendTo(entry.ref, { type: 'ABORT', error: failure, loaded: 0 });
+      }
+      enqueue.assign({ carried: [], loading: context.loading - settled });
     }),
     timeOutLoads: enqueueActions(({ context, enqueue }) => {
       const seconds = context.plan.loadTimeoutMs / 1000;
@@ -208,9 +256,9 @@ export const sessionMachine = setup({
         if (state !== 'loading') continue;
         batch[symbol] = 'out';
         const message = `Loading ${symbol} took longer than ${seconds} s and was abandoned; the session went on without it. Raise loadTimeoutMs if the store is slow.`;
-        enqueue.sendTo(context.symbols[symbol]!.ref, { type: 'ABORT', error: { code: 'LOAD_TIMEOUT', message } });
+        enqueue.sendTo(context.symbols[symbol]!.ref, { type: 'ABORT', error: { code: 'LOAD_TIMEOUT', message }, loaded: 0 });
       }
-      enqueue.assign({ batch, loading: 0 });
+      enqueue.assign({ batch, loading: 0, carried: [] });
     }),
     confirmCaughtUp: enqueueActions(({ context, enqueue }, counts: Map<string, IntervalCounts>) => {
       for (const symbol of counts.keys()) {
@@ -222,19 +270,21 @@ export const sessionMachine = setup({
     failCatchUp: enqueueActions(({ context, enqueue }, error: unknown) => {
       const message = `Catching up failed: ${error instanceof Error ? error.message : String(error)}`;
       for (const [symbol, state] of Object.entries(context.batch)) {
-        if (state !== 'loaded') continue;
+        if (state !== 'loaded' && state !== 'reloaded') continue;
+        const loaded = context.engine.stats(symbol)?.received;
         enqueue(({ context: c }) => c.engine.remove(symbol));
-        enqueue.sendTo(context.symbols[symbol]!.ref, { type: 'ABORT', error: { code: 'LOAD_FAILED', message } });
+        enqueue.sendTo(context.symbols[symbol]!.ref, { type: 'ABORT', error: { code: 'LOAD_FAILED', message }, loaded });
       }
       enqueue.assign({ batch: {}, loading: 0 });
     }),
     abortBatch: enqueueActions(({ context, enqueue }) => {
       for (const [symbol, state] of Object.entries(context.batch)) {
         if (state === 'out') continue;
+        const loaded = state === 'loading' ? 0 : context.engine.stats(symbol)?.received;
         enqueue(({ context: c }) => c.engine.remove(symbol));
-        enqueue.sendTo(context.symbols[symbol]!.ref, { type: 'ABORT', error: STOPPED });
+        enqueue.sendTo(context.symbols[symbol]!.ref, { type: 'ABORT', error: STOPPED, loaded });
       }
-      enqueue.assign({ batch: {}, loading: 0 });
+      enqueue.assign({ batch: {}, loading: 0, carried: [] });
     }),
     abortPending: enqueueActions(({ context, enqueue }) => {
       for (const symbol of context.pending) {
@@ -264,6 +314,54 @@ export const sessionMachine = setup({
       enqueue.assign({ draining: context.draining.filter((s) => !done.includes(s)) });
     }),
     releaseFinishedDays: ({ context }) => context.engine.releaseFinishedDays(),
+    /** A new day in the same session: the engine starts it empty, its clock at the open. */
+    openDay: ({ context, event }) => {
+      if (event.type === 'NEXT_DAY') context.engine.openDay(event.plan.window, event.plan.alignTo);
+    },
+    /** Symbols that do not carry over to the new day (not in its plan, or not active at the close) are stopped. */
+    stopLeavingSymbols: enqueueActions(({ context, event, enqueue }) => {
+      if (event.type !== 'NEXT_DAY') return;
+      const next = new Map(event.plan.configured.map(({ symbol, streams }) => [symbol, streams]));
+      for (const [symbol, entry] of Object.entries(context.symbols)) {
+        const streams = next.get(symbol);
+        if (!streams || !carriesOver(entry, streams)) enqueue.stopChild(entry.ref);
+      }
+    }),
+    /**
+     * The new day's symbols, all configured from the open as in a session created for that day:
+     * those still active keep their actors and are reloaded together; the others get new ones.
+     */
+    queueNextDaySymbols: assign(({ context, event, spawn }) => {
+      if (event.type !== 'NEXT_DAY') return {};
+      const { plan } = event;
+      const symbols: SymbolRoster = {};
+      const carried: string[] = [];
+      const addedAt = { sim: plan.window.open, wall: Date.now() };
+      for (const { symbol, streams } of plan.configured) {
+        const previous = context.symbols[symbol];
+        if (previous && carriesOver(previous, streams)) {
+          symbols[symbol] = { ref: previous.ref, streams, origin: 'configured', addedAt };
+          carried.push(symbol);
+          continue;
+        }
+        const id = nextSymbolActorId(context.symbols, symbol);
+        const ref = spawn('symbol', { id, input: { symbol, streams, origin: 'configured', source: sourceOf(plan) } });
+        symbols[symbol] = { ref, streams, origin: 'configured', addedAt };
+      }
+      return {
+        plan,
+        symbols,
+        pending: plan.configured.map((s) => s.symbol),
+        carried,
+        batch: {},
+        loading: 0,
+        draining: [],
+        clearedTo: plan.speed === 'max' ? plan.window.close : plan.window.open,
+        stopRequested: false,
+        openPause: undefined,
+        pauses: [],
+      };
+    }),
   },
 }).createMachine({
   id: 'session',
@@ -273,6 +371,7 @@ export const sessionMachine = setup({
     symbols: {},
     pending: [],
     batch: {},
+    carried: [],
     loading: 0,
     draining: [],
     clearedTo: input.plan.speed === 'max' ? input.plan.window.close : input.plan.window.open,
@@ -325,11 +424,22 @@ export const sessionMachine = setup({
         },
         deactivated: {
           entry: ['deactivateData', 'beginPause', 'startBatch'],
-          initial: 'paused',
+          initial: 'reloading',
           on: {
             STOP: { target: 'reactivating', actions: ['requestStop', 'abortBatch'] },
           },
           states: {
+            // A new day's symbols carried over from the day before load in one read, beside the others' loads.
+            reloading: {
+              always: { guard: 'nothingCarried', target: 'paused' },
+              invoke: {
+                src: 'carriedDays',
+                input: ({ context }) => ({ source: sourceOf(context.plan), symbols: context.carried }),
+                onDone: { target: 'paused', actions: { type: 'stageCarriedDays', params: ({ event }) => event.output } },
+                onError: { target: 'paused', actions: { type: 'failCarriedDays', params: ({ event }: { event: { error: unknown } }) => event.error } },
+              },
+              after: { loadTimeout: { target: 'catchingUp', actions: 'timeOutLoads' } },
+            },
             paused: {
               always: { guard: 'batchSettled', target: 'catchingUp' },
               after: { loadTimeout: { target: 'catchingUp', actions: 'timeOutLoads' } },
@@ -339,7 +449,7 @@ export const sessionMachine = setup({
                 src: 'catchUp',
                 input: ({ context }) => ({
                   engine: context.engine,
-                  symbols: Object.keys(context.batch).filter((s) => context.batch[s] === 'loaded'),
+                  symbols: Object.keys(context.batch).filter((s) => context.batch[s] === 'loaded' || context.batch[s] === 'reloaded'),
                 }),
                 onDone: { target: '#session.running.reactivating', actions: { type: 'confirmCaughtUp', params: ({ event }) => event.output } },
                 onError: { target: '#session.running.reactivating', actions: { type: 'failCatchUp', params: ({ event }: { event: { error: unknown } }) => event.error } },
@@ -364,7 +474,9 @@ export const sessionMachine = setup({
     // Not `type: 'final'`: xstate stops each child of a finished machine with its own snapshot
     // copy of the children map, quadratic in the symbol count (28% of a 500-symbol replay).
     // `closed` handles nothing, its actors are idle, and the session's data stays readable.
-    closed: {},
+    closed: {
+      on: { NEXT_DAY: { target: 'running', actions: ['openDay', 'stopLeavingSymbols', 'queueNextDaySymbols'] } },
+    },
   },
 });
 
@@ -378,3 +490,8 @@ function hasDynamic(context: SessionContext): boolean {
 
 export type SessionActorRef = ActorRefFrom<typeof sessionMachine>;
 export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
+
+/** An active symbol with the same streams keeps its actor from one day to the next. */
+function carriesOver(entry: SymbolEntry, streams: readonly Interval[]): boolean {
+  return symbolStatus(entry.ref) === 'active' && entry.streams.length === streams.length && entry.streams.every((interval, i) => interval === streams[i]);
+}

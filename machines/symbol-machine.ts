@@ -38,7 +38,7 @@ export type SymbolEvent =
   /** Removed by the user: whatever it was doing stops. */
   | { type: 'CANCEL' }
   /** Failed from outside: load timeout, session stopped, catch-up failed. */
-  | { type: 'ABORT'; error: SymbolFailure }
+  | { type: 'ABORT'; error: SymbolFailure; /** Bars received by the load it ends, when not what the symbol recorded. */ loaded?: number }
   /** The symbol's own catch-up (live gap fill) ended. */
   | DoneActorEvent<number, 'catchUp'>
   | ErrorActorEvent<unknown, 'catchUp'>;
@@ -90,7 +90,7 @@ export const symbolMachine = setup({
       return { type: 'SYMBOL_LOADED', symbol: context.symbol, day: load.day };
     }),
     recordLoadError: assign({ error: (_, error: unknown) => failureOf(error) }),
-    recordAbort: assign({ error: (_, failure: SymbolFailure) => failure }),
+    recordAbort: assign(({ context }, abort: { error: SymbolFailure; loaded?: number }) => ({ error: abort.error, loaded: abort.loaded ?? context.loaded })),
     rememberGap: assign({ gapSince: ({ context }, downSince: number) => Math.min(context.gapSince ?? downSince, downSince) }),
     queueGap: assign({ queuedGap: ({ context }, downSince: number) => Math.min(context.queuedGap ?? downSince, downSince) }),
     recordFill: assign({ gapFills: ({ context }) => context.gapFills + 1, gapSince: ({ context }) => context.queuedGap, queuedGap: undefined, fillError: undefined }),
@@ -119,7 +119,7 @@ export const symbolMachine = setup({
   }),
   initial: 'queued',
   on: {
-    ABORT: { target: '.failed', actions: { type: 'recordAbort', params: ({ event }) => event.error } },
+    ABORT: { target: '.failed', actions: { type: 'recordAbort', params: ({ event }) => event } },
     CANCEL: '.removed',
     GAP: { actions: { type: 'rememberGap', params: ({ event }) => event.downSince } },
   },

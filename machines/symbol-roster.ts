@@ -29,6 +29,11 @@ export function symbolActorId(roster: SymbolRoster, symbol: string, origin: Symb
   return `symbol:${symbol}#${generation}`;
 }
 
+/** The actor id of a symbol configured again on a new day of the session: a new generation when the roster had it. */
+export function nextSymbolActorId(roster: SymbolRoster, symbol: string): string {
+  return roster[symbol] ? symbolActorId(roster, symbol, 'dynamic') : symbolActorId(roster, symbol, 'configured');
+}
+
 /**
  * How a removal treats the symbol: a graceful one drains a symbol that streams (a second
  * graceful removal joins the drain in progress); an immediate one, or one of a symbol that

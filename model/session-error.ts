@@ -3,6 +3,7 @@ import { CodedError } from './coded-error.js';
 /** Every way a session call can be refused or a dynamic symbol can fail. */
 export type SessionErrorCode =
   | 'NOT_RUNNING'
+  | 'NOT_CLOSED'
   | 'DUPLICATE_SYMBOL'
   | 'ALREADY_CONFIGURED'
   | 'INVALID_SYMBOL'

@@ -76,9 +76,10 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   };
   const universe = new RunUniverse(symbols, strategy.streams);
   const history = new BarHistory(Math.max(1, strategy.warmup.days));
+  // One session for the whole run, moved from day to day: symbol actors live across days.
+  const runDays = new RunDays(universe, store, calendar, logger);
   for (const date of config.warmupDays) {
-    const session = openSession(date, universe, store, calendar, logger);
-    await session.start();
+    const session = await runDays.open(date);
     await session.done;
     history.addDay(session.data, session.listSymbols());
   }
@@ -89,30 +90,32 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   const minutes: EquityPoint[] = [];
   const daily: DailyEquity[] = [];
   const summaries: DaySummary[] = [];
+  let bars = 0;
+  let failure: { error: unknown } | undefined;
+  runDays.onBar = (bar: StreamBar, session: Session) => {
+    if (failure) return;
+    try {
+      run.startDayOnce();
+      if (bar.interval === '1m') {
+        broker.onBar(bar);
+        bars++;
+      }
+      if (universe.get(bar.symbol)?.delivered.includes(bar.interval)) strategy.onBar?.(run, bar);
+      if (bar.interval === '1m') recordMinute(minutes, broker.equityPoint());
+    } catch (error) {
+      failure = { error };
+      void session.stop();
+    }
+  };
   for (const [index, date] of days.entries()) {
     const startEquity = broker.equity;
     const fillsBefore = broker.fills.length;
-    const session = openSession(date, universe, store, calendar, logger);
-    const day: RunDay = { date, open: session.tradingSession.open, close: session.tradingSession.close, index };
-    run.beginDay(day, session);
-    let bars = 0;
-    let failure: { error: unknown } | undefined;
-    session.onBar((bar: StreamBar) => {
-      if (failure) return;
-      try {
-        run.startDayOnce();
-        if (bar.interval === '1m') {
-          broker.onBar(bar);
-          bars++;
-        }
-        if (universe.get(bar.symbol)?.delivered.includes(bar.interval)) strategy.onBar?.(run, bar);
-        if (bar.interval === '1m') recordMinute(minutes, broker.equityPoint());
-      } catch (error) {
-        failure = { error };
-        void session.stop();
-      }
+    bars = 0;
+    const session = await runDays.open(date, (opened) => {
+      const tradingSession = calendar.session(date)!;
+      run.beginDay({ date, open: tradingSession.open, close: tradingSession.close, index }, opened);
     });
-    await session.start();
+    const day = run.day;
     if (!failure) {
       try {
         run.startDayOnce();
@@ -169,8 +172,38 @@ function recordMinute(minutes: EquityPoint[], point: EquityPoint): void {
   else minutes.push(point);
 }
 
-function openSession(date: string, universe: RunUniverse, store: BarStore, calendar: MarketCalendar, logger: Logger): Session {
-  return createSession({ mode: 'backtest', date, symbols: universe.sessionSymbols(), store, calendar, speed: 'max', logger });
+/**
+ * The run's one session, moved to each next day with the universe of the moment configured
+ * from its open. `onBar` receives the bars of trading days (warm-up days only fill history).
+ */
+class RunDays {
+  onBar: ((bar: StreamBar, session: Session) => void) | undefined;
+  private session: Session | undefined;
+
+  constructor(
+    private readonly universe: RunUniverse,
+    private readonly store: BarStore,
+    private readonly calendar: MarketCalendar,
+    private readonly logger: Logger,
+  ) {}
+
+  /** Starts `date` and resolves once it streams; `beforeStart` sees the session before its first bar. */
+  async open(date: string, beforeStart?: (session: Session) => void): Promise<Session> {
+    const symbols = this.universe.sessionSymbols();
+    let session = this.session;
+    if (!session) {
+      session = createSession({ mode: 'backtest', date, symbols, store: this.store, calendar: this.calendar, speed: 'max', logger: this.logger });
+      const opened = session;
+      opened.onBar((bar) => this.onBar?.(bar, opened));
+      this.session = session;
+      beforeStart?.(session);
+      await session.start();
+      return session;
+    }
+    beforeStart?.(session);
+    await session.nextDay(date, symbols);
+    return session;
+  }
 }
 
 function tradingDays(calendar: MarketCalendar, from: string, to: string): string[] {

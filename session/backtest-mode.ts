@@ -7,7 +7,8 @@ import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
 import { leafState } from '../machines/leaf-state.js';
 import { sessionMachine, type RequestInbox, type SessionEmitted, type SessionPlan } from '../machines/session-machine.js';
 import type { CommonEventMap, ModeParts, SessionMode } from './session-mode.js';
-import type { ResolvedOptions } from './session-options.js';
+import type { ResolvedOptions, ResolvedSymbol } from './session-options.js';
+import type { TradingSession } from '../calendar/market-calendar.js';
 
 /** What a backtest tells its observers besides bars. */
 export interface SessionEventMap extends CommonEventMap {
@@ -23,27 +24,32 @@ export interface BacktestTypes {
   clock: { now(): number };
 }
 
-const RUNNING_STATES = new Set(['starting', 'streaming', 'paused', 'catchingUp', 'reactivating']);
+const RUNNING_STATES = new Set(['starting', 'streaming', 'reloading', 'paused', 'catchingUp', 'reactivating']);
 
 /** The backtest plug-in: the session machine with its pause/catch-up region, on the simulated clock and stored bars. */
 export function backtestMode(options: ResolvedOptions, store: BarStore) {
   return ({ writer, notifier, notify }: ModeParts<SessionEventMap>): SessionMode<BacktestTypes> => {
-    const { open, extendedOpen, extendedClose } = options.tradingSession;
-    const window = options.extendedHours ? { open: extendedOpen, close: extendedClose } : { open, close: options.tradingSession.close };
-    const engine = new BacktestDataEngine(window, open, writer, notifier);
+    // The symbols loaded at one moment are read from the store in one batch when it has one.
+    const reads = coalescedBarReads(store);
+    const planFor = (tradingSession: TradingSession, configured: ResolvedSymbol[]): SessionPlan => {
+      const { open, extendedOpen, extendedClose } = tradingSession;
+      const window = options.extendedHours ? { open: extendedOpen, close: extendedClose } : { open, close: tradingSession.close };
+      return {
+        date: tradingSession.date,
+        window,
+        alignTo: open,
+        query: { open: Math.min(extendedOpen, window.open), close: Math.max(extendedClose, window.close) },
+        store: reads,
+        speed: options.speed,
+        maxBatchMinutes: options.maxBatchMinutes,
+        loadTimeoutMs: options.loadTimeoutMs,
+        configured,
+      };
+    };
+    const plan = planFor(options.tradingSession, options.symbols);
+    const engine = new BacktestDataEngine(plan.window, plan.alignTo, writer, notifier);
     /** Requests sent but not yet handled: a clock step ends after the minute they were made in. */
     const inbox: RequestInbox = { waiting: 0 };
-    const plan: SessionPlan = {
-      date: options.date,
-      window,
-      query: { open: Math.min(extendedOpen, window.open), close: Math.max(extendedClose, window.close) },
-      // The symbols loaded at one moment are read from the store in one batch when it has one.
-      store: coalescedBarReads(store),
-      speed: options.speed,
-      maxBatchMinutes: options.maxBatchMinutes,
-      loadTimeoutMs: options.loadTimeoutMs,
-      configured: options.symbols,
-    };
     return {
       name: 'backtest',
       machine: sessionMachine,
@@ -69,6 +75,7 @@ export function backtestMode(options: ResolvedOptions, store: BarStore) {
       }),
       afterCrash: () => engine.reactivate(),
       advance: (actor, minutes, settled) => advanceManually(actor, minutes, settled),
+      nextDay: (actor, tradingSession, symbols) => actor.send({ type: 'NEXT_DAY', plan: planFor(tradingSession, symbols) }),
     };
   };
 }

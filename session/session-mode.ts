@@ -10,7 +10,7 @@ import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
 import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
 import type { SymbolContext } from '../machines/symbol-machine.js';
 import type { SymbolRoster } from '../machines/symbol-roster.js';
-import type { InspectionObserver } from './session-options.js';
+import type { InspectionObserver, ResolvedSymbol } from './session-options.js';
 
 /** What every session tells its observers besides bars, in either mode. */
 export interface CommonEventMap {
@@ -58,6 +58,8 @@ export interface SessionMode<T extends ModeTypes> {
   afterCrash(): void;
   /** With `speed: 'manual'` (backtest), steps the clock; absent where the clock runs by itself. */
   advance?(actor: Actor<T['machine']>, minutes: number, settled: () => Promise<void>): Promise<void>;
+  /** After the close (backtest), runs another day in the same session; absent where a session is one day. */
+  nextDay?(actor: Actor<T['machine']>, tradingSession: TradingSession, symbols: ResolvedSymbol[]): void;
 }
 
 export type Notify<Events> = <K extends keyof Events>(type: K, payload: Events[K]) => void;

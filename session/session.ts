@@ -13,7 +13,7 @@ import { SymbolRequests } from './symbol-requests.js';
 import { leafState } from '../machines/leaf-state.js';
 import { symbolStatus } from '../machines/symbol-machine.js';
 import type { SymbolRoster } from '../machines/symbol-roster.js';
-import { resolveStreams } from './session-options.js';
+import { resolveStreams, resolveSymbols, type SymbolConfig } from './session-options.js';
 import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
 import type { RecordedConfig, SessionRecorder } from '../model/session-recorder.js';
 import type { CommonEventMap, ModeParts, ModeTypes, SessionMode, SessionSetup } from './session-mode.js';
@@ -32,12 +32,9 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   readonly mode: T['name'];
   readonly data: SessionData;
   readonly clock: T['clock'];
-  readonly tradingSession: TradingSession;
   readonly calendar: MarketCalendar;
   /** The session actor, for inspection (`actor.subscribe`, xstate's `inspect`). */
   readonly actor: Actor<T['machine']>;
-  /** Resolves at the close (or after `stop()`, or when a live feed fails for good) with the summary; data stays readable after. */
-  readonly done: Promise<T['summary']>;
 
   private readonly plugin: SessionMode<T>;
   /** `actor`, seen through what every mode's session machine shares: its requests and its state names. */
@@ -46,8 +43,10 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   private readonly logger: Logger;
   private readonly observers: SessionObservers<T['events']>;
   private readonly requests = new SymbolRequests<DynamicSymbolInfo>();
-  private readonly added: string[] = [];
-  private readonly removed: string[] = [];
+  private added: string[] = [];
+  private removed: string[] = [];
+  private today: TradingSession;
+  private day!: { done: Promise<T['summary']>; finish: (summary: T['summary']) => void; crash: (error: unknown) => void };
   private lastState = 'idle';
   private readonly recorder: SessionRecorder | undefined;
   private readonly recordedConfig: RecordedConfig;
@@ -56,7 +55,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   constructor(setup: SessionSetup, createMode: (parts: ModeParts<T['events']>) => SessionMode<T>) {
     this.calendar = setup.calendar;
     this.logger = setup.logger;
-    this.tradingSession = setup.tradingSession;
+    this.today = setup.tradingSession;
     this.recorder = setup.recorder;
     this.recordedConfig = setup.recordedConfig;
     this.resume = setup.resume;
@@ -75,12 +74,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     this.machineActor = this.actor;
     this.actor.on('symbol', (event: T['events']['symbol']) => this.onSymbolStatus(event));
     this.plugin.listen(this.actor, notify);
-    let finish!: (summary: T['summary']) => void;
-    let crash!: (error: unknown) => void;
-    this.done = new Promise<T['summary']>((resolve, reject) => {
-      finish = resolve;
-      crash = reject;
-    });
+    this.openDone();
     this.machineActor.subscribe({
       next: (snapshot) => {
         const state = leafState(snapshot.value);
@@ -88,16 +82,36 @@ export class Session<T extends ModeTypes = BacktestTypes> {
         this.lastState = state;
         this.recorder?.recordTransition(state, { sim: this.clock.now(), wall: Date.now() });
         this.observers.notify('state', { state });
-        if (state === 'closed') this.close(finish);
+        if (state === 'closed') this.close(this.day.finish);
       },
       error: (error) => {
         this.onActorCrash(error);
-        crash(error);
+        this.day.crash(error);
       },
     });
-    // `done` is also reported through `start()` and events; an un-awaited rejection must not crash the embedder.
-    this.done.catch(() => undefined);
     this.actor.start();
+  }
+
+  /** The trading day the session runs (the latest one, after `nextDay`). */
+  get tradingSession(): TradingSession {
+    return this.today;
+  }
+
+  /** Resolves at the close (or after `stop()`, or when a live feed fails for good) with the summary; data stays readable after. After `nextDay`, the new day's close. */
+  get done(): Promise<T['summary']> {
+    return this.day.done;
+  }
+
+  private openDone(): void {
+    let finish!: (summary: T['summary']) => void;
+    let crash!: (error: unknown) => void;
+    const done = new Promise<T['summary']>((resolve, reject) => {
+      finish = resolve;
+      crash = reject;
+    });
+    // `done` is also reported through `start()` and events; an un-awaited rejection must not crash the embedder.
+    done.catch(() => undefined);
+    this.day = { done, finish, crash };
   }
 
   /** The session machine's current state, e.g. `streaming`, `paused`, `catchingUp`, `waitingForOpen`, `closed`. */
@@ -133,6 +147,29 @@ export class Session<T extends ModeTypes = BacktestTypes> {
         this.logger.error(`tapedeck: could not resume ${symbol}.`, error);
       }
     }
+  }
+
+  /**
+   * Backtest, after the close: runs `date` (a later trading day) in this same session, with
+   * `symbols` configured from its open, and resolves once it streams, as `start()` does. A symbol
+   * still active at the close keeps its actor and is loaded with the others in one read; its
+   * data and counters start again from the new open. `done` then resolves at the new close.
+   */
+  async nextDay(date: string, symbols: Array<string | SymbolConfig>): Promise<void> {
+    if (!this.plugin.nextDay) throw new SessionError('INVALID_OPTION', `nextDay() moves a backtest to its next day; a ${this.mode} session runs one day.`);
+    if (this.recorder) throw new SessionError('INVALID_OPTION', 'nextDay() is not available with a recorder: a journal holds one day. Create a session per day to journal each.');
+    if (this.state !== 'closed') throw new SessionError('NOT_CLOSED', `nextDay() runs after the close; the session is ${this.state}.`, { state: this.state });
+    const tradingSession = this.calendar.session(date);
+    if (!tradingSession || tradingSession.open <= this.today.open) {
+      throw new SessionError('NOT_A_TRADING_DAY', `nextDay() needs a trading day of ${this.calendar.name} after ${this.today.date}, got ${JSON.stringify(date)}.`, { date });
+    }
+    const configured = resolveSymbols(symbols);
+    this.today = tradingSession;
+    this.added = [];
+    this.removed = [];
+    this.openDone();
+    this.plugin.nextDay(this.actor, tradingSession, configured);
+    await this.settled();
   }
 
   /** Ends the session now, through its normal exits (a backtest's catch-up in progress is abandoned, the session reactivated). */
@@ -209,7 +246,8 @@ export class Session<T extends ModeTypes = BacktestTypes> {
         status: symbolStatus(entry.ref),
         streams: entry.streams,
         addedAt: entry.addedAt,
-        loaded: context.loaded,
+        // A backtest symbol carried over to a new day kept its actor: the engine knows today's load.
+        loaded: stats?.received ?? context.loaded,
         dropped: stats?.dropped ?? emptyDropCounts(),
         caughtUp: stats?.caughtUp ?? {},
         streamed: stats?.streamed ?? {},

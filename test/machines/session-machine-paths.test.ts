@@ -29,7 +29,7 @@ function describe(transition: AnyTransitionDefinition): string {
 const taken = new Set<string>();
 const takenBySymbols = new Set<string>();
 
-function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean } = {}) {
+function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean; failCarriedDays?: boolean } = {}) {
   const calendar = shortCalendar(30);
   const session = calendar.session(DATE)!;
   const store = new ScriptedStore({ AAPL: fullDay(session), TSLA: fullDay(session), NVDA: fullDay(session) });
@@ -39,6 +39,7 @@ function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean } = {}) 
   const plan: SessionPlan = {
     date: DATE,
     window,
+    alignTo: session.open,
     query: window,
     store,
     speed: 'manual',
@@ -48,7 +49,9 @@ function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean } = {}) 
   };
   const machine = options.failCatchUp
     ? sessionMachine.provide({ actors: { catchUp: fromPromise(async () => Promise.reject(new Error('catch-up broke'))) } })
-    : sessionMachine;
+    : options.failCarriedDays
+      ? sessionMachine.provide({ actors: { carriedDays: fromPromise(async () => Promise.reject(new Error('reload broke'))) } })
+      : sessionMachine;
   const inspect = (event: InspectionEvent) => {
     if (event.type !== '@xstate.microstep') return;
     const into = event.actorRef === actor ? taken : (event.actorRef as { logic?: unknown }).logic === backtestSymbolMachine ? takenBySymbols : undefined;
@@ -59,7 +62,14 @@ function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean } = {}) 
   actor.start();
   const leaf = () => JSON.stringify(actor.getSnapshot().value);
   const until = (fragment: string) => waitFor(actor, () => leaf().includes(fragment), { timeout: 2_000 });
-  return { actor, store, engine, leaf, until, requests };
+  return { actor, store, engine, leaf, until, requests, plan };
+}
+
+/** The plan of the Monday after DATE (a Friday), with `configured`. */
+function nextDayPlan(plan: SessionPlan, configured: SessionPlan['configured']): SessionPlan {
+  const shift = 3 * 24 * 3_600_000;
+  const window = { open: plan.window.open + shift, close: plan.window.close + shift };
+  return { ...plan, date: '2024-03-11', window, alignTo: plan.alignTo + shift, query: { open: plan.query.open + shift, close: plan.query.close + shift }, configured };
 }
 
 /** What `session.advance` does: clear the clock `minutes` ahead, then tick until it stops moving there. */
@@ -137,6 +147,41 @@ test.serial('a catch-up that fails still reactivates', async (t) => {
   t.false(engine.deactivated);
   t.is(actor.getSnapshot().context.symbols.AAPL?.ref.getSnapshot().value, 'failed');
 });
+
+test.serial('next days: carried symbols reload together, a new one loads, a reload that fails or hangs fails the carried ones', async (t) => {
+  const { actor, store, until, plan } = start({ loadTimeoutMs: 50 });
+  const monday = nextDayPlan(plan, [{ symbol: 'AAPL', streams: ['1m'] }, { symbol: 'TSLA', streams: ['1m'] }]);
+  for (const symbol of ['AAPL', 'TSLA']) await store.putBars(symbol, '1m', fullDay(calendarDay(monday)));
+  actor.send({ type: 'START' });
+  await until('streaming');
+  step(actor, 30);
+  await until('closed');
+  const aapl = actor.getSnapshot().context.symbols.AAPL!.ref;
+  actor.send({ type: 'NEXT_DAY', plan: monday });
+  await until('streaming');
+  t.is(actor.getSnapshot().context.symbols.AAPL!.ref, aapl, 'AAPL kept its actor');
+  t.deepEqual(Object.values(actor.getSnapshot().context.symbols).map((e) => e.ref.getSnapshot().value), ['active', 'active']);
+  step(actor, 30);
+  await until('closed');
+  store.script('AAPL', { kind: 'hang' });
+  actor.send({ type: 'NEXT_DAY', plan: { ...monday, configured: [{ symbol: 'AAPL', streams: ['1m'] }] } });
+  await until('streaming');
+  t.is(actor.getSnapshot().context.symbols.AAPL!.ref.getSnapshot().value, 'failed', 'a reload past its timeout');
+  t.is(actor.getSnapshot().context.symbols.TSLA, undefined, 'a symbol not in the plan left');
+
+  const broken = start({ failCarriedDays: true });
+  broken.actor.send({ type: 'START' });
+  await broken.until('streaming');
+  step(broken.actor, 30);
+  await broken.until('closed');
+  broken.actor.send({ type: 'NEXT_DAY', plan: nextDayPlan(broken.plan, [{ symbol: 'AAPL', streams: ['1m'] }]) });
+  await broken.until('streaming');
+  t.is(broken.actor.getSnapshot().context.symbols.AAPL!.ref.getSnapshot().value, 'failed');
+});
+
+function calendarDay(plan: SessionPlan) {
+  return { date: plan.date, open: plan.window.open, close: plan.window.close, early: false, extendedOpen: plan.window.open, extendedClose: plan.window.close };
+}
 
 test.serial('every transition of the session machine was taken', (t) => {
   const missing = allTransitions(sessionMachine.root).filter((transition) => !taken.has(describe(transition)));
