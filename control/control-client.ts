@@ -52,8 +52,8 @@ export class ControlClient implements SessionControl {
     return this.request('POST', '/v1/symbols', request, !request.wait);
   }
 
-  removeSymbol({ symbol, immediate = false, wait = false }: RemoveSymbolRequest): Promise<RemoveSymbolReport> {
-    return this.request('DELETE', `/v1/symbols/${encodeURIComponent(symbol)}?immediate=${immediate}&wait=${wait}`, undefined, !wait);
+  removeSymbol({ symbol, immediate = false, wait = false, flatten = false }: RemoveSymbolRequest): Promise<RemoveSymbolReport> {
+    return this.request('DELETE', `/v1/symbols/${encodeURIComponent(symbol)}?immediate=${immediate}&wait=${wait}${flatten ? '&flatten=true' : ''}`, undefined, !wait);
   }
 
   private request<T>(method: string, path: string, body?: unknown, quick = true): Promise<T> {

@@ -91,6 +91,8 @@ export interface RemoveSymbolRequest {
   symbol: string;
   immediate?: boolean;
   wait?: boolean;
+  /** In a strategy run: close the symbol's position at the last close instead of refusing with POSITION_OPEN. */
+  flatten?: boolean;
 }
 
 /** `DELETE /v1/symbols/{symbol}` answer: 202 when marked, 200 once removed when `wait` was set. */

@@ -14,7 +14,7 @@ export interface ApiResponse {
   body: unknown;
 }
 
-const ROUTES = ['GET /v1/status', 'GET /v1/symbols/dynamic', 'POST /v1/symbols', 'DELETE /v1/symbols/{SYMBOL}?immediate=true&wait=true'];
+const ROUTES = ['GET /v1/status', 'GET /v1/symbols/dynamic', 'POST /v1/symbols', 'DELETE /v1/symbols/{SYMBOL}?immediate=true&wait=true&flatten=true'];
 
 const SYMBOL_PATH = /^\/v1\/symbols\/([^/]+)$/;
 const ADD_FIELDS = new Set(['symbol', 'streams', 'wait']);
@@ -32,7 +32,7 @@ export async function handleApiRequest(control: SessionControl, request: ApiRequ
   }
   const symbolPath = method === 'DELETE' ? SYMBOL_PATH.exec(path) : null;
   if (symbolPath) {
-    const query = flags(url, ['immediate', 'wait']);
+    const query = flags(url, ['immediate', 'wait', 'flatten']);
     const report = await control.removeSymbol({ symbol: decodeSymbol(symbolPath[1]!), ...query });
     return { status: report.waited ? 200 : 202, body: report };
   }

@@ -1,3 +1,4 @@
+import { isBrokerError } from '../broker/broker-error.js';
 import { isSessionError, type SessionErrorCode } from '../model/session-error.js';
 import { ControlError } from './control-error.js';
 import type { ErrorBody } from './control-protocol.js';
@@ -20,6 +21,8 @@ const STATUS_OF: Partial<Record<SessionErrorCode, number>> = {
 export function errorResponse(error: unknown): { status: number; body: ErrorBody } {
   if (error instanceof ControlError) return { status: error.status ?? 400, body: { error: { code: error.code, message: error.message } } };
   if (isSessionError(error)) return { status: STATUS_OF[error.code] ?? 500, body: { error: { code: error.code, message: error.message } } };
+  // A strategy run refuses to remove a symbol it holds a position in (unless flatten).
+  if (isBrokerError(error, 'POSITION_OPEN')) return { status: 409, body: { error: { code: error.code, message: error.message } } };
   const message = error instanceof Error ? error.message : String(error);
   return { status: 500, body: { error: { code: 'INTERNAL', message: `The control server failed on this request (${message}); the session is not affected.` } } };
 }

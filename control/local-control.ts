@@ -93,9 +93,9 @@ export function localControl(session: ControlledSession, { failedListed = FAILED
       };
     },
 
-    async removeSymbol({ symbol, immediate = false, wait = false }) {
+    async removeSymbol({ symbol, immediate = false, wait = false, flatten = false }) {
       const previousStatus = find(session, symbol)?.status;
-      const removed = session.removeSymbol(symbol, { immediate });
+      const removed = session.removeSymbol(symbol, { immediate, ...(flatten ? { flatten } : {}) });
       if (wait) await removed;
       return {
         mode: session.mode,

@@ -18,6 +18,8 @@ import { candleMinutes, ReportCandleCollector } from './report-candles.js';
 import { writeResultFiles } from './result-files.js';
 import { RunError } from './run-error.js';
 import { RunUniverse } from './run-universe.js';
+import { RunningBacktest } from './running-backtest.js';
+import type { BacktestSpeed } from '../actors/backtest-clock.js';
 import type { RunDay, RunSession, Strategy, StrategyBroker, StrategyContext, StrategyParams } from './strategy.js';
 import { resolveParams } from './strategy-params.js';
 
@@ -41,6 +43,13 @@ export interface RunBacktestOptions {
   logger?: Logger;
   /** Called after each trading day, e.g. to show progress. */
   onDay?: (day: DaySummary, done: number, total: number) => void;
+  /**
+   * Called once, as the first trading day starts (after the warm-up), with the run as other
+   * code reaches it while it goes: e.g. to serve the control API on it.
+   */
+  onStart?: (run: RunningBacktest) => void;
+  /** `'max'` (default) or simulated seconds per real second. Results are the same at every speed. */
+  speed?: BacktestSpeed;
 }
 
 /**
@@ -77,7 +86,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   const universe = new RunUniverse(symbols, strategy.streams);
   const history = new BarHistory(Math.max(1, strategy.warmup.days));
   // One session for the whole run, moved from day to day: symbol actors live across days.
-  const runDays = new RunDays(universe, store, calendar, logger);
+  const runDays = new RunDays(universe, store, calendar, logger, options.speed ?? 'max');
   for (const date of config.warmupDays) {
     const session = await runDays.open(date);
     await session.done;
@@ -114,6 +123,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     const session = await runDays.open(date, (opened) => {
       const tradingSession = calendar.session(date)!;
       run.beginDay({ date, open: tradingSession.open, close: tradingSession.close, index }, opened);
+      if (index === 0) options.onStart?.(new RunningBacktest(opened, () => run.session));
     });
     const day = run.day;
     if (!failure) {
@@ -185,6 +195,7 @@ class RunDays {
     private readonly store: BarStore,
     private readonly calendar: MarketCalendar,
     private readonly logger: Logger,
+    private readonly speed: BacktestSpeed,
   ) {}
 
   /** Starts `date` and resolves once it streams; `beforeStart` sees the session before its first bar. */
@@ -192,7 +203,7 @@ class RunDays {
     const symbols = this.universe.sessionSymbols();
     let session = this.session;
     if (!session) {
-      session = createSession({ mode: 'backtest', date, symbols, store: this.store, calendar: this.calendar, speed: 'max', logger: this.logger });
+      session = createSession({ mode: 'backtest', date, symbols, store: this.store, calendar: this.calendar, speed: this.speed, logger: this.logger });
       const opened = session;
       opened.onBar((bar) => this.onBar?.(bar, opened));
       this.session = session;

@@ -23,12 +23,14 @@ import { ProgressMeter } from '../progress-meter.js';
 import { renderSummary } from '../summary-table.js';
 import { collectParam, parseAmount, parseCommission, runStrategyBacktest, type StrategyBacktestOptions } from './strategy-backtest.js';
 
+/** A minute a second: a session run by hand is watched, and driven from other terminals. */
+const DEFAULT_SESSION_SPEED: BacktestSpeed = 60;
+
 interface Options extends Omit<StrategyBacktestOptions, 'strategy' | 'date' | 'symbols'> {
   strategy?: string;
   date?: string;
   symbols?: string[];
   streams: Interval[];
-  speed: BacktestSpeed;
   data: string;
   store: StoreKind;
   runDir?: string;
@@ -55,7 +57,7 @@ export function registerBacktest(program: Command): void {
     .option('--slippage <bps>', 'with --strategy: slippage in basis points, against the trader', parseAmount)
     .option('--out <dir>', 'with --strategy: results folder (default results/<date-time>-<name>/)')
     .option('--streams <list>', 'intervals to stream for each symbol', parseStreams, ['1m'] as Interval[])
-    .option('--speed <n|max>', 'simulated seconds per real second (60: a minute a second), or max', parseSpeed, 60 as BacktestSpeed)
+    .option('--speed <n|max>', 'simulated seconds per real second (60: a minute a second), or max (default: 60; with --strategy: max)', parseSpeed)
     .option('--data <dir>', 'bar store directory', './data')
     .addOption(storeOption())
     .option('--run-dir <dir>', 'where to write the run file and journal (default: $TAPEDECK_RUN_DIR or .tapedeck)')
@@ -70,6 +72,7 @@ export function registerBacktest(program: Command): void {
 
 async function runBacktest(options: Options): Promise<void> {
   if (options.strategy !== undefined) return runStrategyBacktest({ ...options, strategy: options.strategy });
+  const speed = options.speed ?? DEFAULT_SESSION_SPEED;
   if (options.date === undefined || options.symbols === undefined) {
     throw new CliError('USAGE_ERROR', `A session backtest needs --date and --symbols (or --strategy <file> to run a strategy). Add --help for usage.`, { exitCode: EXIT_USAGE });
   }
@@ -95,7 +98,7 @@ async function runBacktest(options: Options): Promise<void> {
     date: options.date,
     symbols: options.symbols.map((symbol) => ({ symbol, streams: options.streams })),
     store: openBarStore(options.store, options.data),
-    speed: options.speed,
+    speed,
     logger,
     ...(journal ? { recorder: journal, resume: options.resume ?? false } : {}),
   });
@@ -135,7 +138,7 @@ async function runBacktest(options: Options): Promise<void> {
   process.on('SIGTERM', quit);
   let summary: SessionSummary;
   try {
-    display.log(note(`tapedeck backtest ${session.tradingSession.date} · ${options.symbols.join(', ')} (${options.streams.join(', ')}) · speed ${options.speed} · control API ${server.url} (run file ${server.runFile})`));
+    display.log(note(`tapedeck backtest ${session.tradingSession.date} · ${options.symbols.join(', ')} (${options.streams.join(', ')}) · speed ${speed} · control API ${server.url} (run file ${server.runFile})`));
     if (inspector) display.log(note(`Inspector: ${inspector.url} — open it in a browser`));
     if (stately) display.log(note(`Sending the session to Stately's inspector at ${options.stately === true ? 'ws://localhost:8080' : options.stately}`));
     await session.start();

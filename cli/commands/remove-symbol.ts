@@ -7,6 +7,7 @@ import { parseSymbol } from '../option-parsers.js';
 interface Options {
   immediate?: boolean;
   wait?: boolean;
+  flatten?: boolean;
   json?: boolean;
   runDir?: string;
 }
@@ -18,9 +19,10 @@ export function registerRemoveSymbol(data: Command, context: CommandContext): Co
     .argument('<SYMBOL>', 'ticker symbol, e.g. TSLA', parseSymbol)
     .option('--immediate', 'drop it at once instead of draining')
     .option('--wait', 'wait until it is removed')
+    .option('--flatten', 'in a strategy run: close its position at the last close (else a symbol with a position is refused)')
     .action(async (symbol: string, options: Options) => {
       const control = await context.control(resolveRunDir(options.runDir));
-      const report = await control.removeSymbol({ symbol, immediate: options.immediate ?? false, wait: options.wait ?? false });
+      const report = await control.removeSymbol({ symbol, immediate: options.immediate ?? false, wait: options.wait ?? false, flatten: options.flatten ?? false });
       context.print(options.json ? JSON.stringify(report, null, 2) : removeSymbolLines(report).join('\n'));
     });
 }

@@ -11,8 +11,13 @@ import { runBacktest } from '../../run/run-backtest.js';
 import type { BacktestResult, DaySummary } from '../../run/backtest-result.js';
 import { assertStoreReadable, openBarStore, type StoreKind } from '../bar-store-option.js';
 import { CliError, EXIT_USAGE } from '../cli-error.js';
-import { heading, note } from '../messages.js';
+import { fail, heading, note } from '../messages.js';
 import { loadStrategy } from '../strategy-file.js';
+import type { BacktestSpeed } from '../../actors/backtest-clock.js';
+import { assertRunDirFree, createControlServer, type ControlServer } from '../../control/control-server.js';
+import { DEFAULT_RUN_DIR, resolveRunDir } from '../../control/run-file.js';
+import type { RunningBacktest } from '../../run/running-backtest.js';
+import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
 
 export interface StrategyBacktestOptions {
   strategy: string;
@@ -28,6 +33,10 @@ export interface StrategyBacktestOptions {
   store: StoreKind;
   out?: string;
   json?: boolean;
+  /** Where the run file of the control API goes (as for a session backtest). */
+  runDir?: string;
+  /** `max` unless given: results are the same at every speed. */
+  speed?: BacktestSpeed;
 }
 
 /** `--param fast=5`, repeatable: collected into one object. */
@@ -65,11 +74,23 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
   const to = options.to ?? options.from ?? options.date;
   if (!from || !to) throw new CliError('USAGE_ERROR', 'A strategy run needs --from and --to (or --date for one day). Add --help for usage.', { exitCode: EXIT_USAGE });
   await assertStoreReadable(options.store, options.data);
+  const runDir = resolveRunDir(options.runDir);
+  await assertWritableDir(runDir, RUN_DIR_ROLE);
+  await assertRunDirFree(runDir);
   const strategy = await loadStrategy(options.strategy);
   const out = options.out ?? path.join('results', `${wallClockStamp()}-${strategy.name}`);
   const progress = options.json ? process.stderr : process.stdout;
   const onDay = (day: DaySummary, done: number, total: number) =>
     progress.write(`${note(`day ${done}/${total} ${day.date} · ${day.bars} bars · ${day.fills} fills · pnl ${money(day.pnl)} · equity ${money(day.endEquity)}`)}\n`);
+  // Other terminals add and remove symbols through the control API, whichever day is running.
+  let server: Promise<ControlServer> | undefined;
+  const onStart = (run: RunningBacktest) => {
+    server = createControlServer(run, { runDir });
+    server.then(
+      ({ url, runFile }) => progress.write(`${note(`control API ${url} (run file ${runFile}) · from another terminal: tapedeck data add-symbol TSLA${runDir === DEFAULT_RUN_DIR ? '' : ` --run-dir ${runDir}`}`)}\n`),
+      (error: unknown) => progress.write(`${fail(`The control API could not start: ${error instanceof Error ? error.message : String(error)}; the run goes on without it.`)}\n`),
+    );
+  };
   let result: BacktestResult;
   try {
     result = await runBacktest({
@@ -85,6 +106,8 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
       out,
       logger: silentLogger,
       onDay,
+      onStart,
+      ...(options.speed !== undefined ? { speed: options.speed } : {}),
     });
   } catch (error) {
     if (isRunError(error) || isBrokerError(error)) {
@@ -92,6 +115,8 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
       throw new CliError(error.code, error.message, usage ? { exitCode: EXIT_USAGE } : {});
     }
     throw error;
+  } finally {
+    await server?.then((started) => started.close(), () => undefined);
   }
   if (options.json) {
     const { config, params, metrics, days, extra } = result;
