@@ -29,10 +29,13 @@ export default defineStrategy({
     const before = averages.spread;
     averages.spread = update(averages, bar.c);
     if (before === undefined || averages.spread === undefined) return;
+    const crossedUp = before <= 0 && averages.spread > 0;
+    const crossedDown = before >= 0 && averages.spread < 0;
+    if (!crossedUp && !crossedDown) return;
     const { qty } = ctx.broker.position(bar.symbol);
-    const open = ctx.broker.openOrders(bar.symbol).length > 0;
-    if (before <= 0 && averages.spread > 0 && qty === 0 && !open) ctx.broker.buy(bar.symbol, ctx.params.size);
-    if (before >= 0 && averages.spread < 0 && qty > 0 && !open) ctx.broker.close(bar.symbol);
+    if (ctx.broker.openOrders(bar.symbol).length > 0) return;
+    if (crossedUp && qty === 0) ctx.broker.buy(bar.symbol, ctx.params.size);
+    if (crossedDown && qty > 0) ctx.broker.close(bar.symbol);
   },
   result: (ctx) => ({ symbols: [...ctx.state.averages.keys()] }),
 });

@@ -110,7 +110,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
         bars++;
       }
       if (universe.get(bar.symbol)?.delivered.includes(bar.interval)) strategy.onBar?.(run, bar);
-      if (bar.interval === '1m') recordMinute(minutes, broker.equityPoint());
+      if (bar.interval === '1m') recordMinute(minutes, broker);
     } catch (error) {
       failure = { error };
       void session.stop();
@@ -176,19 +176,22 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
 }
 
 /** Every 1m bar of a minute moves equity; the minute's point is the account after its last bar. */
-function recordMinute(minutes: EquityPoint[], point: EquityPoint): void {
-  const last = minutes.at(-1);
-  if (last && last.t === point.t) minutes[minutes.length - 1] = point;
-  else minutes.push(point);
+function recordMinute(minutes: EquityPoint[], broker: SimulatedBroker): void {
+  const last = minutes[minutes.length - 1];
+  // Updated in place within a minute: one point a minute, not one object per bar.
+  if (last && last.t === broker.now) broker.updateEquityPoint(last);
+  else minutes.push(broker.equityPoint());
 }
 
 /**
  * The run's one session, moved to each next day with the universe of the moment configured
- * from its open. `onBar` receives the bars of trading days (warm-up days only fill history).
+ * from its open. `onBar` receives the bars of trading days: warm-up days only fill history,
+ * with no listener, so no bar of theirs is published.
  */
 class RunDays {
   onBar: ((bar: StreamBar, session: Session) => void) | undefined;
   private session: Session | undefined;
+  private listening = false;
 
   constructor(
     private readonly universe: RunUniverse,
@@ -204,16 +207,18 @@ class RunDays {
     let session = this.session;
     if (!session) {
       session = createSession({ mode: 'backtest', date, symbols, store: this.store, calendar: this.calendar, speed: this.speed, logger: this.logger });
-      const opened = session;
-      opened.onBar((bar) => this.onBar?.(bar, opened));
       this.session = session;
-      beforeStart?.(session);
-      await session.start();
-      return session;
     }
-    beforeStart?.(session);
-    await session.nextDay(date, symbols);
-    return session;
+    const opened = session;
+    if (this.onBar && !this.listening) {
+      const listener = this.onBar;
+      opened.onBar((bar) => listener(bar, opened));
+      this.listening = true;
+    }
+    beforeStart?.(opened);
+    if (opened.state === 'idle') await opened.start();
+    else await opened.nextDay(date, symbols);
+    return opened;
   }
 }
 
