@@ -58,7 +58,7 @@ export async function cliBacktest(): Promise<void> {
   }
 }
 
-async function timeProcess(args: string[]): Promise<{ wallMs: number; peakMb?: number; cpuMs?: number; stdout: string }> {
+export async function timeProcess(args: string[]): Promise<{ wallMs: number; peakMb?: number; cpuMs?: number; stdout: string }> {
   const timed = existsSync(GNU_TIME);
   const [command, commandArgs] = timed ? [GNU_TIME, ['-f', 'cpu-s=%U+%S peak-rss-kb=%M', process.execPath, ...args]] : [process.execPath, args];
   const started = performance.now();
