@@ -17,6 +17,12 @@ import { assertValidSymbol } from '../../model/symbol-name.js';
 
 /** Bytes of segment files kept decoded in memory: a day of 500 symbols' 1m bars is about 10 MB. */
 const CACHED_BYTES = 64 * 1024 * 1024;
+/**
+ * Partitions one call writes at a time. Hundreds at once (a year of 1m bars is 250 partitions)
+ * took twice as long as a month's worth: each holds a lock with its heartbeat timer and its
+ * bars in memory while the file system serves the others.
+ */
+const WRITES_AT_ONCE = 16;
 /** A partition never has more segments than this after a write: past it, a write merges them all. */
 const MAX_SEGMENTS = 12;
 /** A reader that lists segments a concurrent merge then deletes lists again; each retry needs another merge to land in between, so this many never happen in practice. */
@@ -131,7 +137,14 @@ export class ArrowBarStore implements BarStore {
         from = to;
       }
     }
-    await Promise.all([...byPartition].map(([key, incoming]) => this.#writePartition(series, key, incoming)));
+    // One catalog update for the whole call, not one per partition: the catalog is one locked
+    // file, and a year of daily partitions queued on its lock took ~20 ms each. Partitions that
+    // were written are counted even when another failed.
+    const written = await settledInTurns([...byPartition], WRITES_AT_ONCE, ([key, incoming]) => this.#writePartition(series, key, incoming));
+    const changes = written.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
+    if (changes.length > 0) await this.#catalog.apply(changes);
+    const failed = written.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** The catalog as on disk now; empty for a store never written. */
@@ -226,10 +239,12 @@ export class ArrowBarStore implements BarStore {
     }
   }
 
-  #writePartition(interval: StoredInterval, key: string, incoming: ReadonlyMap<string, Bar[]>): Promise<void> {
+  /** Writes one partition's new segment and returns the catalog's changes, for the caller to apply. */
+  #writePartition(interval: StoredInterval, key: string, incoming: ReadonlyMap<string, Bar[]>): Promise<SeriesChange[]> {
     const dir = partitionDir(this.dir, interval, key);
     return this.#exclusive(dir, async () => {
       await mkdir(dir, { recursive: true });
+      const changes: SeriesChange[] = [];
       await withPartitionLock(
         dir,
         async (lock) => {
@@ -241,7 +256,6 @@ export class ArrowBarStore implements BarStore {
           const segments = await this.#readPartition(interval, key);
           const merged = segments.slice(firstMerged(segments, incoming));
 
-          const changes: SeriesChange[] = [];
           for (const [symbol, bars] of incoming) changes.push(changeOf(symbol, interval, key, mergedSeries(segments, symbol).length, mergeBars(mergedSeries(segments, symbol), bars)));
           const content = new Map<string, BarColumnsView>();
           for (const symbol of new Set([...merged.flatMap((segment) => [...segment.symbols.keys()]), ...incoming.keys()])) {
@@ -252,20 +266,23 @@ export class ArrowBarStore implements BarStore {
           await writeFileAtomic(next, encodeSegment(content), lock);
           // Until these are gone a reader sees both, and the new segment wins wherever they differ.
           for (const segment of merged) await rm(segment.file, { force: true });
-          await this.#catalog.apply(changes);
         },
         this.#lockTimings,
       );
+      return changes;
     });
   }
 
   /** Runs `work` after every earlier write to `key` in this process has settled. */
-  async #exclusive(key: string, work: () => Promise<void>): Promise<void> {
+  async #exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
     const result = (this.#writes.get(key) ?? Promise.resolve()).then(work);
-    const tail = result.catch(() => undefined);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
     this.#writes.set(key, tail);
     try {
-      await result;
+      return await result;
     } finally {
       if (this.#writes.get(key) === tail) this.#writes.delete(key);
     }
@@ -290,6 +307,23 @@ function firstMerged(segments: readonly Segment[], incoming: ReadonlyMap<string,
 
 function changeOf(symbol: string, interval: StoredInterval, partition: string, before: number, after: BarColumnsView): SeriesChange {
   return { symbol, interval, partition, before, after: after.length, first: after.t[0]!, last: after.t[after.length - 1]! };
+}
+
+/** `work` over `items`, at most `limit` at a time, each outcome in the order of `items`. */
+async function settledInTurns<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const outcomes = new Array<PromiseSettledResult<R>>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) {
+      try {
+        outcomes[i] = { status: 'fulfilled', value: await work(items[i]!) };
+      } catch (reason) {
+        outcomes[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return outcomes;
 }
 
 /** The file in one read: `readFile` reads in 512 KB chunks, several times slower for a 10 MB segment. */

@@ -1,7 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { CsvError, parse, type Parser } from 'csv-parse';
 import { INTERVAL_MS, type Bar, type Interval } from '../../model/bar.js';
 import { BarColumns } from '../../data-plane/bar-columns.js';
 import { SessionError } from '../../model/session-error.js';
@@ -12,6 +11,7 @@ import { ArrowBarStore } from '../bars/arrow-bar-store.js';
 import { assertStoredInterval, type StoredInterval } from '../bars/arrow-partition.js';
 import { detectLayout, parseColumnSpec, positionalLayout, type ColumnSpec, type CsvLayout } from './csv-header.js';
 import { detectDelimiter } from './csv-delimiter.js';
+import { CsvRecords, CsvSyntaxError } from './csv-records.js';
 import { parseCsvTime, type EpochUnit } from './csv-time.js';
 import { LocalTimeZone } from './local-time.js';
 import { assertValidSymbol, isValidSymbol } from '../../model/symbol-name.js';
@@ -195,16 +195,13 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvImportOpt
     lastBars = bars;
     return bars;
   };
-  let nextLine = 1;
   const values = new Float64Array(FIELDS.length);
   const fail = (line: number, reason: string) => {
     result.badCount++;
     if (result.bad.length < MAX_REPORTED) result.bad.push({ line, reason });
   };
 
-  const onRecord = (record: string[]) => {
-    const line = nextLine;
-    nextLine += 1 + newlinesIn(record);
+  const onRecord = (record: string[], line: number) => {
     if (record.length === 1 && record[0]!.trim() === '') return;
     if (!layout) {
       layout = headerLayout(record, namedColumns, reading, line);
@@ -239,52 +236,49 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvImportOpt
   };
 
   return new Promise<ReadRows>((resolve, reject) => {
-    let parser: Parser | undefined;
+    let records: CsvRecords | undefined;
+    let stopped = false;
     const stop = (error: unknown) => {
+      stopped = true;
       input.destroy();
       if (text !== input) text.destroy();
-      parser?.destroy();
       reject(
-        error instanceof CsvError
-          ? new SessionError('BAD_INPUT', `${file} cannot be parsed as CSV near line ${nextLine}: ${error.message}`, { file, line: nextLine }, { cause: error })
+        error instanceof CsvSyntaxError
+          ? new SessionError('BAD_INPUT', `${file} cannot be parsed as CSV near line ${error.line}: ${error.message}`, { file, line: error.line }, { cause: error })
           : error instanceof SessionError
             ? error
             : new SessionError('BAD_INPUT', `Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { file }, { cause: error }),
       );
     };
-    const end = () => {
-      if (!layout || (layout.headerless && result.count === 0 && nextLine === 1)) {
+    input.on('error', stop);
+    if (text !== input) text.on('error', stop);
+    text.setEncoding('utf8');
+    text.on('data', (chunk: string) => {
+      if (stopped) return;
+      try {
+        if (!records) {
+          // The delimiter is read off the first chunk, so the splitter starts with it.
+          if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+          records = new CsvRecords(detectDelimiter(chunk.slice(0, 64 * 1024)), onRecord);
+        }
+        records.push(chunk);
+      } catch (error) {
+        stop(error);
+      }
+    });
+    text.on('end', () => {
+      if (stopped) return;
+      try {
+        records?.end();
+      } catch (error) {
+        return stop(error);
+      }
+      if (!layout || (layout.headerless && result.count === 0 && (records?.line ?? 1) === 1)) {
         return stop(new SessionError('BAD_INPUT', `${file} is empty: expected a header row (timestamp, open, high, low, close, volume) and bars.`, { file }));
       }
       onProgress?.({ rows: result.count, bytes: totalBytes, totalBytes });
       resolve(result);
-    };
-    // The delimiter is read off the first chunk, so the parser starts with it.
-    const start = (sample: Buffer): Parser => {
-      // Blank lines come through as records so that line numbers can be counted here: asking
-      // csv-parse for them per record (`info`, `on_record`) costs more than the rest of the import.
-      const started = parse({ bom: true, relax_column_count: true, skip_empty_lines: false, delimiter: detectDelimiter(sample.toString('utf8', 0, Math.min(sample.length, 64 * 1024))) });
-      started.on('error', stop);
-      started.on('data', (record: string[]) => {
-        try {
-          onRecord(record);
-        } catch (error) {
-          stop(error);
-        }
-      });
-      started.on('end', end);
-      return started;
-    };
-    input.on('error', stop);
-    if (text !== input) text.on('error', stop);
-    text.on('data', (chunk: Buffer) => {
-      parser ??= start(chunk);
-      if (!parser.write(chunk)) {
-        text.pause();
-        parser.once('drain', () => text.resume());
-      }
     });
-    text.on('end', () => (parser ? parser.end() : end()));
   });
 }
 
@@ -311,15 +305,6 @@ function dayStart(t: number, zone: LocalTimeZone): number {
     if (zone.toEpochMs(date.getUTCFullYear(), date.getUTCMonth() + 1, date.getUTCDate(), day * DAY_MS) === t) return day * DAY_MS;
   }
   return -1;
-}
-
-/** Newlines inside quoted fields: the record spans more than one line of the file. */
-function newlinesIn(record: string[]): number {
-  let count = 0;
-  for (const field of record) {
-    for (let at = field.indexOf('\n'); at >= 0; at = field.indexOf('\n', at + 1)) count++;
-  }
-  return count;
 }
 
 /** Sorted by time, one bar per time, the row further down the file winning. */
