@@ -8,9 +8,9 @@ import { isSessionError } from '../../model/session-error.js';
 import { assertStoredInterval, isPartitionKey, partitionDir, partitionKey, partitionRange, probedPartitions, segmentName, segmentSeq, STORED_INTERVALS, type StoredInterval } from './arrow-partition.js';
 import { decodeSegment, encodeSegment, type Segment } from './arrow-segment.js';
 import { applyChanges, CatalogFile, emptyCatalog, type BarCatalog, type SeriesChange } from './bar-catalog.js';
-import { barsOf, mergeBars } from './bar-merge.js';
+import { barsOf, columnsOf, mergeBars, sliceColumns } from './bar-merge.js';
 import type { BarStore } from '../../model/bar-store.js';
-import { normalizeBars, queryWindow } from './bar-store-arguments.js';
+import { normalizeBars, normalizeColumns, queryWindow } from './bar-store-arguments.js';
 import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type LockTimings } from './partition-lock.js';
 import { copyParts, mergedSeries, partsOf, rowsIn } from './segment-merge.js';
 import { assertValidSymbol } from '../../model/symbol-name.js';
@@ -123,17 +123,31 @@ export class ArrowBarStore implements BarStore {
    */
   async putManyBars(interval: StoredInterval, bars: ReadonlyMap<string, Bar[]>): Promise<void> {
     const series = assertStoredInterval(interval);
-    const byPartition = new Map<string, Map<string, Bar[]>>();
-    for (const [symbol, batch] of [...bars].map(([symbol, batch]) => [assertValidSymbol(symbol), normalizeBars(batch)] as const)) {
+    return this.#putMany(series, new Map([...bars].map(([symbol, batch]) => [assertValidSymbol(symbol), columnsOf(normalizeBars(batch))])));
+  }
+
+  /**
+   * `putManyBars` for bars in columns, as an importer holds them: no object per bar, and no
+   * copy when a series is already sorted with one bar per `t`. The same checks; the columns must
+   * not change until the promise settles.
+   */
+  async putManyBarColumns(interval: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>): Promise<void> {
+    const series = assertStoredInterval(interval);
+    return this.#putMany(series, new Map([...bars].map(([symbol, columns]) => [assertValidSymbol(symbol), normalizeColumns(columns)])));
+  }
+
+  async #putMany(series: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>): Promise<void> {
+    const byPartition = new Map<string, Map<string, BarColumnsView>>();
+    for (const [symbol, batch] of bars) {
       for (let from = 0; from < batch.length; ) {
         // Bars are sorted: a partition's run ends at the first bar at or past its end.
-        const key = partitionKey(series, batch[from]!.t);
+        const key = partitionKey(series, batch.t[from]!);
         const end = partitionRange(series, key).end;
         let to = from + 1;
-        while (to < batch.length && batch[to]!.t < end) to++;
-        const partition = byPartition.get(key) ?? new Map<string, Bar[]>();
+        while (to < batch.length && batch.t[to]! < end) to++;
+        const partition = byPartition.get(key) ?? new Map<string, BarColumnsView>();
         byPartition.set(key, partition);
-        partition.set(symbol, batch.slice(from, to));
+        partition.set(symbol, sliceColumns(batch, from, to));
         from = to;
       }
     }
@@ -240,7 +254,7 @@ export class ArrowBarStore implements BarStore {
   }
 
   /** Writes one partition's new segment and returns the catalog's changes, for the caller to apply. */
-  #writePartition(interval: StoredInterval, key: string, incoming: ReadonlyMap<string, Bar[]>): Promise<SeriesChange[]> {
+  #writePartition(interval: StoredInterval, key: string, incoming: ReadonlyMap<string, BarColumnsView>): Promise<SeriesChange[]> {
     const dir = partitionDir(this.dir, interval, key);
     return this.#exclusive(dir, async () => {
       await mkdir(dir, { recursive: true });
@@ -294,7 +308,7 @@ export class ArrowBarStore implements BarStore {
  * is no bigger than everything after it (the write included). Sizes then at least double
  * from newest to oldest, like a binary counter, so a partition keeps about log2(rows) segments.
  */
-function firstMerged(segments: readonly Segment[], incoming: ReadonlyMap<string, Bar[]>): number {
+function firstMerged(segments: readonly Segment[], incoming: ReadonlyMap<string, BarColumnsView>): number {
   let newer = 0;
   for (const bars of incoming.values()) newer += bars.length;
   let first = segments.length;

@@ -6,6 +6,8 @@ import { BarColumns } from '../../data-plane/bar-columns.js';
 import { SessionError } from '../../model/session-error.js';
 import type { BarStore } from '../../model/bar-store.js';
 import { MAX_TIME, MIN_TIME } from '../bars/bar-store-arguments.js';
+import { barsOf, sliceColumns, uniqueByTime } from '../bars/bar-merge.js';
+import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { monthOf, monthRange } from '../bars/bar-partition.js';
 import { ArrowBarStore } from '../bars/arrow-bar-store.js';
 import { assertStoredInterval, type StoredInterval } from '../bars/arrow-partition.js';
@@ -308,33 +310,6 @@ function dayStart(t: number, zone: LocalTimeZone): number {
   return -1;
 }
 
-/** Sorted by time, one bar per time, the row further down the file winning. */
-function uniqueByTime(rows: BarColumns): BarColumns {
-  let ascending = true;
-  let descending = true;
-  for (let i = 1; i < rows.length && (ascending || descending); i++) {
-    ascending &&= rows.t[i]! > rows.t[i - 1]!;
-    descending &&= rows.t[i]! < rows.t[i - 1]!;
-  }
-  if (ascending) return rows;
-  if (descending) {
-    // Newest-first exports are common: reversing them needs no sort.
-    const out = new BarColumns(rows.length);
-    for (let i = rows.length - 1; i >= 0; i--) out.append(rows.t[i]!, rows.o[i]!, rows.h[i]!, rows.l[i]!, rows.c[i]!, rows.v[i]!);
-    return out;
-  }
-  // Stable sort by time of the row indexes, then the last row of each time is kept.
-  const order = Array.from({ length: rows.length }, (_, i) => i).sort((a, b) => rows.t[a]! - rows.t[b]! || a - b);
-  const out = new BarColumns(rows.length);
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k]!;
-    const next = order[k + 1];
-    if (next !== undefined && rows.t[next] === rows.t[i]) continue;
-    out.append(rows.t[i]!, rows.o[i]!, rows.h[i]!, rows.l[i]!, rows.c[i]!, rows.v[i]!);
-  }
-  return out;
-}
-
 /**
  * Puts the bars a month at a time, all symbols of a month in one write on the Arrow store. A
  * failure on the first month leaves the store unchanged and is thrown as it is; a later one is
@@ -345,9 +320,9 @@ async function putByMonth(store: BarStore, interval: StoredInterval, series: Rea
   const written: Array<{ month: string; bars: number }> = [];
   for (const [month, batch] of batches) {
     try {
-      if (store instanceof ArrowBarStore) await store.putManyBars(interval, batch);
+      if (store instanceof ArrowBarStore) await store.putManyBarColumns(interval, batch);
       // Only the Arrow store takes 1d, so here the interval is an intraday one.
-      else for (const [symbol, bars] of batch) await store.putBars(symbol, interval as Interval, bars);
+      else for (const [symbol, bars] of batch) await store.putBars(symbol, interval as Interval, barsOf(bars));
     } catch (error) {
       if (written.length === 0) throw error;
       const left = [...batches.keys()].slice(written.length);
@@ -366,8 +341,8 @@ async function putByMonth(store: BarStore, interval: StoredInterval, series: Rea
 }
 
 /** The bars of every symbol in batches of one UTC month, in month order: the unit of writing. */
-function monthBatches(series: ReadonlyMap<string, BarColumns>): Map<string, Map<string, Bar[]>> {
-  const batches = new Map<string, Map<string, Bar[]>>();
+function monthBatches(series: ReadonlyMap<string, BarColumns>): Map<string, Map<string, BarColumnsView>> {
+  const batches = new Map<string, Map<string, BarColumnsView>>();
   for (const [symbol, bars] of series) {
     let from = 0;
     while (from < bars.length) {
@@ -375,9 +350,9 @@ function monthBatches(series: ReadonlyMap<string, BarColumns>): Map<string, Map<
       const end = monthRange(month).end;
       let to = from;
       while (to < bars.length && bars.t[to]! < end) to++;
-      const batch = batches.get(month) ?? new Map<string, Bar[]>();
+      const batch = batches.get(month) ?? new Map<string, BarColumnsView>();
       batches.set(month, batch);
-      batch.set(symbol, bars.slice(from, to));
+      batch.set(symbol, sliceColumns(bars, from, to));
       from = to;
     }
   }
