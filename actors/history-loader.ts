@@ -1,24 +1,57 @@
 import { fromPromise } from 'xstate';
-import type { Interval } from '../model/bar.js';
+import { INTERVAL_MS, INTERVALS, type Interval } from '../model/bar.js';
 import type { BarColumnsView } from '../model/bar-columns-view.js';
 import { validateDayBars, validateDayColumns, type DayBars } from '../data-plane/day-bars.js';
 import { totalDropped } from '../model/counts.js';
 import { SessionError } from '../model/session-error.js';
 import { sourceOf, type StoreSource, type SymbolJob, type SymbolLoad } from './symbol-job.js';
 
-export type HistoryLoadInput = Omit<StoreSource, 'mode'> & { symbol: string };
+export type HistoryLoadInput = Omit<StoreSource, 'mode'> & { symbol: string; streams?: readonly Interval[] };
 
 /**
- * Loads one symbol's 1m bars for the session day from the bar store and validates them.
- * Rejects with `NO_DATA` when nothing usable is there, `LOAD_FAILED` when the store fails or
- * answers with something that is not a list of bars.
+ * Loads one symbol's bars for the session day from the bar store and validates them: its 1m
+ * bars, or, when it has none that day, the finest interval stored that is no coarser than the
+ * finest of `streams` (a symbol imported at 5m streams 5m and coarser). Rejects with `NO_DATA`
+ * when nothing usable is there, saying which intervals the store does have that day, and
+ * `LOAD_FAILED` when the store fails or answers with something that is not a list of bars.
  */
-export async function loadDayBars({ symbol, store, query, window, date }: HistoryLoadInput): Promise<DayBars> {
+export async function loadDayBars(input: HistoryLoadInput): Promise<DayBars> {
+  const { symbol, date } = input;
+  const finest = Math.min(...(input.streams ?? ['1m']).map((interval) => INTERVAL_MS[interval]));
+  const day = await readDay(input, '1m');
+  if (day.received > 0) return usable(day, input);
+  for (const interval of INTERVALS) {
+    if (interval === '1m' || INTERVAL_MS[interval] > finest) continue;
+    const coarser = await readDay(input, interval);
+    if (coarser.received > 0) return usable({ ...coarser, interval }, input);
+  }
+  const stored: Interval[] = [];
+  for (const interval of INTERVALS) if (INTERVAL_MS[interval] > finest && (await readDay(input, interval)).received > 0) stored.push(interval);
+  const asked = INTERVALS.find((interval) => INTERVAL_MS[interval] === finest) ?? '1m';
+  throw new SessionError(
+    'NO_DATA',
+    stored.length === 0
+      ? `No ${asked === '1m' ? '1m' : `1m to ${asked}`} bars for ${symbol} on ${date} in the bar store: import or generate them first (tapedeck data import / data generate).`
+      : `No bars for ${symbol} on ${date} at ${asked} or finer; the bar store has ${stored.join(', ')} bars that day: stream ${stored[0]} or coarser (--streams ${stored[0]}), or import ${asked} bars.`,
+    { symbol, date, streams: input.streams ?? ['1m'], stored },
+  );
+}
+
+/** A day the store answered with bars: the ones the session may use, or `NO_DATA` when none is. */
+function usable(day: DayBars, { symbol, date }: HistoryLoadInput): DayBars {
+  if (day.length > 0) return day;
+  const dropped = totalDropped(day.dropped);
+  throw new SessionError(
+    'NO_DATA',
+    `None of the ${day.received} ${day.interval ?? '1m'} bars for ${symbol} on ${date} is usable (${dropped} dropped: ${JSON.stringify(day.dropped)}).`,
+    { symbol, date, dropped: day.dropped },
+  );
+}
+
+async function readDay({ symbol, store, query, window, date }: HistoryLoadInput, interval: Interval): Promise<DayBars> {
   let raw: unknown;
   try {
-    raw = store.getBarColumns
-      ? await store.getBarColumns(symbol, '1m' satisfies Interval, query.open, query.close)
-      : await store.getBars(symbol, '1m' satisfies Interval, query.open, query.close);
+    raw = store.getBarColumns ? await store.getBarColumns(symbol, interval, query.open, query.close) : await store.getBars(symbol, interval, query.open, query.close);
   } catch (error) {
     if (error instanceof SessionError) throw new SessionError(error.code === 'NO_DATA' ? 'NO_DATA' : 'LOAD_FAILED', `Loading ${symbol} for ${date} failed: ${error.message}`, { symbol, date, cause: error.code }, { cause: error });
     const message = error instanceof Error ? error.message : String(error);
@@ -27,16 +60,6 @@ export async function loadDayBars({ symbol, store, query, window, date }: Histor
   const day = Array.isArray(raw) ? validateDayBars(symbol, raw, window) : isColumns(raw) ? validateDayColumns(symbol, raw, window) : undefined;
   if (!day) {
     throw new SessionError('LOAD_FAILED', `The bar store answered ${describe(raw)} instead of a list of bars for ${symbol} on ${date}.`, { symbol, date });
-  }
-  if (day.length === 0) {
-    const dropped = totalDropped(day.dropped);
-    throw new SessionError(
-      'NO_DATA',
-      day.received === 0
-        ? `No 1m bars for ${symbol} on ${date} in the bar store: import or generate them first (tapedeck data import / data generate).`
-        : `None of the ${day.received} bars for ${symbol} on ${date} is usable (${dropped} dropped: ${JSON.stringify(day.dropped)}).`,
-      { symbol, date, dropped: day.dropped },
-    );
   }
   return day;
 }
@@ -59,6 +82,6 @@ function describe(value: unknown): string {
 
 /** A backtest symbol's `load`: its day, handed to the session to be caught up with its pause. */
 export const historyLoader = fromPromise<SymbolLoad, SymbolJob>(async ({ input }) => {
-  const day = await loadDayBars({ ...sourceOf(input, 'backtest'), symbol: input.symbol });
+  const day = await loadDayBars({ ...sourceOf(input, 'backtest'), symbol: input.symbol, streams: input.streams });
   return { received: day.received, day };
 });

@@ -1,3 +1,4 @@
+import type { Interval } from '../model/bar.js';
 import type { BarStore } from '../model/bar-store.js';
 import type { IntervalCounts } from '../model/counts.js';
 import type { BarWindow, DayBars } from '../data-plane/day-bars.js';
@@ -40,6 +41,8 @@ export type SymbolSource = StoreSource | FeedSource;
 /** What a symbol's `load` and `catchUp` actors are given. */
 export interface SymbolJob {
   symbol: string;
+  /** The intervals the symbol streams: a load may use stored bars no finer than the finest of them. */
+  streams: readonly Interval[];
   source: SymbolSource;
 }
 

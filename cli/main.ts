@@ -3,15 +3,6 @@ import './color-setting.js';
 import { Command, CommanderError } from 'commander';
 import { CliError, EXIT_USAGE, errorCodeOf, exitCodeOf } from './cli-error.js';
 import { shellContext } from './command-context.js';
-import { registerBacktest } from './commands/backtest.js';
-import { registerCalendar } from './commands/calendar.js';
-import { registerDataCatalog } from './commands/data-catalog.js';
-import { registerDataMigrate } from './commands/data-migrate.js';
-import { registerDataExport } from './commands/data-export.js';
-import { registerDataGenerate } from './commands/data-generate.js';
-import { registerDataImport } from './commands/data-import.js';
-import { registerDemo } from './commands/demo.js';
-import { registerLive } from './commands/live.js';
 import { registerControlCommands } from './control-commands.js';
 import { errorLine } from './messages.js';
 import { packageVersion } from './package-version.js';
@@ -31,16 +22,45 @@ const program = new Command('tapedeck')
   // commander's own errors (unknown option, missing argument, bad value) in the CLI's style: one line.
   .configureOutput({ outputError: (text, write) => write(`${errorLine(usageMessage(text))}\n`) });
 
-registerBacktest(program);
-registerLive(program);
-const { data } = registerControlCommands(program, shellContext);
-registerDataImport(data);
-registerDataGenerate(data);
-registerDataCatalog(data);
-registerDataMigrate(data);
-registerDataExport(data);
-registerCalendar(program);
-registerDemo(program);
+// Each command's module, imported only when that command runs: together they load the session,
+// the live feeds, the inspector, the importer and the strategy runner, ~0.2 s a user would wait
+// before any command did anything. `--help`, `help` or an unknown name loads them all.
+const topCommands: Record<string, () => Promise<void>> = {
+  backtest: async () => (await import('./commands/backtest.js')).registerBacktest(program),
+  live: async () => (await import('./commands/live.js')).registerLive(program),
+  calendar: async () => (await import('./commands/calendar.js')).registerCalendar(program),
+  demo: async () => (await import('./commands/demo.js')).registerDemo(program),
+};
+const dataCommands: Record<string, (data: Command) => Promise<void>> = {
+  import: async (data) => (await import('./commands/data-import.js')).registerDataImport(data),
+  generate: async (data) => (await import('./commands/data-generate.js')).registerDataGenerate(data),
+  list: async (data) => (await import('./commands/data-catalog.js')).registerDataCatalog(data),
+  migrate: async (data) => (await import('./commands/data-migrate.js')).registerDataMigrate(data),
+  export: async (data) => (await import('./commands/data-export.js')).registerDataExport(data),
+};
+dataCommands['info'] = dataCommands['list']!;
+
+const [name, subName] = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
+const top = name === undefined ? undefined : topCommands[name];
+if (top) {
+  await top();
+} else if (name === 'data' || name === 'session') {
+  const { data } = registerControlCommands(program, shellContext);
+  const dataCommand = name === 'data' && subName !== undefined ? dataCommands[subName] : undefined;
+  if (dataCommand) await dataCommand(data);
+  else if (name === 'data' && !data.commands.some((command) => command.name() === subName)) await registerDataCommands(data);
+} else {
+  // In the order `--help` lists them.
+  await topCommands['backtest']!();
+  await topCommands['live']!();
+  await registerDataCommands(registerControlCommands(program, shellContext).data);
+  await topCommands['calendar']!();
+  await topCommands['demo']!();
+}
+
+async function registerDataCommands(data: Command): Promise<void> {
+  for (const register of new Set(Object.values(dataCommands))) await register(data);
+}
 
 try {
   await program.parseAsync(process.argv);

@@ -11,7 +11,11 @@ import { copyCounts, recordBar, type CountedStream, type StreamCounts } from './
 interface SymbolStream extends CountedStream {
   day: DayBars;
   cursor: number;
-  minute: BarColumns | undefined;
+  /** The interval of the loaded bars: 1m, or the finest one stored when that is coarser. */
+  base: Interval;
+  baseMs: number;
+  /** Where the loaded bars go when their own interval is streamed too. */
+  baseColumns: BarColumns | undefined;
   derived: Array<{ aggregator: BarAggregator; columns: BarColumns }>;
   /** When graceful removal completes: the end of the minute in progress when it was asked. */
   drainAt: number;
@@ -196,7 +200,9 @@ export class BacktestDataEngine {
       received: day.received,
       day,
       cursor: 0,
-      minute: series.get('1m'),
+      base: day.interval ?? '1m',
+      baseMs: INTERVAL_MS[day.interval ?? '1m'],
+      baseColumns: series.get(day.interval ?? '1m'),
       derived: [],
       silent: false,
       drainAt: Number.POSITIVE_INFINITY,
@@ -204,7 +210,7 @@ export class BacktestDataEngine {
     };
     const derivedColumns = new Map<Interval, BarColumns>();
     for (const interval of streams) {
-      if (interval === '1m') continue;
+      if (interval === stream.base) continue;
       const columns = series.get(interval)!;
       derivedColumns.set(interval, columns);
       stream.derived.push({ aggregator: new BarAggregator(interval, this.window, this.alignTo), columns });
@@ -218,9 +224,9 @@ export class BacktestDataEngine {
 
   /** Writes every bar of `stream` whose close is at or before `now`. The hot loop. */
   private deliverDue(stream: SymbolStream, now: number): void {
-    const { day, minute, derived } = stream;
+    const { day, base, baseColumns, derived } = stream;
     let i = stream.cursor;
-    const limit = now - MINUTE_MS;
+    const limit = now - stream.baseMs;
     while (i < day.length && day.t[i]! <= limit) {
       const t = day.t[i]!;
       const o = day.o[i]!;
@@ -229,9 +235,9 @@ export class BacktestDataEngine {
       const c = day.c[i]!;
       const v = day.v[i]!;
       i++;
-      if (minute) {
-        minute.append(t, o, h, l, c, v);
-        recordBar(this.notifier, stream, '1m', t, o, h, l, c, v, false);
+      if (baseColumns) {
+        baseColumns.append(t, o, h, l, c, v);
+        recordBar(this.notifier, stream, base, t, o, h, l, c, v, false);
       }
       for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(t, o, h, l, c, v, stream.emitDerived);
     }

@@ -1,3 +1,4 @@
+import type { Interval } from '../model/bar.js';
 import type { BarColumnsView } from '../model/bar-columns-view.js';
 import { type DropCounts, emptyDropCounts } from '../model/counts.js';
 import { barProblem, type BarWindow } from './bar-rules.js';
@@ -20,6 +21,8 @@ export interface DayBars {
   /** How many bars the store returned, valid or not. */
   received: number;
   dropped: DropCounts;
+  /** The bars' own interval when coarser than 1m (a symbol stored at 5m only); 1m when absent. */
+  interval?: Interval;
 }
 
 const num = (value: unknown): number => (typeof value === 'number' ? value : Number.NaN);

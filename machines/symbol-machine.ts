@@ -99,7 +99,7 @@ export const symbolMachine = setup({
      * The symbol's own catch-up, spawned rather than invoked: a backtest, whose session catches
      * every symbol of a pause up at once, supplies no-ops and so creates no actor per symbol.
      */
-    startCatchUp: spawnChild('catchUp', { id: 'catchUp', input: ({ context }) => ({ symbol: context.symbol, source: context.source }) }),
+    startCatchUp: spawnChild('catchUp', { id: 'catchUp', input: ({ context }) => ({ symbol: context.symbol, streams: context.streams, source: context.source }) }),
     stopCatchUp: stopChild('catchUp'),
     /** Supplied by the mode: hide the symbol from the strategy while it catches up on its own. */
     hide: () => undefined,
@@ -132,7 +132,7 @@ export const symbolMachine = setup({
       entry: { type: 'reportStatus', params: { status: 'loading' } },
       invoke: {
         src: 'loadDay',
-        input: ({ context }) => ({ symbol: context.symbol, source: context.source }),
+        input: ({ context }) => ({ symbol: context.symbol, streams: context.streams, source: context.source }),
         onDone: [
           { guard: { type: 'loadCaughtUp', params: ({ event }) => event.output }, target: 'active', actions: { type: 'recordLoad', params: ({ event }) => event.output } },
           {

@@ -4,7 +4,7 @@ import type { BacktestSpeed } from '../../actors/backtest-clock.js';
 import type { Interval } from '../../model/bar.js';
 import { assertRunDirFree, createControlServer } from '../../control/control-server.js';
 import { localControl } from '../../control/local-control.js';
-import { createInspectorServer, type InspectorServer } from '../../inspector/inspector-server.js';
+import type { InspectorServer } from '../../inspector/inspector-server.js';
 import { DEFAULT_RUN_DIR, resolveRunDir } from '../../control/run-file.js';
 import { createSession } from '../../session/create-session.js';
 import type { Logger } from '../../model/logger.js';
@@ -16,12 +16,12 @@ import { CliError, EXIT_USAGE } from '../cli-error.js';
 import { exitForSymbols } from '../run-outcome.js';
 import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
 import { logSessionEvents } from '../event-lines.js';
-import { startPrompt } from '../interactive-prompt.js';
 import { fail, note } from '../messages.js';
 import { parsePort, parseSpeed, parseStreams, parseSymbols } from '../option-parsers.js';
 import { ProgressMeter } from '../progress-meter.js';
 import { renderSummary } from '../summary-table.js';
-import { collectParam, parseAmount, parseCommission, runStrategyBacktest, type StrategyBacktestOptions } from './strategy-backtest.js';
+import { collectParam, parseAmount, parseCommission } from '../strategy-option-parsers.js';
+import type { StrategyBacktestOptions } from './strategy-backtest.js';
 
 /** A minute a second: a session run by hand is watched, and driven from other terminals. */
 const DEFAULT_SESSION_SPEED: BacktestSpeed = 60;
@@ -71,7 +71,7 @@ export function registerBacktest(program: Command): void {
 }
 
 async function runBacktest(options: Options): Promise<void> {
-  if (options.strategy !== undefined) return runStrategyBacktest({ ...options, strategy: options.strategy });
+  if (options.strategy !== undefined) return (await import('./strategy-backtest.js')).runStrategyBacktest({ ...options, strategy: options.strategy });
   const speed = options.speed ?? DEFAULT_SESSION_SPEED;
   if (options.date === undefined || options.symbols === undefined) {
     throw new CliError('USAGE_ERROR', `A session backtest needs --date and --symbols (or --strategy <file> to run a strategy). Add --help for usage.`, { exitCode: EXIT_USAGE });
@@ -106,7 +106,7 @@ async function runBacktest(options: Options): Promise<void> {
   let inspector: InspectorServer | undefined;
   try {
     if (options.inspect || options.inspectPort !== undefined) {
-      inspector = await createInspectorServer(session, { port: options.inspectPort ?? 0, control: { port: server.port, token: server.token }, logger });
+      inspector = await (await import('../../inspector/inspector-server.js')).createInspectorServer(session, { port: options.inspectPort ?? 0, control: { port: server.port, token: server.token }, logger });
     }
   } catch (error) {
     await server.close();
@@ -130,7 +130,7 @@ async function runBacktest(options: Options): Promise<void> {
   };
 
   const interactive = !json && process.stdin.isTTY && process.stdout.isTTY;
-  if (interactive) display = startPrompt({ control: localControl(session), onQuit: quit });
+  if (interactive) display = (await import('../interactive-prompt.js')).startPrompt({ control: localControl(session), onQuit: quit });
   else if (!json && process.stdout.isTTY) display = progressBarDisplay(process.stdout, meter.snapshot());
   const stopEvents = logSessionEvents(session, (line) => display.log(line));
   const ticker = setInterval(() => display.update(meter.snapshot()), 250);

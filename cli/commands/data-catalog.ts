@@ -45,9 +45,16 @@ export function registerDataCatalog(data: Command): void {
       if (options.json) return print(JSON.stringify({ data: options.data, series: rows, days }, null, 2));
       if (rows.length === 0) return print(note(`The bar store ${options.data} is empty: tapedeck data generate or data import puts bars in.`));
       print(table(['Symbol', 'Interval', 'First day', 'Last day', 'Days', 'Bars'], rows.map((row) => [row.symbol, row.interval, row.firstDay, row.lastDay, count(row.days), count(row.bars)])));
-      const symbols = new Set(rows.map((row) => row.symbol)).size;
-      const bars = rows.reduce((sum, row) => sum + row.bars, 0);
-      print(note(`Total: ${plural(symbols, 'symbol')}, ${plural(bars, 'bar')} on ${plural(new Set(days.map((d) => d.day)).size, 'day')} in ${options.data}`));
+      const intraday = rows.filter((row) => row.interval !== '1d');
+      const daily = rows.filter((row) => row.interval === '1d');
+      const parts: string[] = [];
+      if (intraday.length > 0) {
+        // A 1d partition is a year, not a day: days are counted from the intraday ones.
+        const tradingDays = new Set(days.filter((d) => d.interval !== '1d').map((d) => d.day)).size;
+        parts.push(`${plural(new Set(intraday.map((row) => row.symbol)).size, 'symbol')}, ${plural(intraday.reduce((sum, row) => sum + row.bars, 0), 'bar')} on ${plural(tradingDays, 'day')}`);
+      }
+      if (daily.length > 0) parts.push(`daily bars: ${plural(daily.reduce((sum, row) => sum + row.bars, 0), 'bar')} of ${plural(daily.length, 'symbol')}`);
+      print(note(`Total: ${parts.join('; ')} in ${options.data}`));
     });
 
   data

@@ -8,15 +8,21 @@ import { isSessionError } from '../../model/session-error.js';
 import { assertStoredInterval, isPartitionKey, partitionDir, partitionKey, partitionRange, probedPartitions, segmentName, segmentSeq, STORED_INTERVALS, type StoredInterval } from './arrow-partition.js';
 import { decodeSegment, encodeSegment, type Segment } from './arrow-segment.js';
 import { applyChanges, CatalogFile, emptyCatalog, type BarCatalog, type SeriesChange } from './bar-catalog.js';
-import { barsOf, mergeBars } from './bar-merge.js';
+import { barsOf, columnsOf, mergeBars, sliceColumns } from './bar-merge.js';
 import type { BarStore } from '../../model/bar-store.js';
-import { normalizeBars, queryWindow } from './bar-store-arguments.js';
+import { normalizeBars, normalizeColumns, queryWindow } from './bar-store-arguments.js';
 import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type LockTimings } from './partition-lock.js';
 import { copyParts, mergedSeries, partsOf, rowsIn } from './segment-merge.js';
 import { assertValidSymbol } from '../../model/symbol-name.js';
 
 /** Bytes of segment files kept decoded in memory: a day of 500 symbols' 1m bars is about 10 MB. */
 const CACHED_BYTES = 64 * 1024 * 1024;
+/**
+ * Partitions one call writes at a time. Hundreds at once (a year of 1m bars is 250 partitions)
+ * took twice as long as a month's worth: each holds a lock with its heartbeat timer and its
+ * bars in memory while the file system serves the others.
+ */
+const WRITES_AT_ONCE = 16;
 /** A partition never has more segments than this after a write: past it, a write merges them all. */
 const MAX_SEGMENTS = 12;
 /** A reader that lists segments a concurrent merge then deletes lists again; each retry needs another merge to land in between, so this many never happen in practice. */
@@ -117,21 +123,42 @@ export class ArrowBarStore implements BarStore {
    */
   async putManyBars(interval: StoredInterval, bars: ReadonlyMap<string, Bar[]>): Promise<void> {
     const series = assertStoredInterval(interval);
-    const byPartition = new Map<string, Map<string, Bar[]>>();
-    for (const [symbol, batch] of [...bars].map(([symbol, batch]) => [assertValidSymbol(symbol), normalizeBars(batch)] as const)) {
+    return this.#putMany(series, new Map([...bars].map(([symbol, batch]) => [assertValidSymbol(symbol), columnsOf(normalizeBars(batch))])));
+  }
+
+  /**
+   * `putManyBars` for bars in columns, as an importer holds them: no object per bar, and no
+   * copy when a series is already sorted with one bar per `t`. The same checks; the columns must
+   * not change until the promise settles.
+   */
+  async putManyBarColumns(interval: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>): Promise<void> {
+    const series = assertStoredInterval(interval);
+    return this.#putMany(series, new Map([...bars].map(([symbol, columns]) => [assertValidSymbol(symbol), normalizeColumns(columns)])));
+  }
+
+  async #putMany(series: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>): Promise<void> {
+    const byPartition = new Map<string, Map<string, BarColumnsView>>();
+    for (const [symbol, batch] of bars) {
       for (let from = 0; from < batch.length; ) {
         // Bars are sorted: a partition's run ends at the first bar at or past its end.
-        const key = partitionKey(series, batch[from]!.t);
+        const key = partitionKey(series, batch.t[from]!);
         const end = partitionRange(series, key).end;
         let to = from + 1;
-        while (to < batch.length && batch[to]!.t < end) to++;
-        const partition = byPartition.get(key) ?? new Map<string, Bar[]>();
+        while (to < batch.length && batch.t[to]! < end) to++;
+        const partition = byPartition.get(key) ?? new Map<string, BarColumnsView>();
         byPartition.set(key, partition);
-        partition.set(symbol, batch.slice(from, to));
+        partition.set(symbol, sliceColumns(batch, from, to));
         from = to;
       }
     }
-    await Promise.all([...byPartition].map(([key, incoming]) => this.#writePartition(series, key, incoming)));
+    // One catalog update for the whole call, not one per partition: the catalog is one locked
+    // file, and a year of daily partitions queued on its lock took ~20 ms each. Partitions that
+    // were written are counted even when another failed.
+    const written = await settledInTurns([...byPartition], WRITES_AT_ONCE, ([key, incoming]) => this.#writePartition(series, key, incoming));
+    const changes = written.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
+    if (changes.length > 0) await this.#catalog.apply(changes);
+    const failed = written.find((outcome) => outcome.status === 'rejected');
+    if (failed) throw failed.reason;
   }
 
   /** The catalog as on disk now; empty for a store never written. */
@@ -226,10 +253,12 @@ export class ArrowBarStore implements BarStore {
     }
   }
 
-  #writePartition(interval: StoredInterval, key: string, incoming: ReadonlyMap<string, Bar[]>): Promise<void> {
+  /** Writes one partition's new segment and returns the catalog's changes, for the caller to apply. */
+  #writePartition(interval: StoredInterval, key: string, incoming: ReadonlyMap<string, BarColumnsView>): Promise<SeriesChange[]> {
     const dir = partitionDir(this.dir, interval, key);
     return this.#exclusive(dir, async () => {
       await mkdir(dir, { recursive: true });
+      const changes: SeriesChange[] = [];
       await withPartitionLock(
         dir,
         async (lock) => {
@@ -241,7 +270,6 @@ export class ArrowBarStore implements BarStore {
           const segments = await this.#readPartition(interval, key);
           const merged = segments.slice(firstMerged(segments, incoming));
 
-          const changes: SeriesChange[] = [];
           for (const [symbol, bars] of incoming) changes.push(changeOf(symbol, interval, key, mergedSeries(segments, symbol).length, mergeBars(mergedSeries(segments, symbol), bars)));
           const content = new Map<string, BarColumnsView>();
           for (const symbol of new Set([...merged.flatMap((segment) => [...segment.symbols.keys()]), ...incoming.keys()])) {
@@ -252,20 +280,23 @@ export class ArrowBarStore implements BarStore {
           await writeFileAtomic(next, encodeSegment(content), lock);
           // Until these are gone a reader sees both, and the new segment wins wherever they differ.
           for (const segment of merged) await rm(segment.file, { force: true });
-          await this.#catalog.apply(changes);
         },
         this.#lockTimings,
       );
+      return changes;
     });
   }
 
   /** Runs `work` after every earlier write to `key` in this process has settled. */
-  async #exclusive(key: string, work: () => Promise<void>): Promise<void> {
+  async #exclusive<T>(key: string, work: () => Promise<T>): Promise<T> {
     const result = (this.#writes.get(key) ?? Promise.resolve()).then(work);
-    const tail = result.catch(() => undefined);
+    const tail = result.then(
+      () => undefined,
+      () => undefined,
+    );
     this.#writes.set(key, tail);
     try {
-      await result;
+      return await result;
     } finally {
       if (this.#writes.get(key) === tail) this.#writes.delete(key);
     }
@@ -277,7 +308,7 @@ export class ArrowBarStore implements BarStore {
  * is no bigger than everything after it (the write included). Sizes then at least double
  * from newest to oldest, like a binary counter, so a partition keeps about log2(rows) segments.
  */
-function firstMerged(segments: readonly Segment[], incoming: ReadonlyMap<string, Bar[]>): number {
+function firstMerged(segments: readonly Segment[], incoming: ReadonlyMap<string, BarColumnsView>): number {
   let newer = 0;
   for (const bars of incoming.values()) newer += bars.length;
   let first = segments.length;
@@ -290,6 +321,23 @@ function firstMerged(segments: readonly Segment[], incoming: ReadonlyMap<string,
 
 function changeOf(symbol: string, interval: StoredInterval, partition: string, before: number, after: BarColumnsView): SeriesChange {
   return { symbol, interval, partition, before, after: after.length, first: after.t[0]!, last: after.t[after.length - 1]! };
+}
+
+/** `work` over `items`, at most `limit` at a time, each outcome in the order of `items`. */
+async function settledInTurns<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<PromiseSettledResult<R>[]> {
+  const outcomes = new Array<PromiseSettledResult<R>>(items.length);
+  let next = 0;
+  const worker = async () => {
+    for (let i = next++; i < items.length; i = next++) {
+      try {
+        outcomes[i] = { status: 'fulfilled', value: await work(items[i]!) };
+      } catch (reason) {
+        outcomes[i] = { status: 'rejected', reason };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return outcomes;
 }
 
 /** The file in one read: `readFile` reads in 512 KB chunks, several times slower for a 10 MB segment. */

@@ -1,22 +1,6 @@
-import {
-  DataType,
-  Dictionary,
-  Field,
-  Float64,
-  Int32,
-  makeData,
-  RecordBatch,
-  Schema,
-  Struct,
-  Table,
-  tableFromIPC,
-  tableToIPC,
-  TimestampMillisecond,
-  TimeUnit,
-  Utf8,
-  vectorFromArray,
-  type Data,
-} from 'apache-arrow';
+import { createRequire } from 'node:module';
+import type { Data, DataType as DataTypeClass, Table } from 'apache-arrow';
+import type * as ArrowModule from 'apache-arrow';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { SessionError } from '../../model/session-error.js';
 import { isValidSymbol } from '../../model/symbol-name.js';
@@ -37,6 +21,27 @@ export interface Segment {
   readonly c: Float64Array;
   readonly v: Float64Array;
 }
+
+// The package's single-file build: the same API, loaded in ~14 ms where its hundreds of ES
+// modules take ~110 ms, a fifth of a CLI backtest's whole budget.
+const {
+  DataType,
+  Dictionary,
+  Field,
+  Float64,
+  Int32,
+  makeData,
+  RecordBatch,
+  Schema,
+  Struct,
+  Table: TableClass,
+  tableFromIPC,
+  tableToIPC,
+  TimestampMillisecond,
+  TimeUnit,
+  Utf8,
+  vectorFromArray,
+} = createRequire(import.meta.url)('apache-arrow/Arrow.esnext.min') as typeof ArrowModule;
 
 const TWO_32 = 4_294_967_296;
 const MAGIC = [...'ARROW1'].map((char) => char.charCodeAt(0));
@@ -84,7 +89,7 @@ export function encodeSegment(series: ReadonlyMap<string, BarColumnsView>): Uint
     ...values.map((data) => makeData({ type: new Float64(), length: rows, nullCount: 0, data })),
   ];
   const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: rows, nullCount: 0, children }));
-  return tableToIPC(new Table(schema, [batch]), 'file');
+  return tableToIPC(new TableClass(schema, [batch]), 'file');
 }
 
 /**
@@ -107,11 +112,11 @@ export function decodeSegment(bytes: Uint8Array, file: string, range: { start: n
   if (names.join() !== COLUMN_NAMES.join()) throw corruptSegment(file, `its columns are ${names.join(', ') || 'none'}, expected ${COLUMN_NAMES.join(', ')}`);
   if (table.batches.length !== 1) throw corruptSegment(file, `it has ${table.batches.length} record batches, expected 1`);
   const [symbolData, timeData, ...valueData] = table.batches[0]!.data.children as Data[];
-  const symbolColumn = symbolData!.type as DataType;
+  const symbolColumn = symbolData!.type as DataTypeClass;
   if (!DataType.isDictionary(symbolColumn) || !DataType.isUtf8(symbolColumn.dictionary) || symbolColumn.indices.bitWidth !== 32) {
     throw corruptSegment(file, `column symbol is ${String(symbolColumn)}, expected dictionary<utf8, int32>`);
   }
-  const timeColumn = timeData!.type as DataType;
+  const timeColumn = timeData!.type as DataTypeClass;
   if (!DataType.isTimestamp(timeColumn) || timeColumn.unit !== TimeUnit.MILLISECOND) throw corruptSegment(file, `column t is ${String(timeColumn)}, expected timestamp[ms]`);
   valueData.forEach((data, k) => {
     if (!DataType.isFloat(data.type) || data.type.precision !== 2) throw corruptSegment(file, `column ${VALUE_COLUMNS[k]} is ${String(data.type)}, expected float64`);

@@ -1,4 +1,6 @@
 import { INTERVALS, isInterval, type Bar, type Interval } from '../../model/bar.js';
+import { uniqueByTime } from './bar-merge.js';
+import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { SessionError } from '../../model/session-error.js';
 import { assertValidSymbol } from '../../model/symbol-name.js';
 
@@ -66,6 +68,22 @@ export function normalizeBars(bars: unknown): Bar[] {
     else unique.push(bar);
   }
   return unique;
+}
+
+/**
+ * `normalizeBars` for bars in columns: the same checks, no object per bar. Columns already
+ * sorted with one bar per `t` (an importer's) are returned as they are, not copied.
+ */
+export function normalizeColumns(columns: BarColumnsView): BarColumnsView {
+  const { length, t } = columns;
+  let sorted = true;
+  for (let i = 0; i < length; i++) {
+    const ti = t[i]!;
+    if (!Number.isInteger(ti) || ti < MIN_TIME || ti > MAX_TIME) throw badBar(i, `has t=${ti}; expected an integer epoch-ms time between 1970 and 9999`);
+    for (const field of FIELDS) if (!Number.isFinite(columns[field][i]!)) throw badBar(i, `has ${field}=${columns[field][i]}; expected a finite number`);
+    if (i > 0 && ti <= t[i - 1]!) sorted = false;
+  }
+  return sorted ? columns : uniqueByTime(columns);
 }
 
 function badBar(index: number, what: string): SessionError {

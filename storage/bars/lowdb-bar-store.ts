@@ -6,7 +6,7 @@ import { BarColumns } from '../../data-plane/bar-columns.js';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import type { BarStore } from '../../model/bar-store.js';
 import { assertSeries, normalizeBars, queryWindow } from './bar-store-arguments.js';
-import { barsOf, columnsInWindow, concatColumns, mergeBars } from './bar-merge.js';
+import { barsOf, columnsInWindow, columnsOf, concatColumns, mergeBars } from './bar-merge.js';
 import { MONTH_FILE, monthOf, monthRange, monthsBetween, parsePartition, partitionPath, stringifyPartition } from './bar-partition.js';
 import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type LockTimings } from './partition-lock.js';
 import { assertValidSymbol, isValidSymbol } from '../../model/symbol-name.js';
@@ -108,7 +108,7 @@ export class LowdbBarStore implements BarStore {
         file,
         async (lock) => {
           await removeOrphanTemps(file);
-          const merged = mergeBars((await this.#load(symbol, interval, month)) ?? new BarColumns(0), batch);
+          const merged = mergeBars((await this.#load(symbol, interval, month)) ?? new BarColumns(0), columnsOf(batch));
           await writeFileAtomic(file, stringifyPartition(symbol, interval, merged), lock);
           this.#remember(file, stampOf(await stat(file, { bigint: true })), merged);
         },

@@ -3,7 +3,7 @@ import { BarColumns } from '../../data-plane/bar-columns.js';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import type { BarStore } from '../../model/bar-store.js';
 import { assertSeries, normalizeBars, queryWindow } from './bar-store-arguments.js';
-import { barsOf, columnsInWindow, mergeBars } from './bar-merge.js';
+import { barsOf, columnsInWindow, columnsOf, mergeBars } from './bar-merge.js';
 
 /**
  * A `BarStore` in memory, for tests and for embedding with data from elsewhere. It checks its
@@ -28,7 +28,7 @@ export class MemoryBarStore implements BarStore {
     const id = key(assertSeries(symbol, interval));
     const incoming = normalizeBars(bars);
     if (incoming.length === 0) return;
-    this.#series.set(id, mergeBars(this.#series.get(id) ?? new BarColumns(0), incoming));
+    this.#series.set(id, mergeBars(this.#series.get(id) ?? new BarColumns(0), columnsOf(incoming)));
   }
 
   /** Symbols with at least one bar, sorted. */

@@ -6,12 +6,14 @@ export type CsvFileOutcome = { file: string; report: CsvImportReport } | { file:
 
 /** Rows held before a write: ~50 MB of columns, and a day of 500 symbols' 1m bars in one write. */
 const BATCH_ROWS = 500_000;
+/** Files being read while the one before them is handled: a file's reads wait on the disk, and another can parse meanwhile. */
+const READ_AHEAD = 4;
 
 /**
  * Imports many CSV files as `importCsv` imports one, each file whole or not at all, but writes
  * the bars of many files together: a store writes one segment per partition per write, so a
- * folder of 500 one-symbol files of one day is one write instead of 500. Files are read one after
- * another and written in batches of about `BATCH_ROWS` bars; `onOutcome` hears of each file once,
+ * folder of 500 one-symbol files of one day is one write instead of 500. Files are read a few at
+ * a time, handled in the order given, and written in batches of about `BATCH_ROWS` bars; `onOutcome` hears of each file once,
  * a failed read at once, an imported file when its batch is written (a failed write fails every
  * file of its batch, with what was written). Options that are wrong for every file
  * (`INVALID_OPTION`, `INVALID_INTERVAL`) are thrown, before anything is written.
@@ -37,15 +39,22 @@ export async function importCsvFiles(
     }
     for (const { file, parsed } of written) onOutcome({ file, report: parsed.report });
   };
-  for (const { file, symbol } of files) {
-    let parsed: ParsedCsv;
-    try {
-      parsed = await readCsv({ ...options, file, ...(symbol === undefined ? {} : { symbol }) });
-    } catch (error) {
+  const read = ({ file, symbol }: { file: string; symbol?: string }) =>
+    readCsv({ ...options, file, ...(symbol === undefined ? {} : { symbol }) }).then(
+      (parsed) => ({ parsed }),
+      (error: unknown) => ({ error }),
+    );
+  const ahead = files.slice(0, READ_AHEAD).map(read);
+  for (const [k, { file }] of files.entries()) {
+    const outcome = await ahead.shift()!;
+    if (k + READ_AHEAD < files.length) ahead.push(read(files[k + READ_AHEAD]!));
+    if ('error' in outcome) {
+      const { error } = outcome;
       if (isSessionError(error) && (error.code === 'INVALID_OPTION' || error.code === 'INVALID_INTERVAL')) throw error;
       onOutcome({ file, error });
       continue;
     }
+    const { parsed } = outcome;
     batch.push({ file, parsed });
     held += parsed.report.imported;
     if (held >= BATCH_ROWS) await flush();

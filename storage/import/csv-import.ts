@@ -1,17 +1,19 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
-import { CsvError, parse, type Parser } from 'csv-parse';
 import { INTERVAL_MS, type Bar, type Interval } from '../../model/bar.js';
 import { BarColumns } from '../../data-plane/bar-columns.js';
 import { SessionError } from '../../model/session-error.js';
 import type { BarStore } from '../../model/bar-store.js';
 import { MAX_TIME, MIN_TIME } from '../bars/bar-store-arguments.js';
+import { barsOf, sliceColumns, uniqueByTime } from '../bars/bar-merge.js';
+import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { monthOf, monthRange } from '../bars/bar-partition.js';
 import { ArrowBarStore } from '../bars/arrow-bar-store.js';
 import { assertStoredInterval, type StoredInterval } from '../bars/arrow-partition.js';
 import { detectLayout, parseColumnSpec, positionalLayout, type ColumnSpec, type CsvLayout } from './csv-header.js';
 import { detectDelimiter } from './csv-delimiter.js';
+import { CsvRecords, CsvSyntaxError } from './csv-records.js';
 import { parseCsvTime, type EpochUnit } from './csv-time.js';
 import { LocalTimeZone } from './local-time.js';
 import { assertValidSymbol, isValidSymbol } from '../../model/symbol-name.js';
@@ -195,16 +197,13 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvImportOpt
     lastBars = bars;
     return bars;
   };
-  let nextLine = 1;
   const values = new Float64Array(FIELDS.length);
   const fail = (line: number, reason: string) => {
     result.badCount++;
     if (result.bad.length < MAX_REPORTED) result.bad.push({ line, reason });
   };
 
-  const onRecord = (record: string[]) => {
-    const line = nextLine;
-    nextLine += 1 + newlinesIn(record);
+  const onRecord = (record: string[], line: number) => {
     if (record.length === 1 && record[0]!.trim() === '') return;
     if (!layout) {
       layout = headerLayout(record, namedColumns, reading, line);
@@ -239,52 +238,50 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvImportOpt
   };
 
   return new Promise<ReadRows>((resolve, reject) => {
-    let parser: Parser | undefined;
+    let records: CsvRecords | undefined;
+    let stopped = false;
     const stop = (error: unknown) => {
+      stopped = true;
       input.destroy();
       if (text !== input) text.destroy();
-      parser?.destroy();
       reject(
-        error instanceof CsvError
-          ? new SessionError('BAD_INPUT', `${file} cannot be parsed as CSV near line ${nextLine}: ${error.message}`, { file, line: nextLine }, { cause: error })
+        error instanceof CsvSyntaxError
+          ? new SessionError('BAD_INPUT', `${file} cannot be parsed as CSV near line ${error.line}: ${error.message}`, { file, line: error.line }, { cause: error })
           : error instanceof SessionError
             ? error
             : new SessionError('BAD_INPUT', `Cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`, { file }, { cause: error }),
       );
     };
-    const end = () => {
-      if (!layout || (layout.headerless && result.count === 0 && nextLine === 1)) {
+    input.on('error', stop);
+    if (text !== input) text.on('error', stop);
+    text.setEncoding('utf8');
+    text.on('data', (chunk: string) => {
+      if (stopped) return;
+      try {
+        if (!records) {
+          // The delimiter is read off the first chunk, so the splitter starts with it.
+          if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+          // Five lines are enough to tell it; 8 KB holds them, and splitting more cost ~0.1 ms a file.
+          records = new CsvRecords(detectDelimiter(chunk.slice(0, 8 * 1024)), onRecord);
+        }
+        records.push(chunk);
+      } catch (error) {
+        stop(error);
+      }
+    });
+    text.on('end', () => {
+      if (stopped) return;
+      try {
+        records?.end();
+      } catch (error) {
+        return stop(error);
+      }
+      if (!layout || (layout.headerless && result.count === 0 && (records?.line ?? 1) === 1)) {
         return stop(new SessionError('BAD_INPUT', `${file} is empty: expected a header row (timestamp, open, high, low, close, volume) and bars.`, { file }));
       }
       onProgress?.({ rows: result.count, bytes: totalBytes, totalBytes });
       resolve(result);
-    };
-    // The delimiter is read off the first chunk, so the parser starts with it.
-    const start = (sample: Buffer): Parser => {
-      // Blank lines come through as records so that line numbers can be counted here: asking
-      // csv-parse for them per record (`info`, `on_record`) costs more than the rest of the import.
-      const started = parse({ bom: true, relax_column_count: true, skip_empty_lines: false, delimiter: detectDelimiter(sample.toString('utf8', 0, Math.min(sample.length, 64 * 1024))) });
-      started.on('error', stop);
-      started.on('data', (record: string[]) => {
-        try {
-          onRecord(record);
-        } catch (error) {
-          stop(error);
-        }
-      });
-      started.on('end', end);
-      return started;
-    };
-    input.on('error', stop);
-    if (text !== input) text.on('error', stop);
-    text.on('data', (chunk: Buffer) => {
-      parser ??= start(chunk);
-      if (!parser.write(chunk)) {
-        text.pause();
-        parser.once('drain', () => text.resume());
-      }
     });
-    text.on('end', () => (parser ? parser.end() : end()));
   });
 }
 
@@ -313,42 +310,6 @@ function dayStart(t: number, zone: LocalTimeZone): number {
   return -1;
 }
 
-/** Newlines inside quoted fields: the record spans more than one line of the file. */
-function newlinesIn(record: string[]): number {
-  let count = 0;
-  for (const field of record) {
-    for (let at = field.indexOf('\n'); at >= 0; at = field.indexOf('\n', at + 1)) count++;
-  }
-  return count;
-}
-
-/** Sorted by time, one bar per time, the row further down the file winning. */
-function uniqueByTime(rows: BarColumns): BarColumns {
-  let ascending = true;
-  let descending = true;
-  for (let i = 1; i < rows.length && (ascending || descending); i++) {
-    ascending &&= rows.t[i]! > rows.t[i - 1]!;
-    descending &&= rows.t[i]! < rows.t[i - 1]!;
-  }
-  if (ascending) return rows;
-  if (descending) {
-    // Newest-first exports are common: reversing them needs no sort.
-    const out = new BarColumns(rows.length);
-    for (let i = rows.length - 1; i >= 0; i--) out.append(rows.t[i]!, rows.o[i]!, rows.h[i]!, rows.l[i]!, rows.c[i]!, rows.v[i]!);
-    return out;
-  }
-  // Stable sort by time of the row indexes, then the last row of each time is kept.
-  const order = Array.from({ length: rows.length }, (_, i) => i).sort((a, b) => rows.t[a]! - rows.t[b]! || a - b);
-  const out = new BarColumns(rows.length);
-  for (let k = 0; k < order.length; k++) {
-    const i = order[k]!;
-    const next = order[k + 1];
-    if (next !== undefined && rows.t[next] === rows.t[i]) continue;
-    out.append(rows.t[i]!, rows.o[i]!, rows.h[i]!, rows.l[i]!, rows.c[i]!, rows.v[i]!);
-  }
-  return out;
-}
-
 /**
  * Puts the bars a month at a time, all symbols of a month in one write on the Arrow store. A
  * failure on the first month leaves the store unchanged and is thrown as it is; a later one is
@@ -359,9 +320,9 @@ async function putByMonth(store: BarStore, interval: StoredInterval, series: Rea
   const written: Array<{ month: string; bars: number }> = [];
   for (const [month, batch] of batches) {
     try {
-      if (store instanceof ArrowBarStore) await store.putManyBars(interval, batch);
+      if (store instanceof ArrowBarStore) await store.putManyBarColumns(interval, batch);
       // Only the Arrow store takes 1d, so here the interval is an intraday one.
-      else for (const [symbol, bars] of batch) await store.putBars(symbol, interval as Interval, bars);
+      else for (const [symbol, bars] of batch) await store.putBars(symbol, interval as Interval, barsOf(bars));
     } catch (error) {
       if (written.length === 0) throw error;
       const left = [...batches.keys()].slice(written.length);
@@ -380,8 +341,8 @@ async function putByMonth(store: BarStore, interval: StoredInterval, series: Rea
 }
 
 /** The bars of every symbol in batches of one UTC month, in month order: the unit of writing. */
-function monthBatches(series: ReadonlyMap<string, BarColumns>): Map<string, Map<string, Bar[]>> {
-  const batches = new Map<string, Map<string, Bar[]>>();
+function monthBatches(series: ReadonlyMap<string, BarColumns>): Map<string, Map<string, BarColumnsView>> {
+  const batches = new Map<string, Map<string, BarColumnsView>>();
   for (const [symbol, bars] of series) {
     let from = 0;
     while (from < bars.length) {
@@ -389,9 +350,9 @@ function monthBatches(series: ReadonlyMap<string, BarColumns>): Map<string, Map<
       const end = monthRange(month).end;
       let to = from;
       while (to < bars.length && bars.t[to]! < end) to++;
-      const batch = batches.get(month) ?? new Map<string, Bar[]>();
+      const batch = batches.get(month) ?? new Map<string, BarColumnsView>();
       batches.set(month, batch);
-      batch.set(symbol, bars.slice(from, to));
+      batch.set(symbol, sliceColumns(bars, from, to));
       from = to;
     }
   }

@@ -114,4 +114,9 @@ test('headerless, daily and epoch-unit imports through the command', async (t) =
   const micro = await runCli(['data', 'import', join(dir, 'QQQ.csv'), '--epoch-unit', 'us', '--symbol', 'QQQ', '--data', data]);
   t.is(micro.code, 0, micro.stderr);
   t.deepEqual((await new ArrowBarStore(data).getBars('QQQ', '1m', ...ALL)).map((b) => b.t), [Date.UTC(2024, 2, 8, 14, 30)]);
+  // Daily bars are listed with their days; the total counts intraday days apart from them.
+  const list = await runCli(['data', 'list', '--data', data]);
+  t.is(list.code, 0, list.stderr);
+  t.regex(list.stdout, /│ SPY +│ 1d +│ 2024-03-04 │ 2024-03-08 │ 5 +│ 5 +│/);
+  t.regex(list.stdout, /Total: 2 symbols, 5 bars on 1 day; daily bars: 5 bars of 1 symbol in /);
 });

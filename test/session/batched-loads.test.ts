@@ -66,7 +66,8 @@ test('a batch read that fails on one symbol fails only that symbol, with the rea
   store.corrupt.add('BAD');
   const { session } = harness({ store, symbols: ['AAPL', 'BAD', 'MSFT', 'NONE'] });
   await session.start();
-  t.is(store.batchReads.length, 1);
+  // One read of the day for all four; then NONE, without 1m bars, is looked for at 5m, 15m, 30m and 1h to say what is there.
+  t.deepEqual(store.batchReads, [['AAPL', 'BAD', 'MSFT', 'NONE'], ['NONE'], ['NONE'], ['NONE'], ['NONE']]);
   t.deepEqual([...session.data.getActiveSymbols()].sort(), ['AAPL', 'MSFT']);
   const bySymbol = new Map(session.listSymbols().map((info) => [info.symbol, info]));
   t.is(bySymbol.get('BAD')!.status, 'failed');

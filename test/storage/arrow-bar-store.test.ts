@@ -80,6 +80,48 @@ testProp(
   { numRuns: 40 },
 );
 
+const columnsOf = (bars: readonly Bar[]): BarColumnsView => {
+  const column = (field: keyof Bar) => Float64Array.from(bars, (b) => b[field]);
+  return { length: bars.length, t: column('t'), o: column('o'), h: column('h'), l: column('l'), c: column('c'), v: column('v') };
+};
+
+testProp(
+  'putManyBarColumns stores what putManyBars stores, for unsorted batches with repeated times too, catalog included',
+  [fc.array(fc.array(writeArb, { maxLength: 3 }), { maxLength: 5 })],
+  async (t, batches) => {
+    const dir = await tempDir();
+    try {
+      const byObjects = new ArrowBarStore(path.join(dir, 'objects'));
+      const byColumns = new ArrowBarStore(path.join(dir, 'columns'));
+      for (const batch of batches) {
+        const symbols = new Map(batch.map(({ symbol, bars }) => [symbol, bars]));
+        await byObjects.putManyBars('1m', symbols);
+        await byColumns.putManyBarColumns('1m', new Map([...symbols].map(([symbol, bars]) => [symbol, columnsOf(bars)])));
+      }
+      const window: [number, number] = [DAYS[0]!, DAYS[2]! + 1440 * M];
+      const expected = await byObjects.getManyBarColumns(SYMBOLS, '1m', ...window);
+      const actual = await byColumns.getManyBarColumns(SYMBOLS, '1m', ...window);
+      for (const symbol of SYMBOLS) t.deepEqual(rows(actual.get(symbol)!), rows(expected.get(symbol)!), symbol);
+      t.deepEqual(await byColumns.catalog(), await byObjects.catalog());
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+  { numRuns: 30 },
+);
+
+test('putManyBarColumns checks every bar before writing any', async (t) => {
+  const dir = await tempDir();
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const store = new ArrowBarStore(dir);
+  const good = columnsOf([bar(OPEN), bar(OPEN + M)]);
+  const bad = columnsOf([bar(OPEN), { ...bar(OPEN + M), h: Number.NaN }]);
+  const error = await t.throwsAsync(store.putManyBarColumns('1m', new Map([['AAPL', good], ['MSFT', bad]])));
+  t.true(isSessionError(error, 'BAD_INPUT'));
+  t.regex(error!.message, /bar 1 has h=NaN/);
+  t.deepEqual(await store.getBars('AAPL', '1m', OPEN, OPEN + 2 * M), []);
+});
+
 testProp(
   'the catalog kept by writes equals one rebuilt from the files',
   [fc.array(writeArb, { maxLength: 10 })],

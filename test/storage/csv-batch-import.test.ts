@@ -2,7 +2,7 @@ import test from 'ava';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import type { Bar } from '../../model/bar.js';
+import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { isSessionError } from '../../model/session-error.js';
 import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import type { StoredInterval } from '../../storage/bars/arrow-partition.js';
@@ -16,10 +16,10 @@ const T0 = Date.UTC(2024, 2, 8, 14, 30);
 class CountingStore extends ArrowBarStore {
   writes: string[][] = [];
   failOn = -1;
-  override async putManyBars(interval: StoredInterval, bars: ReadonlyMap<string, Bar[]>): Promise<void> {
+  override async putManyBarColumns(interval: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>): Promise<void> {
     this.writes.push([...bars.keys()]);
     if (this.writes.length - 1 === this.failOn) throw new Error('disk full');
-    return super.putManyBars(interval, bars);
+    return super.putManyBarColumns(interval, bars);
   }
 }
 
