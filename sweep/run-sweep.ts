@@ -18,6 +18,7 @@ import { runOnQueue } from './queue-dispatch.js';
 import { SweepError } from './sweep-error.js';
 import { writeSweepFiles } from './sweep-files.js';
 import type { JobFailure, JobOutcome, RunSpec, SweepJob, SweepRun } from './sweep-job.js';
+import type { SweepPoint, SweepProgress, SweepResult } from './sweep-result.js';
 import { assertRankMetric, compareBy, type RankMetric } from './sweep-rank.js';
 import { importStrategyFile, strategyFileHash } from './strategy-module.js';
 import { ThreadPool } from './thread-pool.js';
@@ -56,41 +57,6 @@ export interface RunSweepOptions {
   /** With `queue`: how long Redis may not answer before the sweep fails; default 30 s. */
   queueTimeoutMs?: number;
   onProgress?(progress: SweepProgress): void;
-}
-
-export interface SweepProgress {
-  done: number;
-  total: number;
-  failed: number;
-  elapsedMs: number;
-  /** Remaining time at the pace so far; undefined before the first job ends. */
-  etaMs: number | undefined;
-}
-
-/** One parameter set's outcome: its run (chunks merged), or why it failed. */
-export interface SweepPoint {
-  point: number;
-  /** The full set the run used: defaults with the grid's values. */
-  params: StrategyParams;
-  run?: SweepRun;
-  error?: JobFailure;
-}
-
-export interface SweepResult {
-  strategy: string;
-  from: string;
-  to: string;
-  grid: GridAxis[];
-  rank: RankMetric;
-  /** Date chunks per parameter set (1: not split). */
-  chunks: number;
-  jobs: number;
-  /** In grid order. */
-  points: SweepPoint[];
-  /** The points that ran, best first by `rank`. */
-  ranked: Array<SweepPoint & { run: SweepRun }>;
-  failed: Array<SweepPoint & { error: JobFailure }>;
-  heatmap?: [string, string];
 }
 
 /**

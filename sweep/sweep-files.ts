@@ -1,35 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { csv, resultDocument, writeAtomically } from '../run/result-files.js';
-import type { SweepPoint, SweepResult } from './run-sweep.js';
+import { runFolder, sweepDocument } from './sweep-document.js';
 import { renderSweepPage } from './sweep-page.js';
-
-/** The folder of a parameter set's `result.json`, relative to the sweep's: `runs/007`. */
-export function runFolder(result: Pick<SweepResult, 'points'>, point: number): string {
-  return path.join('runs', String(point).padStart(String(result.points.length - 1).length, '0'));
-}
-
-/** The sweep's summary as `sweep.json` holds it: one row per parameter set, in grid order. */
-export function sweepDocument(result: SweepResult) {
-  const { strategy, from, to, grid, rank, chunks, jobs, heatmap } = result;
-  return {
-    strategy,
-    from,
-    to,
-    grid,
-    rank,
-    chunks,
-    jobs,
-    ...(heatmap ? { heatmap } : {}),
-    points: result.points.map((p) => ({
-      point: p.point,
-      params: p.params,
-      ...(p.run ? { metrics: p.run.metrics, result: path.join(runFolder(result, p.point), 'result.json') } : {}),
-      ...(p.error ? { error: p.error } : {}),
-    })),
-    ranked: result.ranked.map((p) => p.point),
-  };
-}
+import type { SweepPoint, SweepResult } from './sweep-result.js';
 
 /** `runs/<n>/result.json` for each set that ran, then `sweep.json`, `sweep.csv` and `sweep.html`, each written whole. */
 export async function writeSweepFiles(dir: string, result: SweepResult): Promise<void> {

@@ -1,7 +1,5 @@
-import type { sweepDocument } from './sweep-files.js';
+import type { SweepDocument } from './sweep-document.js';
 import { lowerIsBetter } from './sweep-rank.js';
-
-type SweepDocument = ReturnType<typeof sweepDocument>;
 
 /**
  * `sweep.html`: one self-contained page (no network, no library) with a heatmap of the ranked
