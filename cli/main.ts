@@ -12,6 +12,7 @@ import { registerDataGenerate } from './commands/data-generate.js';
 import { registerDataImport } from './commands/data-import.js';
 import { registerDemo } from './commands/demo.js';
 import { registerLive } from './commands/live.js';
+import { registerSweep } from './commands/sweep.js';
 import { registerControlCommands } from './control-commands.js';
 import { errorLine } from './messages.js';
 import { packageVersion } from './package-version.js';
@@ -33,6 +34,7 @@ const program = new Command('tapedeck')
 
 registerBacktest(program);
 registerLive(program);
+registerSweep(program);
 const { data } = registerControlCommands(program, shellContext);
 registerDataImport(data);
 registerDataGenerate(data);

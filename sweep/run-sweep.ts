@@ -7,7 +7,6 @@ import type { SlippageModel } from '../broker/slippage.js';
 import { nyse } from '../calendar/nyse.js';
 import type { Metrics } from '../metrics/compute-metrics.js';
 import { RunError } from '../run/run-error.js';
-import type { StrategyParams } from '../run/strategy.js';
 import { resolveParams } from '../run/strategy-params.js';
 import type { StoreKind } from '../storage/bars/open-bar-store.js';
 import { mergeChunks, splitDays } from './date-chunks.js';
