@@ -1,11 +1,11 @@
-import type { ConnectionOptions } from 'bullmq';
+import { Redis, type RedisOptions } from 'ioredis';
 import { SweepError } from './sweep-error.js';
 
 /** The queue every `tapedeck worker` listens on unless told otherwise. */
 export const DEFAULT_QUEUE_NAME = 'tapedeck-sweep';
 
 /** `redis://[user:password@]host:port[/db]` as BullMQ's connection options. */
-export function redisConnection(url: string): ConnectionOptions {
+export function redisOptions(url: string): RedisOptions {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -26,6 +26,15 @@ export function redisConnection(url: string): ConnectionOptions {
     // sweep's own watchdog decides when Redis has been gone too long.
     maxRetriesPerRequest: null,
   };
+}
+
+/**
+ * A connection the caller owns: BullMQ leaves a connection it was given open, so the caller
+ * can always drop it (`disconnect()`), even when Redis never answered and BullMQ's own close
+ * would wait for it.
+ */
+export function redisClient(url: string): Redis {
+  return new Redis(redisOptions(url));
 }
 
 /** `promise`, or `error()` once `ms` have passed without it settling. */

@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import type { StoreKind } from '../storage/bars/open-bar-store.js';
-import { redisConnection, within } from './queue-connection.js';
+import { redisOptions, within } from './queue-connection.js';
 import { SweepError } from './sweep-error.js';
 import type { JobOutcome, SweepJob } from './sweep-job.js';
 import { ThreadPool } from './thread-pool.js';
@@ -34,7 +34,7 @@ export interface QueueWorker {
  */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const { url, name, lockMs = 30_000, connectTimeoutMs = 30_000 } = options;
-  const connection = redisConnection(url);
+  const connection = redisOptions(url);
   const pool = new ThreadPool({ store: options.store ?? 'arrow', data: options.data, ...(options.threads ? { threads: options.threads } : {}) });
   const worker = new Worker<SweepJob, JobOutcome>(
     name,

@@ -31,6 +31,7 @@ interface SweepOptions {
   out?: string;
   queue?: string;
   queueName: string;
+  queueTimeout: number;
   cash: number;
   commission?: CommissionModel;
   slippage?: number;
@@ -68,6 +69,7 @@ export function registerSweep(program: Command): void {
     .option('--out <dir>', 'results folder (default results/<date-time>-<name>-sweep/)')
     .option('--queue <redis-url>', 'enqueue the jobs on Redis (redis://host:6379) for `tapedeck worker`s and wait for them')
     .option('--queue-name <name>', 'with --queue: the queue the workers listen on', DEFAULT_QUEUE_NAME)
+    .option('--queue-timeout <seconds>', 'with --queue: how long Redis may not answer before the sweep fails', parseWhole, 30)
     .option('--cash <n>', 'starting cash', parseAmount, 100_000)
     .option('--commission <model>', 'e.g. 0.005/share,min=1 or 0.1%', parseCommission)
     .option('--slippage <bps>', 'slippage in basis points, against the trader', parseAmount)
@@ -111,7 +113,7 @@ async function sweepCommand(options: SweepOptions): Promise<void> {
       ...(options.heatmap ? { heatmap: options.heatmap } : {}),
       ...(options.commission ? { commission: options.commission } : {}),
       ...(options.slippage !== undefined ? { slippage: { bps: options.slippage } } : {}),
-      ...(options.queue ? { queue: options.queue, queueName: options.queueName } : {}),
+      ...(options.queue ? { queue: options.queue, queueName: options.queueName, queueTimeoutMs: options.queueTimeout * 1000 } : {}),
       onProgress: (p) => progress.write(`${note(progressLine(p))}\n`),
     });
   } catch (error) {
