@@ -35,9 +35,12 @@ test('a sweep where one parameter set throws names it, finishes the others and e
 test('what was typed wrong exits 2 with one line saying what to type', async (t) => {
   const { data } = await fixtureStore(t);
   const base = ['sweep', '--strategy', FLAT_DAILY, '--from', DAYS[0]!, '--data', data];
-  const grid = await runCli([...base, '--param', 'every=5..']);
+  const grid = await runCli([...base, '--param', 'every=30..5']);
   t.is(grid.code, 2);
-  t.regex(grid.stderr, /^✗ .*every=5\.\.: .*Use name=from\.\.to:step or name=a,b,c/);
+  t.regex(grid.stderr, /^✗ .*'every=30\.\.5' is invalid\. every: the range 30\.\.5 ends before it starts\. Add --help for usage\.\n$/);
+  const typed = await runCli([...base, '--param', 'every=5..']);
+  t.is(typed.code, 2);
+  t.is(typed.stderr, '✗ Param every takes a number (its default is 23), got "5..".\n');
   const unknown = await runCli([...base, '--param', 'nope=1,2']);
   t.is(unknown.code, 2);
   t.is(unknown.stderr, '✗ Unknown param nope: the strategy declares every, hold, size, fail, pauseMs.\n');
