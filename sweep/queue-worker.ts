@@ -1,6 +1,6 @@
 import { Worker } from 'bullmq';
 import type { StoreKind } from '../storage/bars/open-bar-store.js';
-import { redisOptions, within } from './queue-connection.js';
+import { redisClient, redisOptions, within } from './queue-connection.js';
 import { SweepError } from './sweep-error.js';
 import type { JobOutcome, SweepJob } from './sweep-job.js';
 import { ThreadPool } from './thread-pool.js';
@@ -35,6 +35,14 @@ export interface QueueWorker {
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const { url, name, lockMs = 30_000, connectTimeoutMs = 30_000 } = options;
   const connection = redisOptions(url);
+  // Asked first on a connection of its own: BullMQ's worker, once made, waits for Redis forever.
+  const probe = redisClient(url);
+  probe.on('error', () => {});
+  try {
+    await within(probe.ping(), connectTimeoutMs, () => new SweepError('QUEUE_UNREACHABLE', `Redis at ${url} did not answer within ${connectTimeoutMs / 1000} s: start it (redis-server) or check the URL.`, { queue: url }));
+  } finally {
+    probe.disconnect();
+  }
   const pool = new ThreadPool({ store: options.store ?? 'arrow', data: options.data, ...(options.threads ? { threads: options.threads } : {}) });
   const worker = new Worker<SweepJob, JobOutcome>(
     name,
@@ -48,12 +56,6 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     { connection, concurrency: pool.threads, lockDuration: lockMs, stalledInterval: lockMs, maxStalledCount: 3, autorun: false },
   );
   worker.on('error', (error) => options.onError?.(error));
-  try {
-    await within(worker.waitUntilReady(), connectTimeoutMs, () => new SweepError('QUEUE_UNREACHABLE', `Redis at ${url} did not answer within ${connectTimeoutMs / 1000} s: start it (redis-server) or check the URL.`, { queue: url }));
-  } catch (error) {
-    await Promise.all([worker.disconnect(), pool.close()]);
-    throw error;
-  }
   void worker.run();
   return {
     threads: pool.threads,

@@ -47,6 +47,7 @@ interface WorkerOptions {
   store: StoreKind;
   threads?: number;
   lockMs: number;
+  queueTimeout: number;
 }
 
 // Codes that mean what was typed is wrong (exit 2); the queue's are runtime failures (exit 1).
@@ -87,6 +88,7 @@ export function registerSweep(program: Command): void {
     .addOption(storeOption())
     .option('--threads <n>', 'jobs at once (default: the cores)', parseWhole)
     .option('--lock-ms <ms>', "a job's lock: a worker that died hands its jobs on after one to two of these", parseWhole, 30_000)
+    .option('--queue-timeout <seconds>', 'how long Redis may not answer at the start before the worker gives up', parseWhole, 30)
     .action(workerCommand);
 }
 
@@ -139,6 +141,7 @@ async function sweepCommand(options: SweepOptions): Promise<void> {
 async function workerCommand(options: WorkerOptions): Promise<void> {
   await assertStoreReadable(options.store, options.data);
   let worker;
+  let lastError = '';
   try {
     worker = await startQueueWorker({
       url: options.queue,
@@ -146,9 +149,14 @@ async function workerCommand(options: WorkerOptions): Promise<void> {
       data: options.data,
       store: options.store,
       lockMs: options.lockMs,
+      connectTimeoutMs: options.queueTimeout * 1000,
       ...(options.threads ? { threads: options.threads } : {}),
       onJob: (event, id) => process.stdout.write(`${note(`${event} ${id}`)}\n`),
-      onError: (error) => process.stderr.write(`${fail(`queue: ${error.message}`)}\n`),
+      // While Redis is away BullMQ reports every reconnection attempt: one line per new message.
+      onError: (error) => {
+        if (error.message !== lastError) process.stderr.write(`${fail(`queue: ${error.message}`)}\n`);
+        lastError = error.message;
+      },
     });
   } catch (error) {
     if (isSweepError(error)) throw new CliError(error.code, error.message, USAGE_CODES.has(error.code) ? { exitCode: EXIT_USAGE } : {});

@@ -49,9 +49,12 @@ test('what was typed wrong exits 2 with one line saying what to type', async (t)
   t.regex(missing.stderr, /^✗ No strategy file at nowhere\.ts/);
 });
 
-test('a sweep whose Redis does not answer exits 1 with QUEUE_UNREACHABLE', async (t) => {
+test('a sweep or a worker whose Redis does not answer exits 1 with QUEUE_UNREACHABLE', async (t) => {
   const { data } = await fixtureStore(t);
   const run = await runCli(['sweep', '--strategy', FLAT_DAILY, '--from', DAYS[0]!, '--param', 'every=11', '--data', data, '--queue', 'redis://127.0.0.1:1', '--queue-timeout', '1', '--json']);
   t.is(run.code, 1);
   t.deepEqual(JSON.parse(run.stdout), { error: { code: 'QUEUE_UNREACHABLE', message: 'Redis at redis://127.0.0.1:1 did not answer within 1 s: start it (redis-server), check the URL, then run the sweep again.' } });
+  const worker = await runCli(['worker', '--queue', 'redis://127.0.0.1:1', '--data', data, '--queue-timeout', '1']);
+  t.is(worker.code, 1);
+  t.is(worker.stderr, '✗ Redis at redis://127.0.0.1:1 did not answer within 1 s: start it (redis-server) or check the URL.\n');
 });
