@@ -11,6 +11,7 @@ const layers = [
   ['metrics'],
   ['run'],
   ['storage', 'feeds'],
+  ['sweep'],
   ['control'],
   ['inspector'],
   ['cli'],

@@ -69,3 +69,12 @@ export type { BacktestResult, DaySummary, RunConfig } from './run/backtest-resul
 export type { ReportCandles } from './run/report-candles.js';
 export { writeResultFiles } from './run/result-files.js';
 export { RunError, isRunError, type RunErrorCode } from './run/run-error.js';
+
+export { runSweep, type RunSweepOptions } from './sweep/run-sweep.js';
+export type { SweepPoint, SweepProgress, SweepResult } from './sweep/sweep-result.js';
+export type { JobFailure, SweepRun } from './sweep/sweep-job.js';
+export { parseGridAxis, expandGrid, type GridAxis } from './sweep/param-grid.js';
+export type { RankMetric } from './sweep/sweep-rank.js';
+export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './sweep/queue-worker.js';
+export { DEFAULT_QUEUE_NAME } from './sweep/queue-connection.js';
+export { SweepError, isSweepError, type SweepErrorCode } from './sweep/sweep-error.js';

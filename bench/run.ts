@@ -7,6 +7,7 @@ import { retainedMemory } from './cases/memory.js';
 import { replayAgainstFloor } from './cases/replay.js';
 import { storage } from './cases/storage.js';
 import { brokerThroughput } from './cases/broker.js';
+import { sweeps } from './cases/sweep.js';
 
 // `npm run bench`: one JSON line per case on stdout. Cases run one after another, never in
 // parallel, so they do not measure each other.
@@ -19,3 +20,4 @@ await brokerThroughput();
 await arrowStore();
 await cliBacktest();
 await strategyRun();
+await sweeps();

@@ -2,10 +2,11 @@ import { InvalidArgumentError, Option } from 'commander';
 import { stat } from 'node:fs/promises';
 import { ArrowBarStore } from '../storage/bars/arrow-bar-store.js';
 import { LowdbBarStore } from '../storage/bars/lowdb-bar-store.js';
+import { openBarStore, type StoreKind } from '../storage/bars/open-bar-store.js';
 import { CliError } from './cli-error.js';
 
+export { openBarStore, type StoreKind };
 /** The bar stores the CLI opens: the Arrow store by default, the JSON one on request. */
-export type StoreKind = 'arrow' | 'lowdb';
 export type CliBarStore = ArrowBarStore | LowdbBarStore;
 
 const STORE_KINDS: readonly StoreKind[] = ['arrow', 'lowdb'];
@@ -18,11 +19,6 @@ export function parseStoreKind(value: string): StoreKind {
 /** `--store <arrow|lowdb>`, the same on every command that reads or writes bars. */
 export function storeOption(): Option {
   return new Option('--store <arrow|lowdb>', 'bar store format of --data: arrow (Apache Arrow files) or lowdb (JSON month files)').argParser(parseStoreKind).default('arrow');
-}
-
-/** The one place the CLI opens a bar store. */
-export function openBarStore(kind: StoreKind, dir: string): CliBarStore {
-  return kind === 'lowdb' ? new LowdbBarStore(dir) : new ArrowBarStore(dir);
 }
 
 /** Symbols with bars in the store, sorted. */

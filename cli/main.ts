@@ -28,6 +28,7 @@ const program = new Command('tapedeck')
 const topCommands: Record<string, () => Promise<void>> = {
   backtest: async () => (await import('./commands/backtest.js')).registerBacktest(program),
   live: async () => (await import('./commands/live.js')).registerLive(program),
+  sweep: async () => (await import('./commands/sweep.js')).registerSweep(program),
   calendar: async () => (await import('./commands/calendar.js')).registerCalendar(program),
   demo: async () => (await import('./commands/demo.js')).registerDemo(program),
 };
@@ -39,6 +40,7 @@ const dataCommands: Record<string, (data: Command) => Promise<void>> = {
   export: async (data) => (await import('./commands/data-export.js')).registerDataExport(data),
 };
 dataCommands['info'] = dataCommands['list']!;
+topCommands['worker'] = topCommands['sweep']!;
 
 const [name, subName] = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const top = name === undefined ? undefined : topCommands[name];
@@ -53,6 +55,7 @@ if (top) {
   // In the order `--help` lists them.
   await topCommands['backtest']!();
   await topCommands['live']!();
+  await topCommands['sweep']!();
   await registerDataCommands(registerControlCommands(program, shellContext).data);
   await topCommands['calendar']!();
   await topCommands['demo']!();

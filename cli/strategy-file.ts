@@ -1,10 +1,8 @@
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { asStrategy, type Strategy } from '../run/strategy.js';
+import type { Strategy } from '../run/strategy.js';
+import { importStrategyFile } from '../sweep/strategy-module.js';
 import { CliError, EXIT_USAGE } from './cli-error.js';
-
-const TYPESCRIPT = /\.(ts|mts|cts)$/;
 
 /**
  * Imports a strategy file: its default export (or `strategy`) made with `defineStrategy`.
@@ -16,10 +14,5 @@ export async function loadStrategy(file: string): Promise<Strategy> {
   if (!found?.isFile()) {
     throw new CliError('NO_STRATEGY_FILE', `No strategy file at ${file}: give the path of a .ts or .js file whose default export is defineStrategy({ … }), e.g. examples/sma-cross.ts.`, { exitCode: EXIT_USAGE });
   }
-  if (TYPESCRIPT.test(resolved)) {
-    const { register } = await import('tsx/esm/api');
-    register();
-  }
-  const loaded = (await import(pathToFileURL(resolved).href)) as { default?: unknown; strategy?: unknown };
-  return asStrategy(loaded.default ?? loaded.strategy, file);
+  return importStrategyFile(resolved, file);
 }

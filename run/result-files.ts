@@ -7,9 +7,8 @@ import { readChartsLibrary, renderReportPage } from './report-page.js';
 /** The result files of a run, each written whole or not at all (a temp file renamed into place). */
 export async function writeResultFiles(dir: string, result: BacktestResult): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const { config, params, metrics, days, extra } = result;
   const files: Array<[string, string]> = [
-    ['result.json', `${JSON.stringify({ config, params, metrics, days, ...(extra === undefined ? {} : { extra }) }, null, 2)}\n`],
+    ['result.json', resultDocument(result)],
     ['fills.csv', csv(['orderId', 'symbol', 'side', 'qty', 'price', 't', 'time', 'commission', 'reason'], result.fills.map((f) => [f.orderId, f.symbol, f.side, f.qty, f.price, f.t, iso(f.t), f.commission, f.reason ?? '']))],
     [
       'trades.csv',
@@ -24,7 +23,13 @@ export async function writeResultFiles(dir: string, result: BacktestResult): Pro
   for (const [name, text] of files) await writeAtomically(path.join(dir, name), text);
 }
 
-async function writeAtomically(file: string, text: string): Promise<void> {
+/** `result.json`: what the run was asked, its metrics and days, without the long series. */
+export function resultDocument(result: Pick<BacktestResult, 'config' | 'params' | 'metrics' | 'days' | 'extra'>): string {
+  const { config, params, metrics, days, extra } = result;
+  return `${JSON.stringify({ config, params, metrics, days, ...(extra === undefined ? {} : { extra }) }, null, 2)}\n`;
+}
+
+export async function writeAtomically(file: string, text: string): Promise<void> {
   const temp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     await writeFile(temp, text);
@@ -35,7 +40,7 @@ async function writeAtomically(file: string, text: string): Promise<void> {
   }
 }
 
-function csv(header: string[], rows: Array<Array<string | number>>): string {
+export function csv(header: string[], rows: Array<Array<string | number>>): string {
   return `${[header, ...rows].map((row) => row.map(cell).join(',')).join('\n')}\n`;
 }
 

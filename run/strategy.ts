@@ -83,6 +83,13 @@ export interface StrategySpec<P extends StrategyParams, S> {
   streams?: Interval[];
   /** Trading days before the first day loaded for `history` only (not traded, no `onBar`); also how far back `history` reaches. */
   warmup?: { days: number };
+  /**
+   * What a day hands to the next: `'all'` (the default) or `'none'`. `'none'` promises that
+   * every day stands alone — flat with no open order at each close, no symbol added or removed,
+   * nothing in `state` read on a later day, no decision taken from cash, equity or buying power —
+   * so a sweep may split the run into date chunks run in parallel (README, "Sweeps").
+   */
+  carry?: 'all' | 'none';
   init?(ctx: StrategyContext<P, undefined>): S;
   onDayStart?(ctx: StrategyContext<P, S>, day: RunDay): void;
   onBar?(ctx: StrategyContext<P, S>, bar: StreamBar): void;
@@ -97,6 +104,7 @@ export interface Strategy<P extends StrategyParams = StrategyParams, S = unknown
   readonly symbols: string[];
   readonly streams: Interval[];
   readonly warmup: { days: number };
+  readonly carry: 'all' | 'none';
 }
 
 /** Checks a strategy's definition at once (name, symbols, streams, warm-up, hooks) and fills in defaults. */
@@ -120,9 +128,13 @@ export function defineStrategy<P extends StrategyParams = StrategyParams, S = un
   if (!Number.isSafeInteger(days) || days < 0) {
     throw new RunError('INVALID_STRATEGY', `${where}: warmup.days must be a whole number ≥ 0, got ${String(days)}.`, { warmup: spec.warmup });
   }
+  const carry = spec.carry ?? 'all';
+  if (carry !== 'all' && carry !== 'none') {
+    throw new RunError('INVALID_STRATEGY', `${where}: carry must be 'all' or 'none', got ${JSON.stringify(spec.carry)}.`, { carry: spec.carry });
+  }
   const symbols = resolveSymbols(spec.symbols ?? []).map((s) => s.symbol);
   const streams = resolveStreams(where, spec.streams);
-  return Object.freeze({ ...spec, params, symbols, streams, warmup: { days } });
+  return Object.freeze({ ...spec, params, symbols, streams, warmup: { days }, carry });
 }
 
 /** A strategy as loaded from a file (another copy of this module may have made it): checked again. */

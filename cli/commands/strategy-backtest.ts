@@ -105,6 +105,6 @@ export function metricsTable(metrics: Metrics): string {
 }
 
 /** The default results folder's name: the one place a run uses the wall clock, outside its results. */
-function wallClockStamp(): string {
+export function wallClockStamp(): string {
   return new Date().toISOString().replace(/\.\d+Z$/, '').replaceAll(':', '').replace('T', '-');
 }
