@@ -154,8 +154,16 @@ async function runBacktest(options: Options): Promise<void> {
     if (stately) display.log(note(`Sending the session to Stately's inspector at ${options.stately === true ? 'ws://localhost:8080' : options.stately}`));
     const replay = options.resume ? journal?.record : undefined;
     const time = (ms: number) => exchangeTime(ms, session.calendar.timeZone);
-    if (replay) display.log(note(`Resuming the run of ${replay.config?.date} from ${journal!.file}: replaying ${replay.commands.length} commands up to ${replay.reached === null ? 'the open' : time(replay.reached)} at full speed`));
     const startedAt = performance.now();
+    if (replay) {
+      display.log(note(`Resuming the run of ${replay.config?.date} from ${journal!.file}: loading its symbols`));
+      // The first pause loads the configured symbols; the replay runs from its end.
+      const stopLoading = session.on('pause', (event) => {
+        if (event.phase !== 'end') return;
+        stopLoading();
+        display.log(note(`Replaying ${replay.commands.length} commands up to ${replay.reached === null ? 'the open' : time(replay.reached)} at full speed`));
+      });
+    }
     await session.start();
     if (replay) display.log(note(`Caught up to ${time(session.clock.now())}: ${replay.commands.length} commands replayed in ${Math.round(performance.now() - startedAt)} ms; going on at speed ${options.speed}`));
     if (session.isRunning) display.log(note(`Streaming. From another terminal: tapedeck data add-symbol TSLA${runDir === DEFAULT_RUN_DIR ? '' : ` --run-dir ${runDir}`}${interactive ? ' — or type help here' : ''}`));

@@ -36,7 +36,8 @@ export class SessionJournal implements SessionRecorder {
   /**
    * Starts this run's record in `runDir` (created if needed). With `resume`, continues the
    * journal found there (`NOTHING_TO_RESUME` if there is none, `JOURNAL_CORRUPT` or
-   * `JOURNAL_VERSION` if it cannot be read); otherwise any earlier journal is replaced.
+   * `JOURNAL_VERSION` if it cannot be read; one whose run died before it started resumes
+   * from nothing); otherwise any earlier journal is replaced.
    */
   static async open(runDir: string, options: { resume?: boolean } = {}): Promise<SessionJournal> {
     const dir = path.resolve(runDir);
@@ -47,10 +48,8 @@ export class SessionJournal implements SessionRecorder {
     let earlier: JournalRecord | undefined;
     if (options.resume) {
       const read = readJournalLog(file);
-      earlier = read && fold(read.bodies, file);
-      if (!read || !earlier?.config) {
-        throw new JournalError('NOTHING_TO_RESUME', `There is no session journal to resume in ${dir}${read ? ' (it holds no configuration: the run died before it started)' : ''}. Start the run without --resume.`, { file });
-      }
+      if (!read) throw new JournalError('NOTHING_TO_RESUME', `There is no session journal to resume in ${dir}. Start the run without --resume.`, { file });
+      earlier = fold(read.bodies, file);
       record = structuredClone(earlier);
       writer = JournalWriter.continue(file, read);
     } else {
@@ -76,6 +75,11 @@ export class SessionJournal implements SessionRecorder {
 
   begin(config: RecordedConfig): SessionReplay | undefined {
     const earlier = this.#earlier;
+    // A run killed before it started left no configuration: it resumes from nothing.
+    if (earlier && !earlier.config) {
+      this.#append({ type: 'config', config: copyConfig(config) }, true);
+      return { commands: [], reached: Number.NEGATIVE_INFINITY };
+    }
     if (earlier?.config) {
       assertSameRun(this.file, [
         ['mode', earlier.config.mode, config.mode],
@@ -86,7 +90,7 @@ export class SessionJournal implements SessionRecorder {
       ]);
       return { commands: structuredClone(earlier.commands), reached: earlier.reached ?? Number.NEGATIVE_INFINITY };
     }
-    this.#append({ type: 'config', config: { ...config, symbols: config.symbols.map((entry) => ({ symbol: entry.symbol, streams: [...entry.streams] })) } }, true);
+    this.#append({ type: 'config', config: copyConfig(config) }, true);
     return undefined;
   }
 
@@ -139,6 +143,10 @@ function fold(bodies: ReadonlyArray<Record<string, unknown>>, file: string): Jou
   // Record 1 is the header.
   bodies.forEach((body, index) => applyJournalBody(record, body, index + 2, file));
   return record;
+}
+
+function copyConfig(config: RecordedConfig): RecordedConfig {
+  return { ...config, symbols: config.symbols.map((entry) => ({ symbol: entry.symbol, streams: [...entry.streams] })) };
 }
 
 function describeSymbols(config: RecordedConfig): string {

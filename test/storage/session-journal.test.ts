@@ -108,14 +108,15 @@ test('a resume of another run is refused, saying what differs', async (t) => {
   t.deepEqual(resumed.begin({ ...config, speed: 60 })?.reached, 42 * 60_000, 'the speed is not part of the run: results do not depend on it');
 });
 
-test('resume with no journal, or one that never got its configuration, is NOTHING_TO_RESUME', async (t) => {
+test('resume with no journal is NOTHING_TO_RESUME; a journal whose run died before it started resumes from nothing', async (t) => {
   const dir = await runDir(t);
   t.is(await SessionJournal.read(dir), undefined);
   const none = await t.throwsAsync(() => SessionJournal.open(dir, { resume: true }));
   t.true(isJournalError(none, 'NOTHING_TO_RESUME'), String(none));
   await SessionJournal.open(dir);
-  const empty = await t.throwsAsync(() => SessionJournal.open(dir, { resume: true }));
-  t.true(isJournalError(empty, 'NOTHING_TO_RESUME'), String(empty));
+  const resumed = await SessionJournal.open(dir, { resume: true });
+  t.deepEqual(resumed.begin(config), { commands: [], reached: Number.NEGATIVE_INFINITY });
+  t.deepEqual((await SessionJournal.read(dir))!.config, config, 'the configuration is written then');
 });
 
 test('a torn last record is ignored on read, and cut off before a resume appends', async (t) => {
