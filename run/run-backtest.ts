@@ -41,6 +41,8 @@ export interface RunBacktestOptions {
   logger?: Logger;
   /** Called after each trading day, e.g. to show progress. */
   onDay?: (day: DaySummary, done: number, total: number) => void;
+  /** Called once each trading day's session streams (`index` from 0), e.g. to say which day runs. */
+  onDayStart?: (date: string, index: number, total: number) => void;
 }
 
 /**
@@ -113,6 +115,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
       }
     });
     await session.start();
+    options.onDayStart?.(date, index, days.length); // run journal hook (resume)
     if (!failure) {
       try {
         run.startDayOnce();

@@ -13,6 +13,9 @@ import { assertStoreReadable, openBarStore, type StoreKind } from '../bar-store-
 import { CliError, EXIT_USAGE } from '../cli-error.js';
 import { heading, note } from '../messages.js';
 import { loadStrategy } from '../strategy-file.js';
+import { resolveRunDir } from '../../control/run-file.js'; // run journal
+import { isJournalError } from '../../storage/journal/journal-error.js'; // run journal
+import { openRunJournal } from '../run-journal-hooks.js'; // run journal
 
 export interface StrategyBacktestOptions {
   strategy: string;
@@ -28,6 +31,11 @@ export interface StrategyBacktestOptions {
   store: StoreKind;
   out?: string;
   json?: boolean;
+  // run journal: --journal, --resume, --force-new (../run-journal-hooks.ts)
+  runDir?: string;
+  journal?: boolean;
+  resume?: boolean;
+  forceNew?: boolean;
 }
 
 /** `--param fast=5`, repeatable: collected into one object. */
@@ -72,6 +80,7 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
     progress.write(`${note(`day ${done}/${total} ${day.date} · ${day.bars} bars · ${day.fills} fills · pnl ${money(day.pnl)} · equity ${money(day.endEquity)}`)}\n`);
   let result: BacktestResult;
   try {
+    const journal = await openRunJournal({ ...options, from, to, runDir: resolveRunDir(options.runDir) }, strategy, (line) => progress.write(`${line}\n`)); // run journal
     result = await runBacktest({
       strategy,
       from,
@@ -84,9 +93,12 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
       ...(options.slippage !== undefined ? { slippage: { bps: options.slippage } } : {}),
       out,
       logger: silentLogger,
-      onDay,
+      onDay: journal ? journal.onDay(onDay) : onDay, // run journal
+      ...(journal ? { onDayStart: journal.onDayStart } : {}), // run journal
     });
+    journal?.end(); // run journal
   } catch (error) {
+    if (isJournalError(error)) throw new CliError(error.code, error.message, error.code === 'JOURNAL_MISMATCH' ? { exitCode: EXIT_USAGE } : {}); // run journal
     if (isRunError(error) || isBrokerError(error)) {
       const usage = isBrokerError(error, 'INVALID_CONFIG') || (isRunError(error) && error.code !== 'STRATEGY_FAILED');
       throw new CliError(error.code, error.message, usage ? { exitCode: EXIT_USAGE } : {});
