@@ -64,8 +64,6 @@ export class RunJournal {
     } else {
       journal = new RunJournal(file, JournalWriter.create(file), undefined);
     }
-    journal.#append({ type: 'open', pid: process.pid, startedAt: Date.now(), resumed: options.resume ?? false }, true);
-    journal.#writer.check();
     return journal;
   }
 
@@ -81,10 +79,18 @@ export class RunJournal {
    */
   begin(run: RecordedRun): DaySummary[] {
     const earlier = this.#earlier?.run;
+    if (earlier) this.#assertSameRun(earlier, run);
+    // Written once the run is known to be this one: a refused resume leaves the journal as it was.
+    this.#append({ type: 'open', pid: process.pid, startedAt: Date.now(), resumed: this.#earlier !== undefined }, true);
+    this.#writer.check();
     if (!earlier) {
       this.#append({ type: 'run', run: structuredClone(run) }, true);
       return [];
     }
+    return structuredClone(this.#earlier!.days);
+  }
+
+  #assertSameRun(earlier: RecordedRun, run: RecordedRun): void {
     assertSameRun(this.file, [
       ['strategy', earlier.strategy, run.strategy],
       ['strategy file (sha256)', earlier.strategySha256, run.strategySha256],
@@ -95,7 +101,6 @@ export class RunJournal {
       ['commission', earlier.commission, run.commission],
       ['slippage', earlier.slippage, run.slippage],
     ]);
-    return structuredClone(this.#earlier!.days);
   }
 
   /** A completed day, on disk (synced) before the call returns. */

@@ -55,10 +55,7 @@ export class SessionJournal implements SessionRecorder {
     } else {
       writer = JournalWriter.create(file);
     }
-    const journal = new SessionJournal(file, writer, record, earlier);
-    journal.#append({ type: 'open', pid: process.pid, startedAt: Date.now(), resumed: options.resume ?? false }, true);
-    writer.check();
-    return journal;
+    return new SessionJournal(file, writer, record, earlier);
   }
 
   /** The journal in `runDir` as last written, without opening it for writing; `undefined` when there is none. */
@@ -75,23 +72,27 @@ export class SessionJournal implements SessionRecorder {
 
   begin(config: RecordedConfig): SessionReplay | undefined {
     const earlier = this.#earlier;
+    if (earlier?.config) this.#assertSameRun(earlier.config, config);
+    // Written once the run is known to be this one: a refused resume leaves the journal as it was.
+    this.#append({ type: 'open', pid: process.pid, startedAt: Date.now(), resumed: earlier !== undefined }, true);
     // A run killed before it started left no configuration: it resumes from nothing.
     if (earlier && !earlier.config) {
       this.#append({ type: 'config', config: copyConfig(config) }, true);
       return { commands: [], reached: Number.NEGATIVE_INFINITY };
     }
-    if (earlier?.config) {
-      assertSameRun(this.file, [
-        ['mode', earlier.config.mode, config.mode],
-        ['date', earlier.config.date, config.date],
-        ['calendar', earlier.config.calendar, config.calendar],
-        ['extended hours', earlier.config.extendedHours, config.extendedHours],
-        ['symbols', describeSymbols(earlier.config), describeSymbols(config)],
-      ]);
-      return { commands: structuredClone(earlier.commands), reached: earlier.reached ?? Number.NEGATIVE_INFINITY };
-    }
+    if (earlier?.config) return { commands: structuredClone(earlier.commands), reached: earlier.reached ?? Number.NEGATIVE_INFINITY };
     this.#append({ type: 'config', config: copyConfig(config) }, true);
     return undefined;
+  }
+
+  #assertSameRun(earlier: RecordedConfig, config: RecordedConfig): void {
+    assertSameRun(this.file, [
+      ['mode', earlier.mode, config.mode],
+      ['date', earlier.date, config.date],
+      ['calendar', earlier.calendar, config.calendar],
+      ['extended hours', earlier.extendedHours, config.extendedHours],
+      ['symbols', describeSymbols(earlier), describeSymbols(config)],
+    ]);
   }
 
   recordCommand(command: RecordedCommand): void {
