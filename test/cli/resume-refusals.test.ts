@@ -51,3 +51,23 @@ test('a strategy run resumed with other params is refused saying so', async (t) 
   t.is(other.code, 2, other.stderr);
   t.regex(other.stderr, /params \{"fast":"5"\} in the journal, \{"fast":"6"\} asked/);
 });
+
+test('a strategy run whose completed day comes out differently than its journal says is refused on resume', async (t) => {
+  const ws = await workspace();
+  t.teardown(() => ws.remove());
+  const journal = RunJournal.open(ws.runDir);
+  journal.begin({
+    strategy: 'sma-cross',
+    strategySha256: createHash('sha256').update(await readFile('examples/sma-cross.ts')).digest('hex'),
+    params: {},
+    days: ['2024-03-08'],
+    symbols: null,
+    cash: 100_000,
+    commission: {},
+    slippage: {},
+  });
+  journal.recordDay(0, { date: '2024-03-08', bars: 1, pauses: [], added: [], removed: [], symbols: ['AAPL', 'MSFT'], fills: 0, startEquity: 100_000, endEquity: 100_001, pnl: 1 });
+  const resumed = await runCli(['backtest', '--strategy', 'examples/sma-cross.ts', '--date', '2024-03-08', '--data', ws.data, '--run-dir', ws.runDir, '--out', join(ws.root, 'out'), '--resume']);
+  t.is(resumed.code, 2, resumed.stderr);
+  t.regex(resumed.stderr, /Day 2024-03-08 came out differently than the journal .* recorded \(pnl .* now, 1 then\)/);
+});
