@@ -24,7 +24,8 @@ const DATE = '2024-03-08';
 const CONFIGURED = ['AAPL', 'MSFT'];
 const OTHERS = ['TSLA', 'NVDA', 'AMD'];
 const STREAMS: Interval[] = ['1m', '5m'];
-const PLANS = 4;
+/** `bench/kill-resume-soak.sh` raises these for a longer run by hand. */
+const PLANS = Number(process.env['KILL_RESUME_PLANS'] ?? 4);
 const KILLS_PER_PLAN = 4;
 /** Fast enough that a day takes ~4 s, slow enough that a kill lands while it streams. */
 const SPEED = '6000';
@@ -157,11 +158,12 @@ const RUN_MARKERS: PhaseMarkers = [
 ];
 
 /** Where each kill of each run is aimed: every phase, whatever the seed; the first kill of a run hits a fresh process, which has no days to run again. */
-const RUN_AIMS: KillPhase[][] = [
+const AIM_CYCLE: KillPhase[][] = [
   ['streaming', 'catching up', 'between days'],
   ['loading', 'between days', 'catching up'],
   ['between days', 'streaming', 'loading'],
 ];
+const RUN_AIMS = Array.from({ length: Number(process.env['KILL_RESUME_RUNS'] ?? AIM_CYCLE.length) }, (_, i) => AIM_CYCLE[i % AIM_CYCLE.length]!);
 
 /** The moment a kill aimed at `phase` comes; `day` picks the day (1–4) a between-days kill follows, `delayMs` how far into a day a streaming one lands. */
 function runMomentFor(phase: KillPhase, day: number, delayMs: number): KillMoment {
