@@ -11,11 +11,11 @@ export { ReplayFeed, type ReplayFeedOptions } from './feeds/replay-feed.js';
 export { AlpacaFeed, type AlpacaFeedOptions } from './feeds/alpaca/alpaca-feed.js';
 export { AlpacaHistory, type AlpacaHistoryOptions } from './feeds/alpaca/alpaca-history.js';
 export { AlpacaCredentials } from './feeds/alpaca/alpaca-credentials.js';
-export type { InspectionObserver, SessionOptions, SymbolConfig } from './session/session-options.js';
+export type { InspectionObserver, PlannedCommand, SessionOptions, SymbolConfig } from './session/session-options.js';
 export type { SessionSummary, SymbolInfo } from './model/session-summary.js';
 export { SessionError, isSessionError, type SessionErrorCode } from './model/session-error.js';
 export { CodedError } from './model/coded-error.js';
-export type { SessionRecorder, RecordedConfig, RecordedSymbol } from './model/session-recorder.js';
+export type { SessionRecorder, RecordedConfig, RecordedSymbol, RecordedCommand, SessionReplay, SymbolCommand } from './model/session-recorder.js';
 export { consoleLogger, silentLogger, type Logger } from './model/logger.js';
 export type { BacktestSpeed } from './actors/backtest-clock.js';
 
@@ -46,6 +46,9 @@ export type { BarCatalog, SeriesSummary, PartitionSummary } from './storage/bars
 export { SYMBOL_PATTERN, isValidSymbol, assertValidSymbol } from './model/symbol-name.js';
 export { SessionJournal } from './storage/journal/session-journal.js';
 export type { JournalRecord } from './storage/journal/journal-record.js';
+export { RunJournal, type RecordedRun, type RunJournalRecord } from './storage/journal/run-journal.js';
+export { JournalError, isJournalError, type JournalErrorCode } from './storage/journal/journal-error.js';
+export { recordLiveBars, type LiveBarRecording } from './storage/bars/live-bar-recorder.js';
 export { importCsv, type CsvImportOptions, type CsvImportReport } from './storage/import/csv-import.js';
 export { generateDataset, generateDayBars, type SyntheticDatasetOptions, type SyntheticDayOptions } from './storage/synthetic/synthetic-bars.js';
 

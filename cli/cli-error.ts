@@ -1,3 +1,4 @@
+import { CodedError } from '../model/coded-error.js';
 import { isSessionError } from '../model/session-error.js';
 import { ControlError } from '../control/control-error.js';
 
@@ -27,10 +28,10 @@ export class CliError extends Error {
 }
 
 // What the user typed was wrong, whether this process or the session found out: a usage error.
-const USAGE_CODES = new Set(['INVALID_SYMBOL', 'INVALID_INTERVAL', 'INVALID_OPTION', 'INVALID_DATE', 'NOT_A_TRADING_DAY']);
+const USAGE_CODES = new Set(['INVALID_SYMBOL', 'INVALID_INTERVAL', 'INVALID_OPTION', 'INVALID_DATE', 'NOT_A_TRADING_DAY', 'JOURNAL_MISMATCH']);
 
 export function errorCodeOf(error: unknown): string {
-  if (error instanceof CliError || error instanceof ControlError || isSessionError(error)) return error.code;
+  if (error instanceof CliError || error instanceof ControlError || isSessionError(error) || error instanceof CodedError) return error.code;
   return 'INTERNAL';
 }
 

@@ -66,6 +66,7 @@ export type SessionEvent =
   | { type: 'NEXT_DAY'; plan: SessionPlan }
   | TickEvent
   | AdvanceEvent
+  | { type: 'SET_SPEED'; speed: BacktestSpeed }
   | { type: 'ADD_SYMBOL'; symbol: string; streams: Interval[]; wallTime: number }
   | { type: 'REMOVE_SYMBOL'; symbol: string; immediate: boolean }
   | SymbolReport;
@@ -82,6 +83,11 @@ export type SessionEmitted =
  */
 export interface RequestInbox {
   waiting: number;
+  /**
+   * A clock step also ends after this simulated minute (epoch ms), so that commands scheduled
+   * for it (a replayed journal, a plan) are made while the clock stands there. Absent: none.
+   */
+  holdAt?: number;
 }
 
 export interface SessionInput {
@@ -294,6 +300,12 @@ export const sessionMachine = setup({
       enqueue.assign({ pending: [] });
     }),
     requestStop: assign({ stopRequested: true }),
+    /** A new pace from the minute the clock stands at: `'max'` clears it to the close, any other pace to now. */
+    setSpeed: assign(({ context, event }) => {
+      if (event.type !== 'SET_SPEED') return {};
+      const clearedTo = event.speed === 'max' ? context.plan.window.close : context.engine.clock.now();
+      return { plan: { ...context.plan, speed: event.speed }, clearedTo };
+    }),
     clearClock: assign({
       clearedTo: ({ context, event }) =>
         event.type === 'ADVANCE' ? Math.min(context.plan.window.close, Math.max(context.clearedTo, context.engine.clock.now()) + event.minutes * MINUTE_MS) : context.clearedTo,
@@ -301,7 +313,8 @@ export const sessionMachine = setup({
     /** At most `maxBatchMinutes` per step, so other work gets turns; never past a waiting request. */
     advanceClock: ({ context }) => {
       const minutes = Math.min(context.plan.maxBatchMinutes, Math.ceil((context.clearedTo - context.engine.clock.now()) / MINUTE_MS));
-      if (minutes > 0) context.engine.step(minutes, () => context.requests.waiting > 0);
+      const { requests, engine } = context;
+      if (minutes > 0) engine.step(minutes, () => requests.waiting > 0 || (requests.holdAt !== undefined && engine.clock.now() >= requests.holdAt));
     },
     /** Graceful removals end once the minute they were asked in is delivered; `all` ends every one (closing). */
     completeDrains: enqueueActions(({ context, enqueue }, params: { all: boolean }) => {
@@ -383,6 +396,7 @@ export const sessionMachine = setup({
   initial: 'idle',
   on: {
     SYMBOL_STATUS: { actions: ['trackBatch', 'emitSymbolStatus'] },
+    SET_SPEED: { actions: 'setSpeed' },
     SYMBOL_LOADED: { actions: 'stageLoadedDay' },
   },
   states: {
@@ -420,6 +434,8 @@ export const sessionMachine = setup({
               { actions: ['advanceClock', { type: 'completeDrains', params: { all: false } }] },
             ],
             STOP: { target: '#session.closing', actions: 'requestStop' },
+            // Entered again so the clock restarts at the new pace.
+            SET_SPEED: { target: 'streaming', reenter: true, actions: 'setSpeed' },
           },
         },
         deactivated: {

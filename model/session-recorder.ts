@@ -22,16 +22,44 @@ export interface RecordedSymbol {
   error?: SymbolFailure;
 }
 
+/** A request as the session took it: an add (or an add again after a removal), or a removal. */
+export type SymbolCommand = { op: 'add'; symbol: string; streams: Interval[] } | { op: 'remove'; symbol: string; immediate: boolean };
+
 /**
- * Where a session writes down what happens to it (`SessionJournal` writes a lowdb file). The
+ * A command and the simulated minute at which it was made (epoch ms): it took effect at the
+ * clock step from that minute to the next, whatever the speed, so making it again at that
+ * minute makes the same run.
+ */
+export interface RecordedCommand {
+  sim: number;
+  command: SymbolCommand;
+  /** The index of the command in a plan given to the session, when it came from one. */
+  planned?: number;
+}
+
+/** What an earlier, interrupted run of the same session left to replay. */
+export interface SessionReplay {
+  commands: RecordedCommand[];
+  /** The last simulated minute the earlier run reached (epoch ms). */
+  reached: number;
+}
+
+/**
+ * Where a session writes down what happens to it (`SessionJournal` appends to a file). The
  * session calls these synchronously and never waits on them: a slow disk must not stall a
  * clock step. `flush` is awaited once, when the session closes.
  */
 export interface SessionRecorder {
-  recordConfig(config: RecordedConfig): void;
+  /**
+   * Records the configuration as the session starts. When the recorder was opened to resume an
+   * earlier run, checks that run was of this configuration (throws if not) and returns what
+   * to replay.
+   */
+  begin(config: RecordedConfig): SessionReplay | undefined;
+  recordCommand(command: RecordedCommand): void;
+  /** The simulated clock reached `sim`. */
+  recordProgress(sim: number): void;
   recordTransition(state: string, at: { sim: number; wall: number }): void;
   recordSymbol(entry: RecordedSymbol): void;
-  /** Dynamic symbols that were live when an earlier run stopped: `resume` adds them again. */
-  resumableSymbols(): Array<{ symbol: string; streams: Interval[] }>;
   flush(): Promise<void>;
 }

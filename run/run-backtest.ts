@@ -50,6 +50,8 @@ export interface RunBacktestOptions {
   onStart?: (run: RunningBacktest) => void;
   /** `'max'` (default) or simulated seconds per real second. Results are the same at every speed. */
   speed?: BacktestSpeed;
+  /** Called once each trading day's session streams (`index` from 0), e.g. to say which day runs. */
+  onDayStart?: (date: string, index: number, total: number) => void;
 }
 
 /**
@@ -126,6 +128,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
       if (index === 0) options.onStart?.(new RunningBacktest(opened, () => run.session));
     });
     const day = run.day;
+    options.onDayStart?.(date, index, days.length);
     if (!failure) {
       try {
         run.startDayOnce();

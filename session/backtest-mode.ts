@@ -73,6 +73,14 @@ export function backtestMode(options: ResolvedOptions, store: BarStore) {
         symbols,
         pauses: snapshot.context.pauses.map((p: PauseRecord) => ({ ...p, symbols: [...p.symbols] })),
       }),
+      schedule: {
+        holdAt: (sim) => {
+          if (sim === undefined) delete inbox.holdAt;
+          else inbox.holdAt = sim;
+        },
+        setSpeed: (actor, speed) => actor.send({ type: 'SET_SPEED', speed }),
+        speed: options.speed,
+      },
       afterCrash: () => engine.reactivate(),
       advance: (actor, minutes, settled) => advanceManually(actor, minutes, settled),
       nextDay: (actor, tradingSession, symbols) => actor.send({ type: 'NEXT_DAY', plan: planFor(tradingSession, symbols) }),

@@ -22,16 +22,16 @@ export function createSession(options: SessionOptions | LiveSessionOptions): Ses
     const live = resolveLiveOptions(options as LiveSessionOptions, calendar);
     const { tradingSession, recorder, resume, extendedHours } = live;
     const recordedConfig = { mode: 'live' as const, date: tradingSession.date, calendar: calendar.name, extendedHours, symbols: copySymbols(live.symbols) };
-    const setup = { tradingSession, calendar, logger, recorder, resume, recordedConfig, inspect: options.inspect };
+    const setup = { tradingSession, calendar, logger, recorder, resume, plan: [], recordedConfig, inspect: options.inspect };
     return new Session<LiveTypes>(setup, liveMode(live, calendar));
   }
   if (options?.mode !== 'backtest') {
     throw new SessionError('INVALID_OPTION', `mode must be 'backtest' or 'live', got ${JSON.stringify(options?.mode)}.`);
   }
   const backtest = resolveBacktestOptions(options, calendar);
-  const { tradingSession, recorder, resume, speed, extendedHours, inspect } = backtest;
+  const { tradingSession, recorder, resume, plan, speed, extendedHours, inspect } = backtest;
   const recordedConfig = { mode: 'backtest' as const, date: backtest.date, calendar: backtest.calendarName, speed, extendedHours, symbols: copySymbols(backtest.symbols) };
-  return new Session<BacktestTypes>({ tradingSession, calendar, logger, recorder, resume, recordedConfig, inspect }, backtestMode(backtest, options.store));
+  return new Session<BacktestTypes>({ tradingSession, calendar, logger, recorder, resume, plan, recordedConfig, inspect }, backtestMode(backtest, options.store));
 }
 
 function copySymbols(symbols: ReadonlyArray<{ symbol: string; streams: Interval[] }>) {

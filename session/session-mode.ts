@@ -5,7 +5,7 @@ import type { SessionDataWriter } from '../data-plane/session-data.js';
 import type { StreamCounts } from '../data-plane/stream-counts.js';
 import type { StreamBar } from '../model/bar.js';
 import type { Logger } from '../model/logger.js';
-import type { RecordedConfig, SessionRecorder } from '../model/session-recorder.js';
+import type { RecordedConfig, SessionRecorder, SymbolCommand } from '../model/session-recorder.js';
 import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
 import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
 import type { SymbolContext } from '../machines/symbol-machine.js';
@@ -56,6 +56,17 @@ export interface SessionMode<T extends ModeTypes> {
   summary(common: CommonSummary, symbols: Array<T['info']>, snapshot: SnapshotFrom<T['machine']>): T['summary'];
   /** The machine died without running its exits: put the data plane back on its feet. */
   afterCrash(): void;
+  /**
+   * Scheduled commands (a replayed journal, a plan) on a simulated clock: `holdAt` makes clock
+   * steps end after that minute (`undefined`: none), `setSpeed` changes the pace from the
+   * minute the clock stands at. Absent where the clock is the wall clock.
+   */
+  schedule?: {
+    holdAt(sim: number | undefined): void;
+    setSpeed(actor: Actor<T['machine']>, speed: 'max' | 'manual' | number): void;
+    /** The pace the session was created with. */
+    readonly speed: 'max' | 'manual' | number;
+  };
   /** With `speed: 'manual'` (backtest), steps the clock; absent where the clock runs by itself. */
   advance?(actor: Actor<T['machine']>, minutes: number, settled: () => Promise<void>): Promise<void>;
   /** After the close (backtest), runs another day in the same session; absent where a session is one day. */
@@ -80,5 +91,7 @@ export interface SessionSetup {
   recorder: SessionRecorder | undefined;
   recordedConfig: RecordedConfig;
   resume: boolean;
+  /** Commands to make at their minutes (backtest). */
+  plan: ReadonlyArray<{ sim: number; command: SymbolCommand }>;
   inspect: InspectionObserver | undefined;
 }

@@ -1,11 +1,11 @@
 import type { BacktestSpeed } from '../actors/backtest-clock.js';
-import { isInterval, type Interval } from '../model/bar.js';
+import { isInterval, MINUTE_MS, type Interval } from '../model/bar.js';
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
 import type { BarStore } from '../model/bar-store.js';
 import { assertValidSymbol } from '../model/symbol-name.js';
 import type { Logger } from '../model/logger.js';
 import { SessionError } from '../model/session-error.js';
-import type { SessionRecorder } from '../model/session-recorder.js';
+import type { SessionRecorder, SymbolCommand } from '../model/session-recorder.js';
 import type { InspectionEvent, Observer } from 'xstate';
 
 export type InspectionObserver = Observer<InspectionEvent> | ((event: InspectionEvent) => void);
@@ -37,8 +37,23 @@ export interface SessionOptions {
   recorder?: SessionRecorder;
   /** XState's inspection observer for the session actor and its symbol actors (see `createInspectorServer`). */
   inspect?: InspectionObserver;
-  /** Adds again, at the start, the dynamic symbols the recorder holds from an earlier run. Needs `recorder`. */
+  /**
+   * Replays the earlier, interrupted run the recorder holds (opened with `resume`): the day
+   * runs again from the open at full speed, each recorded command made again at its minute,
+   * up to the minute the earlier run reached, then at `speed`. Needs `recorder`.
+   */
   resume?: boolean;
+  /**
+   * Commands to make at given simulated minutes (epoch ms, on a minute), as if made by hand
+   * while the clock stood there: each takes effect at the step to the next minute.
+   */
+  plan?: PlannedCommand[];
+}
+
+/** A command of a `plan`: made when the simulated clock stands at `sim`. */
+export interface PlannedCommand {
+  sim: number;
+  command: SymbolCommand;
 }
 
 export interface ResolvedSymbol {
@@ -57,6 +72,7 @@ export interface ResolvedOptions {
   calendarName: string;
   recorder: SessionRecorder | undefined;
   resume: boolean;
+  plan: PlannedCommand[];
   inspect: InspectionObserver | undefined;
 }
 
@@ -123,6 +139,7 @@ export function resolveBacktestOptions(options: SessionOptions, calendar: Market
     calendarName: calendar.name,
     recorder: options.recorder,
     resume: options.resume ?? false,
+    plan: resolvePlan(options.plan, tradingSession),
     inspect: options.inspect,
     tradingSession,
     symbols,
@@ -131,4 +148,21 @@ export function resolveBacktestOptions(options: SessionOptions, calendar: Market
     loadTimeoutMs: positive('loadTimeoutMs', options.loadTimeoutMs, 30_000),
     maxBatchMinutes,
   };
+}
+
+/** Checks a `plan`: minutes of the day, symbols and streams as `addSymbol` and `removeSymbol` take them. */
+function resolvePlan(plan: unknown, day: TradingSession): PlannedCommand[] {
+  if (plan === undefined) return [];
+  if (!Array.isArray(plan)) throw new SessionError('INVALID_OPTION', 'plan must be a list of { sim, command }.');
+  return plan.map((entry: PlannedCommand, index) => {
+    const where = `plan[${index}]`;
+    if (typeof entry?.sim !== 'number' || !Number.isInteger(entry.sim / MINUTE_MS) || entry.sim < day.extendedOpen || entry.sim > day.extendedClose) {
+      throw new SessionError('INVALID_OPTION', `${where}.sim must be a minute of ${day.date} (epoch ms), got ${JSON.stringify(entry?.sim)}.`);
+    }
+    const command = entry.command;
+    const symbol = assertValidSymbol(command?.symbol);
+    if (command.op === 'add') return { sim: entry.sim, command: { op: 'add', symbol, streams: resolveStreams(symbol, command.streams) } };
+    if (command.op === 'remove') return { sim: entry.sim, command: { op: 'remove', symbol, immediate: command.immediate === true } };
+    throw new SessionError('INVALID_OPTION', `${where}.command.op must be 'add' or 'remove', got ${JSON.stringify((command as { op?: unknown })?.op)}.`);
+  });
 }

@@ -15,10 +15,18 @@ import { symbolStatus } from '../machines/symbol-machine.js';
 import type { SymbolRoster } from '../machines/symbol-roster.js';
 import { resolveStreams, resolveSymbols, type SymbolConfig } from './session-options.js';
 import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
-import type { RecordedConfig, SessionRecorder } from '../model/session-recorder.js';
+import type { RecordedConfig, SessionRecorder, SessionReplay, SymbolCommand } from '../model/session-recorder.js';
+import { CommandSchedule, type ScheduledCommand } from './command-schedule.js';
+import { symbolsAfter } from './replayed-symbols.js';
 import type { CommonEventMap, ModeParts, ModeTypes, SessionMode, SessionSetup } from './session-mode.js';
 import type { BacktestTypes } from './backtest-mode.js';
 import type { LiveTypes } from './live-mode.js';
+
+/** Where a request comes from: the caller, a plan (its index), or the journal being replayed. */
+interface CommandOrigin {
+  replayed: boolean;
+  planned?: number;
+}
 
 export type DynamicSymbolInfo = Pick<SymbolInfo, 'symbol' | 'status' | 'streams' | 'addedAt' | 'error'>;
 
@@ -51,6 +59,12 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   private readonly recorder: SessionRecorder | undefined;
   private readonly recordedConfig: RecordedConfig;
   private readonly resume: boolean;
+  private readonly plan: SessionSetup['plan'];
+  private schedule: CommandSchedule | undefined;
+  /** While an interrupted run is replayed: the minute it had reached, after which the session's own speed applies. */
+  private replayUntil: number | undefined;
+  /** The latest simulated minute recorded as reached. */
+  private progressMark = Number.NEGATIVE_INFINITY;
 
   constructor(setup: SessionSetup, createMode: (parts: ModeParts<T['events']>) => SessionMode<T>) {
     this.calendar = setup.calendar;
@@ -59,6 +73,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     this.recorder = setup.recorder;
     this.recordedConfig = setup.recordedConfig;
     this.resume = setup.resume;
+    this.plan = setup.plan;
     this.observers = new SessionObservers(setup.logger);
     const writer = createSessionData();
     this.data = writer.data;
@@ -78,6 +93,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     this.machineActor.subscribe({
       next: (snapshot) => {
         const state = leafState(snapshot.value);
+        if (state !== 'idle' && state !== 'closed') this.onClock();
         if (state === this.lastState) return;
         this.lastState = state;
         this.recorder?.recordTransition(state, { sim: this.clock.now(), wall: Date.now() });
@@ -130,22 +146,77 @@ export class Session<T extends ModeTypes = BacktestTypes> {
    */
   async start(): Promise<void> {
     if (this.state !== 'idle') throw new SessionError('ALREADY_STARTED', `The session was already started (it is ${this.state}).`);
-    const resumable = this.resume ? (this.recorder?.resumableSymbols() ?? []) : [];
-    this.recorder?.recordConfig(this.recordedConfig);
+    const replay = this.recorder?.begin(this.recordedConfig);
+    if (this.resume && !replay) {
+      throw new SessionError('INVALID_OPTION', '`resume: true` needs a recorder opened to resume an earlier run (e.g. await SessionJournal.open(runDir, { resume: true })).');
+    }
+    const schedule = this.plugin.schedule;
+    if (schedule) {
+      this.schedule = new CommandSchedule(replay, this.plan);
+      // The earlier run's day is run again at full speed up to where it got, then at this session's speed.
+      if (replay && replay.reached > this.clock.now()) {
+        this.replayUntil = replay.reached;
+        schedule.setSpeed(this.actor, 'max');
+      }
+      this.holdClock();
+    }
     this.machineActor.send({ type: 'START' });
     await this.settled();
-    this.resumeDynamicSymbols(resumable);
+    if (schedule) {
+      await waitFor(this.actor, () => this.state === 'closed' || (this.replayUntil === undefined && this.plugin.started(this.actor.getSnapshot())), { timeout: Infinity });
+    } else if (replay) {
+      this.restoreSymbols(replay);
+    }
   }
 
-  /** Symbols an earlier run had added come back through `addSymbol`, so they catch up like any add. */
-  private resumeDynamicSymbols(symbols: Array<{ symbol: string; streams: Interval[] }>): void {
-    for (const { symbol, streams } of symbols) {
-      try {
-        // A failed add is logged and recorded on the symbol by onSymbolStatus.
-        this.addSymbol(symbol, { streams }).catch(() => undefined);
-      } catch (error) {
-        this.logger.error(`tapedeck: could not resume ${symbol}.`, error);
-      }
+  /**
+   * A session on the wall clock cannot run its earlier minutes again: it takes the symbols the
+   * earlier run had at the end of its commands — configured ones it removed go, added ones come
+   * back through `addSymbol` and load the day so far like any add.
+   */
+  private restoreSymbols(replay: SessionReplay): void {
+    const wanted = new Map(symbolsAfter(this.recordedConfig, replay.commands).map((entry) => [entry.symbol, entry.streams]));
+    const commands: SymbolCommand[] = [
+      ...this.recordedConfig.symbols.filter((entry) => !wanted.has(entry.symbol)).map((entry): SymbolCommand => ({ op: 'remove', symbol: entry.symbol, immediate: true })),
+      ...[...wanted].filter(([symbol]) => !this.recordedConfig.symbols.some((entry) => entry.symbol === symbol)).map(([symbol, streams]): SymbolCommand => ({ op: 'add', symbol, streams })),
+    ];
+    for (const command of commands) this.issue({ sim: this.clock.now(), command, replayed: true });
+  }
+
+  /** On every snapshot of a running session: progress to the journal, the speed after a replay, scheduled commands due. */
+  private onClock(): void {
+    const schedule = this.plugin.schedule;
+    if (!schedule || !this.schedule) return;
+    const now = this.clock.now();
+    if (now > this.progressMark) {
+      this.progressMark = now;
+      this.recorder?.recordProgress(now);
+    }
+    if (this.replayUntil !== undefined && now >= this.replayUntil) {
+      this.replayUntil = undefined;
+      if (schedule.speed !== 'max') schedule.setSpeed(this.actor, schedule.speed);
+    }
+    if (this.isRunning) for (const command of this.schedule.take(now)) this.issue(command);
+    this.holdClock();
+  }
+
+  /** Clock steps end after the next minute something is scheduled for. */
+  private holdClock(): void {
+    const next = this.schedule?.nextAt;
+    const until = this.replayUntil;
+    this.plugin.schedule?.holdAt(next === undefined ? until : until === undefined ? next : Math.min(next, until));
+  }
+
+  /** Makes a scheduled or replayed command as `addSymbol`/`removeSymbol` would; a refusal is logged, never thrown. */
+  private issue(scheduled: ScheduledCommand): void {
+    const { command } = scheduled;
+    const origin = { replayed: scheduled.replayed, ...(scheduled.planned === undefined ? {} : { planned: scheduled.planned }) };
+    try {
+      // A failed add or removal is logged and recorded on the symbol by onSymbolStatus.
+      if (command.op === 'add') this.requestAdd(command.symbol, { streams: command.streams }, origin).catch(() => undefined);
+      else this.requestRemove(command.symbol, { immediate: command.immediate }, origin).catch(() => undefined);
+    } catch (error) {
+      this.logger.error(`tapedeck: could not ${scheduled.replayed ? 'replay' : 'make'} "${command.op} ${command.symbol}".`, error);
     }
   }
 
@@ -186,6 +257,10 @@ export class Session<T extends ModeTypes = BacktestTypes> {
    * `REMOVED` or `STOPPED` if it never gets there. The other symbols stream on either way.
    */
   addSymbol(symbol: string, options: { streams?: Interval[] } = {}): Promise<DynamicSymbolInfo> {
+    return this.requestAdd(symbol, options, { replayed: false });
+  }
+
+  private requestAdd(symbol: string, options: { streams?: Interval[] }, origin: CommandOrigin): Promise<DynamicSymbolInfo> {
     if (!this.isRunning) throw notRunningError(this.state, 'add a symbol');
     assertValidSymbol(symbol);
     const streams = resolveStreams(symbol, options.streams);
@@ -199,6 +274,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
         throw new SessionError('DUPLICATE_SYMBOL', `${symbol} was already added and is ${status}; remove it first to add it again.`, { symbol, status });
       }
     }
+    this.recordCommand({ op: 'add', symbol, streams }, origin);
     const promise = this.requests.add(symbol);
     this.added.push(symbol);
     this.plugin.beforeRequest();
@@ -213,6 +289,10 @@ export class Session<T extends ModeTypes = BacktestTypes> {
    * (a second graceful removal joins the drain, an immediate one cuts it short).
    */
   removeSymbol(symbol: string, options: { immediate?: boolean } = {}): Promise<void> {
+    return this.requestRemove(symbol, options, { replayed: false });
+  }
+
+  private requestRemove(symbol: string, options: { immediate?: boolean }, origin: CommandOrigin): Promise<void> {
     if (!this.isRunning) throw notRunningError(this.state, 'remove a symbol');
     assertValidSymbol(symbol);
     const entry = this.roster()[symbol];
@@ -221,11 +301,18 @@ export class Session<T extends ModeTypes = BacktestTypes> {
       const symbols = this.listSymbols().filter((s) => s.status !== 'removed' && s.status !== 'failed').map((s) => s.symbol);
       throw new SessionError('UNKNOWN_SYMBOL', `${symbol} is not in the session${status ? ` (it is ${status})` : ''}; symbols: ${symbols.join(', ') || 'none'}.`, { symbol });
     }
+    this.recordCommand({ op: 'remove', symbol, immediate: options.immediate ?? false }, origin);
     const promise = this.requests.remove(symbol);
     this.removed.push(symbol);
     this.plugin.beforeRequest();
     this.machineActor.send({ type: 'REMOVE_SYMBOL', symbol, immediate: options.immediate ?? false });
     return promise;
+  }
+
+  /** A command goes to the journal before it is sent: once the call returns, a crash cannot lose it. */
+  private recordCommand(command: SymbolCommand, origin: CommandOrigin): void {
+    if (origin.replayed) return;
+    this.recorder?.recordCommand({ sim: this.clock.now(), command, ...(origin.planned === undefined ? {} : { planned: origin.planned }) });
   }
 
   /** Every symbol added while the session ran, with its status. */

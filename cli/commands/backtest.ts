@@ -10,7 +10,11 @@ import { createSession } from '../../session/create-session.js';
 import type { Logger } from '../../model/logger.js';
 import type { SessionSummary } from '../../model/session-summary.js';
 import { assertStoreReadable, openBarStore, storeOption, type StoreKind } from '../bar-store-option.js';
-import { SessionJournal } from '../../storage/journal/session-journal.js';
+import { nyse } from '../../calendar/nyse.js';
+import { readCommandPlan } from '../command-plan.js';
+import { recordFinalState } from '../final-state.js';
+import { openJournalOption } from '../journal-option.js';
+import { exchangeTime } from '../time-format.js';
 import { lineDisplay, progressBarDisplay, type BacktestDisplay } from '../backtest-display.js';
 import { CliError, EXIT_USAGE } from '../cli-error.js';
 import { exitForSymbols } from '../run-outcome.js';
@@ -36,6 +40,9 @@ interface Options extends Omit<StrategyBacktestOptions, 'strategy' | 'date' | 's
   runDir?: string;
   journal?: boolean;
   resume?: boolean;
+  forceNew?: boolean;
+  plan?: string;
+  stateOut?: string;
   json?: boolean;
   inspect?: boolean;
   inspectPort?: number;
@@ -61,8 +68,11 @@ export function registerBacktest(program: Command): void {
     .option('--data <dir>', 'bar store directory', './data')
     .addOption(storeOption())
     .option('--run-dir <dir>', 'where to write the run file and journal (default: $TAPEDECK_RUN_DIR or .tapedeck)')
-    .option('--journal', 'record the session (config, transitions, added symbols) in <run-dir>/journal.json')
-    .option('--resume', "add again the symbols the journal's earlier run had added (implies --journal)")
+    .option('--journal', 'record the session (config, every add and removal with its minute, progress) in <run-dir>/journal.jsonl')
+    .option('--resume', "continue the interrupted run the journal holds: its day runs again at full speed with each command at its minute, then goes on at --speed (implies --journal)")
+    .option('--force-new', 'start a new journal even if an interrupted run left one (implies --journal)')
+    .option('--plan <file>', 'make adds and removals at given minutes: a JSON list of { minute (after the open), op: add|remove, symbol, streams?, immediate? }')
+    .option('--state-out <file>', 'write the onBar log and the session data at the end to <file> as digests, to compare runs')
     .option('--json', 'print the summary as one JSON document (progress and events go to stderr)')
     .option('--inspect', 'serve the visual inspector (statecharts, symbols, events) on 127.0.0.1 and print its URL')
     .option('--inspect-port <port>', 'port for --inspect (default: a free one); implies --inspect', parsePort)
@@ -83,7 +93,9 @@ async function runBacktest(options: Options): Promise<void> {
   const events = json ? process.stderr : process.stdout;
   // Before the journal is opened: opening it would replace the journal of a session running there.
   await assertRunDirFree(runDir);
-  const journal = options.journal || options.resume ? await SessionJournal.open(runDir, { resume: options.resume ?? false }) : undefined;
+  const journal = await openJournalOption(runDir, options);
+  const open = nyse.session(options.date)?.open;
+  const plan = options.plan !== undefined && open !== undefined ? await readCommandPlan(options.plan, open) : undefined;
 
   // The display is chosen once the session exists; until then (and for the logger) lines are plain.
   let display: BacktestDisplay = lineDisplay(events);
@@ -101,7 +113,9 @@ async function runBacktest(options: Options): Promise<void> {
     speed,
     logger,
     ...(journal ? { recorder: journal, resume: options.resume ?? false } : {}),
+    ...(plan ? { plan } : {}),
   });
+  const writeFinalState = options.stateOut === undefined ? undefined : recordFinalState(session);
   const server = await createControlServer(session, { runDir });
   let inspector: InspectorServer | undefined;
   try {
@@ -141,9 +155,23 @@ async function runBacktest(options: Options): Promise<void> {
     display.log(note(`tapedeck backtest ${session.tradingSession.date} · ${options.symbols.join(', ')} (${options.streams.join(', ')}) · speed ${speed} · control API ${server.url} (run file ${server.runFile})`));
     if (inspector) display.log(note(`Inspector: ${inspector.url} — open it in a browser`));
     if (stately) display.log(note(`Sending the session to Stately's inspector at ${options.stately === true ? 'ws://localhost:8080' : options.stately}`));
+    const replay = options.resume ? journal?.record : undefined;
+    const time = (ms: number) => exchangeTime(ms, session.calendar.timeZone);
+    const startedAt = performance.now();
+    if (replay) {
+      display.log(note(`Resuming the run of ${replay.config?.date} from ${journal!.file}: loading its symbols`));
+      // The first pause loads the configured symbols; the replay runs from its end.
+      const stopLoading = session.on('pause', (event) => {
+        if (event.phase !== 'end') return;
+        stopLoading();
+        display.log(note(`Replaying ${replay.commands.length} commands up to ${replay.reached === null ? 'the open' : time(replay.reached)} at full speed`));
+      });
+    }
     await session.start();
+    if (replay) display.log(note(`Caught up to ${time(session.clock.now())}: ${replay.commands.length} commands replayed in ${Math.round(performance.now() - startedAt)} ms; going on at speed ${options.speed}`));
     if (session.isRunning) display.log(note(`Streaming. From another terminal: tapedeck data add-symbol TSLA${runDir === DEFAULT_RUN_DIR ? '' : ` --run-dir ${runDir}`}${interactive ? ' — or type help here' : ''}`));
     summary = await session.done;
+    if (writeFinalState) await writeFinalState(options.stateOut!);
   } finally {
     finish();
     stately?.stop();

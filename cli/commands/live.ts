@@ -20,6 +20,8 @@ import { colorStatus, fail, note } from '../messages.js';
 import { parseStreams, parseSymbols } from '../option-parsers.js';
 import { renderSummary } from '../summary-table.js';
 import { exchangeTime } from '../time-format.js';
+import { openJournalOption } from '../journal-option.js';
+import { recordLiveBars } from '../../storage/bars/live-bar-recorder.js';
 
 interface Options {
   feed: 'alpaca' | 'replay';
@@ -32,6 +34,10 @@ interface Options {
   date?: string;
   alpacaFeed: 'iex' | 'sip';
   runDir?: string;
+  journal?: boolean;
+  resume?: boolean;
+  forceNew?: boolean;
+  record?: boolean;
   json?: boolean;
 }
 
@@ -65,7 +71,12 @@ export function registerLive(program: Command): void {
     .option('--speed <n>', 'replay only: clock speed (1 = real time, 60 = a minute a second)', parsePositive, 60)
     .option('--date <YYYY-MM-DD>', "replay only: the day to replay from its open (default: today's open)")
     .option('--alpaca-feed <iex|sip>', 'alpaca only: iex (free) or sip (paid subscription)', 'iex')
-    .option('--run-dir <dir>', 'where to write the run file (default: $TAPEDECK_RUN_DIR or .tapedeck)')
+    .option('--run-dir <dir>', 'where to write the run file and journal (default: $TAPEDECK_RUN_DIR or .tapedeck)')
+    .option('--journal', 'record the session (config, every add and removal, progress) in <run-dir>/journal.jsonl')
+    .option('--resume', "continue the interrupted session the journal holds: today so far is loaded again and the journal's symbols added back (implies --journal)")
+    .option('--force-new', 'start a new journal even if an interrupted session left one (implies --journal)')
+    .option('--record', 'write the live 1m bars into the --data store as they arrive, so `tapedeck backtest --date` replays the day (default with --feed alpaca)')
+    .option('--no-record', 'do not write the live bars into the store')
     .option('--json', 'print the summary as one JSON document (events go to stderr)')
     .action(runLive);
 }
@@ -93,6 +104,7 @@ async function runLive(options: Options): Promise<void> {
     feed = new AlpacaFeed({ feed: options.alpacaFeed });
   }
   const logger: Logger = { info: (m) => log(note(m)), warn: () => undefined, error: (m) => log(fail(m)) };
+  const journal = await openJournalOption(runDir, options);
   const session = createSession({
     mode: 'live',
     feed,
@@ -103,8 +115,10 @@ async function runLive(options: Options): Promise<void> {
     tickMs: options.feed === 'replay' ? replayPollMs : 250,
     // The last minute's bar must have a few of the feed's polls to arrive before the session closes.
     ...(options.feed === 'replay' ? { barGraceMs: Math.max(5_000, 3 * replayPollMs * options.speed) } : {}),
+    ...(journal ? { recorder: journal, resume: options.resume ?? false } : {}),
     logger,
   });
+  const recording = (options.record ?? options.feed === 'alpaca') ? recordLiveBars(session, store, { logger }) : undefined;
   const server = await createControlServer(session, { runDir });
   const stamp = (text: string) => `${pc.dim(exchangeTime(session.clock.now(), session.calendar.timeZone))} ${text}`;
   session.on('symbol', ({ symbol, status, error }) => log(stamp(`${symbol} ${colorStatus(status)}${error ? ` — ${error.message}` : ''}`)));
@@ -122,10 +136,13 @@ async function runLive(options: Options): Promise<void> {
   let summary: LiveSessionSummary;
   try {
     log(note(`tapedeck live · ${feed.name} · ${options.symbols.join(', ')} (${options.streams.join(', ')}) · control API ${server.url} (run file ${server.runFile})`));
+    if (options.resume && journal) log(note(`Resuming the session of ${journal.record.config?.date} from ${journal.file}: loading today so far and adding its symbols back`));
+    if (recording) log(note(`Recording the live bars into ${options.data}`));
     await session.start();
     if (session.isRunning) log(note(`${session.state === 'waitingForOpen' ? 'Waiting for the open.' : 'Streaming.'} From another terminal: tapedeck data add-symbol TSLA${runDir === DEFAULT_RUN_DIR ? '' : ` --run-dir ${runDir}`}`));
     summary = await session.done;
   } finally {
+    await recording?.close();
     clearInterval(ticker);
     process.off('SIGINT', quit);
     process.off('SIGTERM', quit);

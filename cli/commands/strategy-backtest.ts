@@ -16,7 +16,9 @@ import type { BacktestSpeed } from '../../actors/backtest-clock.js';
 import { assertRunDirFree, createControlServer, type ControlServer } from '../../control/control-server.js';
 import { DEFAULT_RUN_DIR, resolveRunDir } from '../../control/run-file.js';
 import type { RunningBacktest } from '../../run/running-backtest.js';
+import { isJournalError } from '../../storage/journal/journal-error.js';
 import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
+import { openRunJournal } from '../run-journal-hooks.js';
 
 export interface StrategyBacktestOptions {
   strategy: string;
@@ -36,6 +38,10 @@ export interface StrategyBacktestOptions {
   runDir?: string;
   /** `max` unless given: results are the same at every speed. */
   speed?: BacktestSpeed;
+  /** --journal, --resume, --force-new: ../run-journal-hooks.ts */
+  journal?: boolean;
+  resume?: boolean;
+  forceNew?: boolean;
 }
 
 /** `tapedeck backtest --strategy file`: a run over `--from..--to` (or the one `--date`), the metrics table at the end. */
@@ -63,6 +69,7 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
   };
   let result: BacktestResult;
   try {
+    const journal = await openRunJournal({ ...options, from, to, runDir: resolveRunDir(options.runDir) }, strategy, (line) => progress.write(`${line}\n`));
     result = await runBacktest({
       strategy,
       from,
@@ -75,11 +82,14 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
       ...(options.slippage !== undefined ? { slippage: { bps: options.slippage } } : {}),
       out,
       logger: silentLogger,
-      onDay,
+      onDay: journal ? journal.onDay(onDay) : onDay,
+      ...(journal ? { onDayStart: journal.onDayStart } : {}),
       onStart,
       ...(options.speed !== undefined ? { speed: options.speed } : {}),
     });
+    journal?.end();
   } catch (error) {
+    if (isJournalError(error)) throw new CliError(error.code, error.message, error.code === 'JOURNAL_MISMATCH' ? { exitCode: EXIT_USAGE } : {});
     if (isRunError(error) || isBrokerError(error)) {
       const usage = isBrokerError(error, 'INVALID_CONFIG') || (isRunError(error) && error.code !== 'STRATEGY_FAILED');
       throw new CliError(error.code, error.message, usage ? { exitCode: EXIT_USAGE } : {});

@@ -1,163 +1,155 @@
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Low, type Adapter } from 'lowdb';
-import type { Interval } from '../../model/bar.js';
-import { isSessionError } from '../../model/session-error.js';
-import type { RecordedConfig, RecordedSymbol, SessionRecorder } from '../../model/session-recorder.js';
-import { corruptJournal, MAX_TRANSITIONS, parseJournal, RESUMABLE, type JournalRecord } from './journal-record.js';
-import { removeOrphanTemps, writeFileAtomic } from '../bars/partition-lock.js';
+import type { RecordedCommand, RecordedConfig, RecordedSymbol, SessionRecorder, SessionReplay } from '../../model/session-recorder.js';
+import { assertSameRun } from './config-differences.js';
+import { JournalError } from './journal-error.js';
+import { JournalWriter, readJournalLog } from './journal-log.js';
+import { applyJournalBody, emptyJournalRecord, type JournalRecord, type SessionJournalBody } from './journal-record.js';
 
-export const JOURNAL_FILE = 'journal.json';
+export const JOURNAL_FILE = 'journal.jsonl';
 
 /**
- * The session's `SessionRecorder` on disk: `<runDir>/journal.json`, a lowdb document rewritten
- * atomically (a temp file of its own, then rename), so the CLI in another process, or a
- * restarted run, always reads a whole record.
+ * The session's `SessionRecorder` on disk: `<runDir>/journal.jsonl`, a command log appended one
+ * checksummed record a line (`journal-log.ts`). It holds the configuration, every add and
+ * removal with the simulated minute it was made at, the last minute the clock reached, and
+ * the states and symbol statuses people read back.
  *
- * The session calls the `record*` methods on its hot path: they change the record in memory
- * and return; writes run behind, coalesced to one in flight and one pending, so a burst of
- * calls costs two writes. A failed write is kept and `flush()` rejects with it.
+ * Opened with `resume`, it reads the earlier run's log (a torn last record is dropped), checks
+ * at `begin` that the session is the same run, hands the session the commands to replay, and
+ * appends after them: one log for the whole run, however many processes it took.
  */
 export class SessionJournal implements SessionRecorder {
   readonly file: string;
-  readonly #db: Low<JournalRecord>;
-  readonly #resumable: ReadonlyArray<{ symbol: string; streams: Interval[] }>;
-  #writing: Promise<void> | undefined;
-  #dirty = false;
-  #writeError: unknown;
+  readonly #writer: JournalWriter;
+  readonly #record: JournalRecord;
+  /** What the earlier run left, when resuming. */
+  readonly #earlier: JournalRecord | undefined;
   #recordError: unknown;
 
-  private constructor(file: string, record: JournalRecord, resumable: ReadonlyArray<{ symbol: string; streams: Interval[] }>) {
+  private constructor(file: string, writer: JournalWriter, record: JournalRecord, earlier: JournalRecord | undefined) {
     this.file = file;
-    this.#db = new Low(journalFile(file), record);
-    this.#resumable = resumable;
+    this.#writer = writer;
+    this.#record = record;
+    this.#earlier = earlier;
   }
 
   /**
-   * Starts this run's record in `runDir` (created if needed) and writes it. With `resume`, the
-   * symbols an earlier run left live are carried over and `resumableSymbols()` returns them;
-   * otherwise any earlier record is replaced.
+   * Starts this run's record in `runDir` (created if needed). With `resume`, continues the
+   * journal found there (`NOTHING_TO_RESUME` if there is none, `JOURNAL_CORRUPT` or
+   * `JOURNAL_VERSION` if it cannot be read; one whose run died before it started resumes
+   * from nothing); otherwise any earlier journal is replaced.
    */
   static async open(runDir: string, options: { resume?: boolean } = {}): Promise<SessionJournal> {
     const dir = path.resolve(runDir);
-    await mkdir(dir, { recursive: true });
+    mkdirSync(dir, { recursive: true });
     const file = path.join(dir, JOURNAL_FILE);
-    // One session writes a run dir at a time, so temp files found now are a killed run's.
-    await removeOrphanTemps(file);
-    const earlier = options.resume ? await readJournal(file) : undefined;
-    const carried = (earlier?.symbols ?? []).filter((entry) => RESUMABLE[entry.status]);
-    const record: JournalRecord = { version: 1, pid: process.pid, startedAt: Date.now(), config: null, state: null, transitions: [], symbols: carried };
-    const journal = new SessionJournal(file, record, carried.map((entry) => ({ symbol: entry.symbol, streams: [...entry.streams] })));
-    await journal.#db.write();
-    return journal;
+    let record = emptyJournalRecord();
+    let writer: JournalWriter;
+    let earlier: JournalRecord | undefined;
+    if (options.resume) {
+      const read = readJournalLog(file);
+      if (!read) throw new JournalError('NOTHING_TO_RESUME', `There is no session journal to resume in ${dir}. Start the run without --resume.`, { file });
+      earlier = fold(read.bodies, file);
+      record = structuredClone(earlier);
+      writer = JournalWriter.continue(file, read);
+    } else {
+      writer = JournalWriter.create(file);
+    }
+    return new SessionJournal(file, writer, record, earlier);
   }
 
   /** The journal in `runDir` as last written, without opening it for writing; `undefined` when there is none. */
   static async read(runDir: string): Promise<JournalRecord | undefined> {
-    return readJournal(path.join(path.resolve(runDir), JOURNAL_FILE));
+    const file = path.join(path.resolve(runDir), JOURNAL_FILE);
+    const read = readJournalLog(file);
+    return read && fold(read.bodies, file);
   }
 
-  /** A copy of the record as it is in memory now (possibly ahead of the file until `flush`). */
+  /** A copy of the record as folded from everything appended so far. */
   get record(): JournalRecord {
-    return structuredClone(this.#db.data);
+    return structuredClone(this.#record);
   }
 
-  recordConfig(config: RecordedConfig): void {
-    this.#update((record) => {
-      record.config = { ...config, symbols: config.symbols.map((entry) => ({ symbol: entry.symbol, streams: [...entry.streams] })) };
-    });
+  begin(config: RecordedConfig): SessionReplay | undefined {
+    const earlier = this.#earlier;
+    if (earlier?.config) this.#assertSameRun(earlier.config, config);
+    // Written once the run is known to be this one: a refused resume leaves the journal as it was.
+    this.#append({ type: 'open', pid: process.pid, startedAt: Date.now(), resumed: earlier !== undefined }, true);
+    // A run killed before it started left no configuration: it resumes from nothing.
+    if (earlier && !earlier.config) {
+      this.#append({ type: 'config', config: copyConfig(config) }, true);
+      return { commands: [], reached: Number.NEGATIVE_INFINITY };
+    }
+    if (earlier?.config) return { commands: structuredClone(earlier.commands), reached: earlier.reached ?? Number.NEGATIVE_INFINITY };
+    this.#append({ type: 'config', config: copyConfig(config) }, true);
+    return undefined;
+  }
+
+  #assertSameRun(earlier: RecordedConfig, config: RecordedConfig): void {
+    assertSameRun(this.file, [
+      ['mode', earlier.mode, config.mode],
+      ['date', earlier.date, config.date],
+      ['calendar', earlier.calendar, config.calendar],
+      ['extended hours', earlier.extendedHours, config.extendedHours],
+      ['symbols', describeSymbols(earlier), describeSymbols(config)],
+    ]);
+  }
+
+  recordCommand(command: RecordedCommand): void {
+    this.#append({ type: 'command', ...structuredClone(command) }, true);
+  }
+
+  recordProgress(sim: number): void {
+    if (this.#record.reached !== null && sim <= this.#record.reached) return;
+    this.#append({ type: 'progress', sim }, false);
   }
 
   recordTransition(state: string, at: { sim: number; wall: number }): void {
-    this.#update((record) => {
-      record.state = { name: state, sim: at.sim, wall: at.wall };
-      record.transitions.push({ state, sim: at.sim, wall: at.wall });
-      if (record.transitions.length > MAX_TRANSITIONS) record.transitions.splice(0, record.transitions.length - MAX_TRANSITIONS);
-      // `closed` is the session machine's final state: the run is over.
-      if (state === 'closed') record.endedAt = at.wall;
-    });
+    this.#append({ type: 'state', state, sim: at.sim, wall: at.wall }, state === 'closed');
   }
 
   recordSymbol(entry: RecordedSymbol): void {
-    this.#update((record) => {
-      const copy: RecordedSymbol = {
-        symbol: entry.symbol,
-        status: entry.status,
-        streams: [...entry.streams],
-        addedAt: { sim: entry.addedAt.sim, wall: entry.addedAt.wall },
-        updatedAt: { sim: entry.updatedAt.sim, wall: entry.updatedAt.wall },
-        ...(entry.error ? { error: { code: entry.error.code, message: entry.error.message } } : {}),
-      };
-      const index = record.symbols.findIndex((existing) => existing.symbol === entry.symbol);
-      if (index >= 0) record.symbols[index] = copy;
-      else record.symbols.push(copy);
-    });
+    const copy: RecordedSymbol = {
+      symbol: entry.symbol,
+      status: entry.status,
+      streams: [...entry.streams],
+      addedAt: { sim: entry.addedAt.sim, wall: entry.addedAt.wall },
+      updatedAt: { sim: entry.updatedAt.sim, wall: entry.updatedAt.wall },
+      ...(entry.error ? { error: { code: entry.error.code, message: entry.error.message } } : {}),
+    };
+    this.#append({ type: 'symbol', entry: copy }, false);
   }
 
-  /** What the earlier run left live, as found when the journal was opened with `resume`. */
-  resumableSymbols(): Array<{ symbol: string; streams: Interval[] }> {
-    return this.#resumable.map((entry) => ({ symbol: entry.symbol, streams: [...entry.streams] }));
-  }
-
-  /** Waits until everything recorded so far is on disk; rejects if that last write failed. */
+  /** Rejects if a record could not be written (or a bad argument was passed); records are on disk once it resolves. */
   async flush(): Promise<void> {
-    while (this.#writing) await this.#writing;
     if (this.#recordError !== undefined) throw this.#recordError;
-    if (this.#writeError !== undefined) throw this.#writeError;
+    this.#writer.close();
+    this.#writer.check();
   }
 
   /** Never throws into the session: a bad argument is kept for `flush` to report. */
-  #update(change: (record: JournalRecord) => void): void {
+  #append(body: SessionJournalBody, durable: boolean): void {
     try {
-      change(this.#db.data);
+      applyJournalBody(this.#record, body as unknown as Record<string, unknown>, 0, this.file);
     } catch (error) {
       this.#recordError ??= error;
       return;
     }
-    this.#dirty = true;
-    this.#writing ??= this.#drain();
-  }
-
-  /** Writes until nothing is pending; lowdb serializes the record when a write starts, so each write takes the latest state. */
-  async #drain(): Promise<void> {
-    try {
-      while (this.#dirty) {
-        this.#dirty = false;
-        try {
-          await this.#db.write();
-          this.#writeError = undefined;
-        } catch (error) {
-          this.#writeError = error;
-        }
-      }
-    } finally {
-      this.#writing = undefined;
-    }
+    this.#writer.append(body as unknown as Record<string, unknown>, { durable });
   }
 }
 
-function journalFile(file: string): Adapter<JournalRecord> {
-  return {
-    async read() {
-      let text: string;
-      try {
-        text = await readFile(file, 'utf8');
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return null;
-        throw error;
-      }
-      return parseJournal(text, file);
-    },
-    // Serialized when the write starts, so each write takes the record as it is then.
-    write: (record) => writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`),
-  };
+function fold(bodies: ReadonlyArray<Record<string, unknown>>, file: string): JournalRecord {
+  const record = emptyJournalRecord();
+  // Record 1 is the header.
+  bodies.forEach((body, index) => applyJournalBody(record, body, index + 2, file));
+  return record;
 }
 
-async function readJournal(file: string): Promise<JournalRecord | undefined> {
-  try {
-    return (await journalFile(file).read()) ?? undefined;
-  } catch (error) {
-    if (isSessionError(error)) throw error;
-    throw corruptJournal(file, error instanceof Error ? error.message : String(error), error);
-  }
+function copyConfig(config: RecordedConfig): RecordedConfig {
+  return { ...config, symbols: config.symbols.map((entry) => ({ symbol: entry.symbol, streams: [...entry.streams] })) };
+}
+
+function describeSymbols(config: RecordedConfig): string {
+  return config.symbols.map(({ symbol, streams }) => `${symbol}(${streams.join(',')})`).join(', ');
 }

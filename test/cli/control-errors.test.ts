@@ -1,9 +1,10 @@
 import test from 'ava';
-import { readFile, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createControlServer } from '../../control/control-server.js';
 import { readRunFile, writeRunFile } from '../../control/run-file.js';
 import { SessionJournal } from '../../storage/journal/session-journal.js';
+import { encodeRecord } from '../../storage/journal/journal-log.js';
 import { deadPid, manualSession, tempDir } from '../control/session-fixture.js';
 import { runCli } from './cli-process.js';
 
@@ -31,13 +32,12 @@ test('reports a stale run file, and falls back on the journal of the crashed run
   t.regex(add.stderr, new RegExp(`^✗ Stale run file .*session\\.json: process ${pid} is gone \\(the session crashed or was killed\\) — delete it, or start a new session: tapedeck backtest`));
 
   const journal = await SessionJournal.open(dir.path);
-  journal.recordConfig({ mode: 'backtest', date: '2024-03-08', calendar: 'nyse', speed: 60, extendedHours: false, symbols: [{ symbol: 'AAPL', streams: ['1m'] }] });
+  journal.begin({ mode: 'backtest', date: '2024-03-08', calendar: 'nyse', speed: 60, extendedHours: false, symbols: [{ symbol: 'AAPL', streams: ['1m'] }] });
   const at = { sim: Date.parse('2024-03-08T15:00:00Z'), wall: Date.now() };
   journal.recordSymbol({ symbol: 'TSLA', status: 'active', streams: ['1m', '5m'], addedAt: at, updatedAt: at });
   await journal.flush();
   // As if the process that wrote it had died.
-  const file = join(dir.path, 'journal.json');
-  await writeFile(file, JSON.stringify({ ...JSON.parse(await readFile(file, 'utf8')), pid }));
+  await appendFile(join(dir.path, 'journal.jsonl'), encodeRecord({ type: 'open', pid, startedAt: Date.now(), resumed: true }));
 
   const listed = await runCli(['data', 'list-dynamic', '--run-dir', dir.path]);
   t.is(listed.code, 0, listed.stderr);

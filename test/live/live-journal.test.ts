@@ -44,3 +44,31 @@ test('a live session writes its journal: the live config, its transitions, its a
   t.like(second.listDynamic().find((s) => s.symbol === 'TSLA'), { streams: ['1m', '5m'] });
   await second.stop();
 });
+
+test('a live resume takes the symbols the journal ends with: a configured symbol removed stays out, one re-added comes back with its streams', async (t) => {
+  const dir = await runDir(t);
+  const store = await storeWith(['AAPL', 'TSLA', 'MSFT']);
+  const open = async (resume: boolean) => {
+    const clock = acceleratedClock(today.open + 3 * 60_000, 10);
+    const feed = new ReplayFeed({ store, clock, calendar, pollMs: 5 });
+    const recorder = await SessionJournal.open(dir, { resume });
+    return createSession({ mode: 'live', feed, clock, calendar, symbols: ['AAPL', 'MSFT'], tickMs: 5, logger: silentLogger, recorder, resume });
+  };
+  const first = await open(false);
+  await first.start();
+  await first.removeSymbol('AAPL', { immediate: true });
+  await first.addSymbol('TSLA', { streams: ['1m'] });
+  await first.removeSymbol('TSLA', { immediate: true });
+  await first.addSymbol('TSLA', { streams: ['1m', '15m'] });
+  await first.stop();
+  t.deepEqual((await SessionJournal.read(dir))!.commands.map(({ command }) => `${command.op} ${command.symbol}`), ['remove AAPL', 'add TSLA', 'remove TSLA', 'add TSLA']);
+
+  const second = await open(true);
+  const tsla = new Promise<void>((resolve) => second.on('symbol', ({ symbol, status }) => symbol === 'TSLA' && status === 'active' && resolve()));
+  await second.start();
+  await tsla;
+  const live = second.listSymbols().filter((s) => s.status !== 'removed').map((s) => `${s.symbol} ${s.streams.join(',')}`);
+  t.deepEqual(live.sort(), ['MSFT 1m', 'TSLA 1m,15m']);
+  t.deepEqual((await SessionJournal.read(dir))!.commands.length, 4, 'what the resume restores is not written again');
+  await second.stop();
+});

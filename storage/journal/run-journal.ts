@@ -1,0 +1,148 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { DaySummary } from '../../run/backtest-result.js';
+import { assertSameRun } from './config-differences.js';
+import { JournalError } from './journal-error.js';
+import { JournalWriter, readJournalLog } from './journal-log.js';
+
+export const RUN_JOURNAL_FILE = 'run-journal.jsonl';
+
+/** What makes a strategy run the run it is: resuming is refused when any of it differs. */
+export interface RecordedRun {
+  strategy: string;
+  /** sha256 of the strategy file: a changed strategy is another run. */
+  strategySha256: string;
+  params: Record<string, unknown>;
+  days: string[];
+  symbols: string[] | null;
+  cash: number;
+  commission: Record<string, unknown>;
+  slippage: Record<string, unknown>;
+}
+
+type RunJournalBody =
+  | { type: 'open'; pid: number; startedAt: number; resumed: boolean }
+  | { type: 'run'; run: RecordedRun }
+  | { type: 'day'; index: number; summary: DaySummary }
+  | { type: 'end'; wall: number };
+
+/** A run journal folded from its records. */
+export interface RunJournalRecord {
+  run: RecordedRun | null;
+  /** The completed days' summaries, in order. */
+  days: DaySummary[];
+  ended: boolean;
+}
+
+/**
+ * The journal of a strategy run over days, `<runDir>/run-journal.jsonl` (the same checksummed
+ * log as the session journal): the run's settings, then each completed day's summary, written
+ * durably as the day ends. A resumed run runs its days again from the first — the strategy's
+ * state and the broker's carry from day to day, and running a day is what rebuilds them — and
+ * checks each completed day comes out as the journal says; the days after go on from there.
+ */
+export class RunJournal {
+  readonly file: string;
+  readonly #writer: JournalWriter;
+  readonly #earlier: RunJournalRecord | undefined;
+
+  private constructor(file: string, writer: JournalWriter, earlier: RunJournalRecord | undefined) {
+    this.file = file;
+    this.#writer = writer;
+    this.#earlier = earlier;
+  }
+
+  static open(runDir: string, options: { resume?: boolean } = {}): RunJournal {
+    const dir = path.resolve(runDir);
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, RUN_JOURNAL_FILE);
+    let journal: RunJournal;
+    if (options.resume) {
+      const read = readJournalLog(file);
+      if (!read) throw new JournalError('NOTHING_TO_RESUME', `There is no run journal to resume in ${dir}. Start the run without --resume.`, { file });
+      journal = new RunJournal(file, JournalWriter.continue(file, read), fold(read.bodies, file));
+    } else {
+      journal = new RunJournal(file, JournalWriter.create(file), undefined);
+    }
+    return journal;
+  }
+
+  static read(runDir: string): RunJournalRecord | undefined {
+    const file = path.join(path.resolve(runDir), RUN_JOURNAL_FILE);
+    const read = readJournalLog(file);
+    return read && fold(read.bodies, file);
+  }
+
+  /**
+   * Records the run's settings; when resuming, checks they are the earlier run's (throws
+   * `JOURNAL_MISMATCH` naming what differs) and returns the days it completed.
+   */
+  begin(run: RecordedRun): DaySummary[] {
+    const earlier = this.#earlier?.run;
+    if (earlier) this.#assertSameRun(earlier, run);
+    // Written once the run is known to be this one: a refused resume leaves the journal as it was.
+    this.#append({ type: 'open', pid: process.pid, startedAt: Date.now(), resumed: this.#earlier !== undefined }, true);
+    this.#writer.check();
+    if (!earlier) {
+      this.#append({ type: 'run', run: structuredClone(run) }, true);
+      return [];
+    }
+    return structuredClone(this.#earlier!.days);
+  }
+
+  #assertSameRun(earlier: RecordedRun, run: RecordedRun): void {
+    assertSameRun(this.file, [
+      ['strategy', earlier.strategy, run.strategy],
+      ['strategy file (sha256)', earlier.strategySha256, run.strategySha256],
+      ['params', earlier.params, run.params],
+      ['days', `${earlier.days[0]}..${earlier.days.at(-1)}`, `${run.days[0]}..${run.days.at(-1)}`],
+      ['symbols', earlier.symbols, run.symbols],
+      ['cash', earlier.cash, run.cash],
+      ['commission', earlier.commission, run.commission],
+      ['slippage', earlier.slippage, run.slippage],
+    ]);
+  }
+
+  /** A completed day, on disk (synced) before the call returns. */
+  recordDay(index: number, summary: DaySummary): void {
+    this.#append({ type: 'day', index, summary: structuredClone(summary) }, true);
+    this.#writer.check();
+  }
+
+  end(): void {
+    this.#append({ type: 'end', wall: Date.now() }, true);
+    this.#writer.close();
+    this.#writer.check();
+  }
+
+  #append(body: RunJournalBody, durable: boolean): void {
+    this.#writer.append(body as unknown as Record<string, unknown>, { durable });
+  }
+}
+
+function fold(bodies: ReadonlyArray<Record<string, unknown>>, file: string): RunJournalRecord {
+  const record: RunJournalRecord = { run: null, days: [], ended: false };
+  bodies.forEach((body, index) => {
+    const bad = (what: string) => new JournalError('JOURNAL_CORRUPT', `${file} is damaged: record ${index + 2} ${what}. Start over with --force-new.`, { file, record: index + 2 });
+    switch (body.type) {
+      case 'open':
+        record.ended = false;
+        return;
+      case 'run':
+        if (typeof body.run !== 'object' || body.run === null) throw bad('is not a run');
+        record.run = body.run as RecordedRun;
+        return;
+      case 'day':
+        // A day is written once; a resumed run writes only the days after the ones it found.
+        if (body.index !== record.days.length || typeof body.summary !== 'object' || body.summary === null) throw bad(`is not day ${record.days.length + 1}`);
+        record.days.push(body.summary as DaySummary);
+        return;
+      case 'end':
+        record.ended = true;
+        return;
+      default:
+        throw bad('is of no known type');
+    }
+  });
+  return record;
+}

@@ -1,0 +1,213 @@
+import test from 'ava';
+import fc from 'fast-check';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { nyse } from '../../calendar/nyse.js';
+import { readCommandPlan } from '../../cli/command-plan.js';
+import { recordFinalState } from '../../cli/final-state.js';
+import type { Interval } from '../../model/bar.js';
+import { silentLogger } from '../../model/logger.js';
+import { runBacktest } from '../../run/run-backtest.js';
+import type { Strategy } from '../../run/strategy.js';
+import { createSession } from '../../session/create-session.js';
+import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
+import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
+import { tempDir } from '../control/session-fixture.js';
+import { runCli } from './cli-process.js';
+import { runAndKill, type KillMoment, type KillPhase, type PhaseMarkers } from '../support/kill-chain.js';
+
+// A one-day backtest driven by a generated plan of adds and removals is killed with SIGKILL,
+// again and again, each time resumed from its journal; the last resume runs to the close. Its
+// onBar log and its data at the close must be those of the plan run once, uninterrupted.
+
+const DATE = '2024-03-08';
+const CONFIGURED = ['AAPL', 'MSFT'];
+const OTHERS = ['TSLA', 'NVDA', 'AMD'];
+const STREAMS: Interval[] = ['1m', '5m'];
+/** `bench/kill-resume-soak.sh` raises these for a longer run by hand. */
+const PLANS = Number(process.env['KILL_RESUME_PLANS'] ?? 4);
+const KILLS_PER_PLAN = 4;
+/** Fast enough that a day takes ~4 s, slow enough that a kill lands while it streams. */
+const SPEED = '6000';
+
+const MARKERS: PhaseMarkers = [
+  [/tapedeck backtest /, 'loading'],
+  [/Resuming the run of /, 'loading'],
+  [/Replaying \d+ commands/, 'catching up'],
+  [/Caught up to /, 'streaming'],
+  [/Streaming\. /, 'streaming'],
+];
+
+interface PlanLine {
+  minute: number;
+  op: 'add' | 'remove';
+  symbol: string;
+  streams?: Interval[];
+  immediate?: boolean;
+}
+
+/** Adds and removals a session accepts in order: a symbol is added when out, removed when in. */
+const planArb = fc
+  .uniqueArray(fc.integer({ min: 0, max: 380 }), { minLength: 2, maxLength: 8 })
+  .chain((minutes) =>
+    fc.tuple(
+      fc.constant(minutes.sort((a, b) => a - b)),
+      fc.array(fc.tuple(fc.constantFrom(...CONFIGURED, ...OTHERS), fc.boolean(), fc.subarray(['5m', '15m'] as Interval[])), { minLength: minutes.length, maxLength: minutes.length }),
+    ),
+  )
+  .map(([minutes, picks]) => {
+    const inSession = new Set(CONFIGURED);
+    return minutes.map((minute, i): PlanLine => {
+      const [symbol, immediate, extra] = picks[i]!;
+      if (inSession.delete(symbol)) return { minute, op: 'remove', symbol, immediate };
+      inSession.add(symbol);
+      return { minute, op: 'add', symbol, streams: ['1m', ...extra] };
+    });
+  });
+
+/**
+ * Where each kill is aimed, in turn, so that every phase is aimed at whatever the seed: the
+ * first run of a plan is fresh (it loads or streams), the later ones resume (they also catch up).
+ */
+function aims(plan: number): Array<'loading' | 'catching up' | 'streaming'> {
+  const resumed = ['catching up', 'loading', 'streaming'] as const;
+  return [plan % 2 === 0 ? 'streaming' : 'loading', ...Array.from({ length: KILLS_PER_PLAN - 1 }, (_, k) => resumed[(plan + k) % resumed.length]!)];
+}
+
+/** The moment a kill aimed at `phase` comes: once the phase's line is out, at once or (streaming) a random while later. */
+function momentFor(phase: 'loading' | 'catching up' | 'streaming', fresh: boolean, delayMs: number): KillMoment {
+  if (phase === 'loading') return { after: fresh ? /tapedeck backtest / : /Resuming the run of /, delayMs: 0 };
+  if (phase === 'catching up') return { after: /Replaying \d+ commands/, delayMs: 0 };
+  return { after: /Streaming\. /, delayMs };
+}
+
+const delaysArb = fc.array(fc.integer({ min: 0, max: 1_500 }), { minLength: KILLS_PER_PLAN, maxLength: KILLS_PER_PLAN });
+
+test('a planned day killed at random moments and resumed each time ends as the uninterrupted run', async (t) => {
+  const dir = await tempDir('kill-resume');
+  t.teardown(() => dir.remove());
+  const data = join(dir.path, 'data');
+  await generateDataset({ store: new ArrowBarStore(data), calendar: nyse, symbols: [...CONFIGURED, ...OTHERS], from: DATE, to: DATE, seed: 11 });
+  const open = nyse.session(DATE)!.open;
+  const phases = new Map<KillPhase, number>();
+  let kills = 0;
+  // A failure names its seed; KILL_RESUME_SEED=<seed> runs the same plans and kill moments again.
+  const seed = Number(process.env['KILL_RESUME_SEED'] ?? Date.now() % 2 ** 31);
+  const plans = fc.sample(fc.tuple(planArb, delaysArb), { numRuns: PLANS, seed });
+  for (const [index, [plan, delays]] of plans.entries()) {
+    const planFile = join(dir.path, `plan-${index}.json`);
+    await writeFile(planFile, JSON.stringify(plan));
+    const expected = await uninterrupted(data, await readCommandPlan(planFile, open), join(dir.path, `expected-${index}.json`));
+    const runDir = join(dir.path, `run-${index}`);
+    const stateFile = join(dir.path, `state-${index}.json`);
+    const args = ['backtest', '--date', DATE, '--symbols', CONFIGURED.join(','), '--streams', STREAMS.join(','), '--speed', SPEED, '--data', data, '--run-dir', runDir, '--plan', planFile, '--state-out', stateFile, '--json'];
+    const story: string[] = [];
+    for (const [k, aim] of aims(index).entries()) {
+      const outcome = await runAndKill([...args, k === 0 ? '--journal' : '--resume'], momentFor(aim, k === 0, delays[k]!), MARKERS, stateFile);
+      story.push(`aimed at ${aim}: ${outcome.killed ? 'killed' : 'not killed'} in ${outcome.phase}`);
+      if (!outcome.killed) {
+        t.is(outcome.process.child.exitCode, 0, `${outcome.process.stdout}\n${outcome.process.stderr}`);
+        break;
+      }
+      kills++;
+      phases.set(outcome.phase, (phases.get(outcome.phase) ?? 0) + 1);
+    }
+    if (!(await exists(stateFile))) {
+      const last = await runCli([...args, '--resume']);
+      t.is(last.code, 0, last.stderr);
+    }
+    t.deepEqual(JSON.parse(await readFile(stateFile, 'utf8')), expected, `seed ${seed}, plan ${JSON.stringify(plan)}; ${story.join(', ')}`);
+    await rm(stateFile);
+  }
+  t.log(`${kills} kills: ${[...phases].map(([phase, n]) => `${phase} ${n}`).join(', ')}`);
+  t.true(kills >= PLANS * KILLS_PER_PLAN - 2, `only ${kills} kills landed`);
+  for (const phase of ['loading', 'catching up', 'streaming'] as const) t.true((phases.get(phase) ?? 0) > 0, `no kill landed while ${phase}`);
+});
+
+/** The plan run once, in this process, at full speed, with nothing to replay. */
+async function uninterrupted(data: string, plan: Awaited<ReturnType<typeof readCommandPlan>>, file: string): Promise<unknown> {
+  const session = createSession({ mode: 'backtest', date: DATE, symbols: CONFIGURED.map((symbol) => ({ symbol, streams: STREAMS })), store: new ArrowBarStore(data), speed: 'max', plan, logger: silentLogger });
+  const write = recordFinalState(session);
+  await session.start();
+  await session.done;
+  await write(file);
+  return JSON.parse(await readFile(file, 'utf8'));
+}
+
+async function exists(file: string): Promise<boolean> {
+  return readFile(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+// A strategy run over days, with generated params, killed while it loads, while it re-runs
+// the days done before an interruption, while a day streams, and between days; each time
+// resumed from its run journal. Its results must be those of the run made once.
+
+const FROM = '2024-03-04';
+const TO = '2024-03-08';
+const STRATEGY = 'examples/sma-cross.ts';
+
+const RUN_MARKERS: PhaseMarkers = [
+  [/Journaling the run of /, 'loading'],
+  [/Resuming the run of /, 'loading'],
+  [/Replaying day \d+\/\d+ /, 'catching up'],
+  [/Day \d+\/\d+ \S+ streaming/, 'streaming'],
+  [/\bday \d+\/\d+ \S+ · /, 'between days'],
+];
+
+/** Where each kill of each run is aimed: every phase, whatever the seed; the first kill of a run hits a fresh process, which has no days to run again. */
+const AIM_CYCLE: KillPhase[][] = [
+  ['streaming', 'catching up', 'between days'],
+  ['loading', 'between days', 'catching up'],
+  ['between days', 'streaming', 'loading'],
+];
+const RUN_AIMS = Array.from({ length: Number(process.env['KILL_RESUME_RUNS'] ?? AIM_CYCLE.length) }, (_, i) => AIM_CYCLE[i % AIM_CYCLE.length]!);
+
+/** The moment a kill aimed at `phase` comes; `day` picks the day (1–4) a between-days kill follows, `delayMs` how far into a day a streaming one lands. */
+function runMomentFor(phase: KillPhase, day: number, delayMs: number): KillMoment {
+  if (phase === 'between days') return { after: new RegExp(`\\bday ${day}/5 \\S+ · `), delayMs: 0 };
+  if (phase === 'catching up') return { after: /Replaying day \d+\/\d+ /, delayMs: 0 };
+  if (phase === 'streaming') return { after: /Day [2-5]\/5 \S+ streaming/, delayMs };
+  return { after: /(Journaling|Resuming) the run of /, delayMs: 0 };
+}
+
+test('a strategy run over days killed at random moments and resumed each time ends with the results of the run made once', async (t) => {
+  const dir = await tempDir('kill-resume-run');
+  t.teardown(() => dir.remove());
+  const data = join(dir.path, 'data');
+  await generateDataset({ store: new ArrowBarStore(data), calendar: nyse, symbols: ['AAPL', 'MSFT'], from: '2024-02-26', to: TO, seed: 5 });
+  const { default: strategy } = (await import(`../../${STRATEGY}`)) as { default: Strategy };
+  const seed = Number(process.env['KILL_RESUME_SEED'] ?? Date.now() % 2 ** 31);
+  const runs = fc.sample(fc.tuple(fc.integer({ min: 2, max: 8 }), fc.integer({ min: 9, max: 30 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 40 })), { numRuns: RUN_AIMS.length, seed });
+  const phases = new Map<KillPhase, number>();
+  let kills = 0;
+  for (const [index, [fast, slow, day, delayMs]] of runs.entries()) {
+    const expectedDir = join(dir.path, `expected-${index}`);
+    await runBacktest({ strategy, from: FROM, to: TO, store: new ArrowBarStore(data), params: { fast, slow }, cash: 100_000, out: expectedDir, logger: silentLogger });
+    const out = join(dir.path, `out-${index}`);
+    const args = ['backtest', '--strategy', STRATEGY, '--from', FROM, '--to', TO, '--param', `fast=${fast}`, '--param', `slow=${slow}`, '--data', data, '--run-dir', join(dir.path, `run-${index}`), '--out', out, '--json'];
+    const story: string[] = [];
+    let finished = false;
+    for (const [k, aim] of RUN_AIMS[index]!.entries()) {
+      const outcome = await runAndKill([...args, k === 0 ? '--journal' : '--resume'], runMomentFor(aim, day, delayMs), RUN_MARKERS, join(out, 'result.json'));
+      story.push(`aimed at ${aim}: ${outcome.killed ? 'killed' : 'not killed'} in ${outcome.phase}`);
+      if (!outcome.killed) {
+        t.is(outcome.process.child.exitCode, 0, `${outcome.process.stdout}\n${outcome.process.stderr}`);
+        finished = true;
+        break;
+      }
+      kills++;
+      phases.set(outcome.phase, (phases.get(outcome.phase) ?? 0) + 1);
+    }
+    if (!finished) {
+      const last = await runCli([...args, '--resume']);
+      t.is(last.code, 0, last.stderr);
+    }
+    t.deepEqual(JSON.parse(await readFile(join(out, 'result.json'), 'utf8')), JSON.parse(await readFile(join(expectedDir, 'result.json'), 'utf8')), `seed ${seed}, fast ${fast}, slow ${slow}; ${story.join(', ')}`);
+  }
+  t.log(`${kills} kills: ${[...phases].map(([phase, n]) => `${phase} ${n}`).join(', ')}`);
+  t.true(kills >= RUN_AIMS.flat().length - 2, `only ${kills} kills landed`);
+  for (const phase of ['loading', 'catching up', 'streaming', 'between days'] as const) t.true((phases.get(phase) ?? 0) > 0, `no kill landed ${phase === 'between days' ? phase : `while ${phase}`}`);
+});
