@@ -15,7 +15,8 @@ import { CliError, EXIT_PARTIAL, EXIT_USAGE } from '../cli-error.js';
 import { fail, heading, note, ok } from '../messages.js';
 import { parseSymbols } from '../option-parsers.js';
 import { duration } from '../time-format.js';
-import { parseAmount, parseCommission, wallClockStamp } from './strategy-backtest.js';
+import { parseAmount, parseCommission } from '../strategy-option-parsers.js';
+import { wallClockStamp } from './strategy-backtest.js';
 
 interface SweepOptions {
   strategy: string;
