@@ -25,8 +25,12 @@ export async function loadDayBars(input: HistoryLoadInput): Promise<DayBars> {
     const coarser = await readDay(input, interval);
     if (coarser.received > 0) return usable({ ...coarser, interval }, input);
   }
+  // Only to say what is there: a store that cannot answer for an interval (one of your own that
+  // keeps 1m bars only, say) has none of it, and the symbol is still NO_DATA.
   const stored: Interval[] = [];
-  for (const interval of INTERVALS) if (INTERVAL_MS[interval] > finest && (await readDay(input, interval)).received > 0) stored.push(interval);
+  for (const interval of INTERVALS) {
+    if (INTERVAL_MS[interval] > finest && ((await readDay(input, interval).catch(() => undefined))?.received ?? 0) > 0) stored.push(interval);
+  }
   const asked = INTERVALS.find((interval) => INTERVAL_MS[interval] === finest) ?? '1m';
   throw new SessionError(
     'NO_DATA',

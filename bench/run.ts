@@ -1,5 +1,6 @@
 import { arrowStore } from './cases/arrow-store.js';
 import { cliBacktest } from './cases/cli-backtest.js';
+import { csvImportCli } from './cases/csv-import-cli.js';
 import { strategyRun } from './cases/strategy-run.js';
 import { addSymbolPause } from './cases/add-symbol-pause.js';
 import { inspectorOverhead } from './cases/inspector-overhead.js';
@@ -19,5 +20,6 @@ await storage();
 await brokerThroughput();
 await arrowStore();
 await cliBacktest();
+await csvImportCli();
 await strategyRun();
 await sweeps();

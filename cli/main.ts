@@ -25,44 +25,47 @@ const program = new Command('tapedeck')
 // Each command's module, imported only when that command runs: together they load the session,
 // the live feeds, the inspector, the importer and the strategy runner, ~0.2 s a user would wait
 // before any command did anything. `--help`, `help` or an unknown name loads them all.
-const topCommands: Record<string, () => Promise<void>> = {
-  backtest: async () => (await import('./commands/backtest.js')).registerBacktest(program),
-  live: async () => (await import('./commands/live.js')).registerLive(program),
-  sweep: async () => (await import('./commands/sweep.js')).registerSweep(program),
-  calendar: async () => (await import('./commands/calendar.js')).registerCalendar(program),
-  demo: async () => (await import('./commands/demo.js')).registerDemo(program),
-};
-const dataCommands: Record<string, (data: Command) => Promise<void>> = {
-  import: async (data) => (await import('./commands/data-import.js')).registerDataImport(data),
-  generate: async (data) => (await import('./commands/data-generate.js')).registerDataGenerate(data),
-  list: async (data) => (await import('./commands/data-catalog.js')).registerDataCatalog(data),
-  migrate: async (data) => (await import('./commands/data-migrate.js')).registerDataMigrate(data),
-  export: async (data) => (await import('./commands/data-export.js')).registerDataExport(data),
-};
-dataCommands['info'] = dataCommands['list']!;
-topCommands['worker'] = topCommands['sweep']!;
+// `sweep` and `worker` share one module.
+const registerSweep = async () => (await import('./commands/sweep.js')).registerSweep(program);
+const topCommands = new Map<string, () => Promise<void>>([
+  ['backtest', async () => (await import('./commands/backtest.js')).registerBacktest(program)],
+  ['live', async () => (await import('./commands/live.js')).registerLive(program)],
+  ['sweep', registerSweep],
+  ['worker', registerSweep],
+  ['calendar', async () => (await import('./commands/calendar.js')).registerCalendar(program)],
+  ['demo', async () => (await import('./commands/demo.js')).registerDemo(program)],
+]);
+const registerCatalog = async (data: Command) => (await import('./commands/data-catalog.js')).registerDataCatalog(data);
+const dataCommands = new Map<string, (data: Command) => Promise<void>>([
+  ['import', async (data) => (await import('./commands/data-import.js')).registerDataImport(data)],
+  ['generate', async (data) => (await import('./commands/data-generate.js')).registerDataGenerate(data)],
+  ['list', registerCatalog],
+  ['info', registerCatalog],
+  ['migrate', async (data) => (await import('./commands/data-migrate.js')).registerDataMigrate(data)],
+  ['export', async (data) => (await import('./commands/data-export.js')).registerDataExport(data)],
+]);
 
 const [name, subName] = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
-const top = name === undefined ? undefined : topCommands[name];
+const top = name === undefined ? undefined : topCommands.get(name);
 if (top) {
   await top();
 } else if (name === 'data' || name === 'session') {
   const { data } = registerControlCommands(program, shellContext);
-  const dataCommand = name === 'data' && subName !== undefined ? dataCommands[subName] : undefined;
+  const dataCommand = name === 'data' && subName !== undefined ? dataCommands.get(subName) : undefined;
   if (dataCommand) await dataCommand(data);
   else if (name === 'data' && !data.commands.some((command) => command.name() === subName)) await registerDataCommands(data);
 } else {
   // In the order `--help` lists them.
-  await topCommands['backtest']!();
-  await topCommands['live']!();
-  await topCommands['sweep']!();
+  await topCommands.get('backtest')!();
+  await topCommands.get('live')!();
+  await registerSweep();
   await registerDataCommands(registerControlCommands(program, shellContext).data);
-  await topCommands['calendar']!();
-  await topCommands['demo']!();
+  await topCommands.get('calendar')!();
+  await topCommands.get('demo')!();
 }
 
 async function registerDataCommands(data: Command): Promise<void> {
-  for (const register of new Set(Object.values(dataCommands))) await register(data);
+  for (const register of new Set(dataCommands.values())) await register(data);
 }
 
 try {

@@ -50,7 +50,7 @@ export async function arrowStore(): Promise<void> {
         if (read !== bars) throw new Error(`read ${read} of ${bars} bars`);
       }
       const segments = (await readdir(path.join(dir, layout, '1m', DATE))).length;
-      report('arrow-store-read-day', { ...params, written: layout, segments, read: 'getManyBarColumns, new store each read' }, { unit: 'ms', ...summarize(times), fastest: Number(Math.min(...times).toFixed(3)), target: { median: 20 } });
+      report('arrow-store-read-day', { ...params, written: layout, segments, read: 'getManyBarColumns, new store each read' }, { unit: 'ms', ...summarize(times), fastest: Number(Math.min(...times).toFixed(3)), slowest: Number(Math.max(...times).toFixed(3)), loadAverage: os.loadavg()[0], target: { median: 20 } });
     }
   } finally {
     await rm(dir, { recursive: true, force: true });

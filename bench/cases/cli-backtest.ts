@@ -1,18 +1,14 @@
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ArrowBarStore, generateDayBars, type Bar } from 'tapedeck';
 import { report, summarize } from '../measure.js';
+import { CLI, GNU_TIME, timeProcess } from '../timed-process.js';
 import { DATE, tradingSession } from '../replay-day.js';
 
 const SYMBOLS = 500;
 const RUNS = 5;
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
-/** GNU time reports the child's peak RSS (`%M`, kB) and CPU seconds from wait4, which no Node API exposes. */
-const GNU_TIME = '/usr/bin/time';
 
 /**
  * Case 8: what a user waits for. `tapedeck backtest` of 500 symbols' day, 1m and 5m, at full
@@ -56,21 +52,4 @@ export async function cliBacktest(): Promise<void> {
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
-}
-
-export async function timeProcess(args: string[]): Promise<{ wallMs: number; peakMb?: number; cpuMs?: number; stdout: string }> {
-  const timed = existsSync(GNU_TIME);
-  const [command, commandArgs] = timed ? [GNU_TIME, ['-f', 'cpu-s=%U+%S peak-rss-kb=%M', process.execPath, ...args]] : [process.execPath, args];
-  const started = performance.now();
-  const child = spawn(command, commandArgs, { stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));
-  const wallMs = performance.now() - started;
-  if (code !== 0) throw new Error(`tapedeck backtest exited with ${code}: ${stderr.slice(-500)}`);
-  const usage = /cpu-s=([\d.]+)\+([\d.]+) peak-rss-kb=(\d+)\s*$/.exec(stderr);
-  if (!usage) return { wallMs, stdout };
-  return { wallMs, cpuMs: Math.round((Number(usage[1]) + Number(usage[2])) * 1000), peakMb: Number((Number(usage[3]) / 1024).toFixed(1)), stdout };
 }

@@ -60,7 +60,7 @@ async function csvImport(dir: string): Promise<void> {
 }
 
 /** Consecutive minutes, every day of the week, so the file is a plain million rows. */
-async function writeCsv(file: string, rows: number): Promise<void> {
+export async function writeCsv(file: string, rows: number): Promise<void> {
   const out = createWriteStream(file);
   out.write('timestamp,open,high,low,close,volume\n');
   const start = Date.UTC(2023, 0, 2, 14, 30);

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { ArrowBarStore, defineStrategy, generateDayBars, MemoryBarStore, nyse, runBacktest, silentLogger, type Bar } from 'tapedeck';
 import smaCross from '../../examples/sma-cross.js';
 import { report, summarize } from '../measure.js';
-import { timeProcess } from './cli-backtest.js';
+import { timeProcess } from '../timed-process.js';
 
 const SYMBOLS = 500;
 /** 20 trading days, plus the example's 5 warm-up days before them. */

@@ -72,3 +72,20 @@ test('asking for a finer interval than stored is NO_DATA naming what the store h
   t.regex(failure('HOUR')!.message, /at 15m or finer; the bar store has 1h bars that day/);
   t.regex(failure('FIVE2')!.message, /No 1m to 5m bars for FIVE2 on 2024-03-08 in the bar store/);
 });
+
+test('a store that keeps 1m bars only, and throws when asked for others, still makes a symbol without bars NO_DATA', async (t) => {
+  const inner = new MemoryBarStore();
+  await inner.putBars('ONE', '1m', generateDayBars('ONE', day, { seed: 4 }));
+  const oneMinuteOnly: BarStore = {
+    getBars: (symbol, interval, startMs, endMs) => {
+      if (interval !== '1m') throw new Error(`this store keeps 1m bars only, not ${interval}`);
+      return inner.getBars(symbol, interval, startMs, endMs);
+    },
+    putBars: (symbol, interval, bars) => inner.putBars(symbol, interval, bars),
+  };
+  const session = createSession({ mode: 'backtest', date: DATE, store: oneMinuteOnly, symbols: [{ symbol: 'ONE', streams: ['1m', '5m'] }, 'NONE'], speed: 'max', logger: silentLogger });
+  await session.start();
+  const summary = await session.done;
+  t.is(summary.symbols.find((s) => s.symbol === 'ONE')!.status, 'active');
+  t.like(summary.symbols.find((s) => s.symbol === 'NONE')!.error, { code: 'NO_DATA' });
+});

@@ -1,0 +1,32 @@
+import test from 'ava';
+import { runCli } from './cli-process.js';
+
+// The command loads only the module of the command it runs: each command must still be found
+// alone, and a name that is no command must still be one.
+
+const commandsIn = (help: string) => [...help.matchAll(/^ {2}([a-z][a-z-]*)(?= )/gm)].map((match) => match[1]!).filter((name) => name !== 'help');
+
+test('every command listed by --help, and every data and session subcommand, answers its own --help', async (t) => {
+  const top = await runCli(['--help']);
+  t.is(top.code, 0, top.stderr);
+  const names = commandsIn(top.stdout);
+  t.deepEqual(names, ['backtest', 'live', 'data', 'session', 'calendar', 'demo']);
+  const groups = await Promise.all(['data', 'session'].map(async (group) => ({ group, help: await runCli([group, '--help']) })));
+  const subcommands = groups.flatMap(({ group, help }) => commandsIn(help.stdout).map((name) => [group, name]));
+  t.deepEqual(subcommands.map((words) => words.join(' ')).sort(), [
+    'data add-symbol', 'data export', 'data generate', 'data import', 'data info', 'data list', 'data list-dynamic', 'data migrate', 'data remove-symbol', 'session status',
+  ]);
+  const asked = [...names.filter((name) => name !== 'data' && name !== 'session').map((name) => [name]), ...subcommands];
+  for (const [words, result] of await Promise.all(asked.map(async (words) => [words, await runCli([...words, '--help'])] as const))) {
+    t.is(result.code, 0, `${words.join(' ')}: ${result.stderr}`);
+    t.true(result.stdout.startsWith(`Usage: tapedeck ${words.join(' ')} `), `${words.join(' ')}: ${result.stdout.slice(0, 80)}`);
+  }
+});
+
+test('a name that is no command is a usage error, also one that names a property of every object', async (t) => {
+  for (const words of [['toString'], ['bogus'], ['data', 'constructor']]) {
+    const result = await runCli(words);
+    t.is(result.code, 2, words.join(' '));
+    t.regex(result.stderr, /Unknown command/);
+  }
+});
