@@ -10,7 +10,7 @@ test('every command listed by --help, and every data and session subcommand, ans
   const top = await runCli(['--help']);
   t.is(top.code, 0, top.stderr);
   const names = commandsIn(top.stdout);
-  t.deepEqual(names, ['backtest', 'live', 'data', 'session', 'calendar', 'demo']);
+  t.deepEqual(names, ['backtest', 'live', 'sweep', 'worker', 'data', 'session', 'calendar', 'demo']);
   const groups = await Promise.all(['data', 'session'].map(async (group) => ({ group, help: await runCli([group, '--help']) })));
   const subcommands = groups.flatMap(({ group, help }) => commandsIn(help.stdout).map((name) => [group, name]));
   t.deepEqual(subcommands.map((words) => words.join(' ')).sort(), [
