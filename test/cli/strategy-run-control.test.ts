@@ -53,3 +53,18 @@ test('other processes add and remove symbols during a multi-day strategy run; an
   t.regex(fills, /,AAPL,sell,10,.*,flatten\n/);
   t.regex(fills, /,TSLA,buy,10,/);
 });
+
+test('a strategy run whose run dir is taken by another session runs without the control API, and says so', async (t) => {
+  const ws = await workspace();
+  t.teardown(() => ws.remove());
+  await generateDataset({ store: new ArrowBarStore(ws.data), calendar: nyse, symbols: ['AAPL', 'MSFT'], from: DAYS[0]!, to: DAYS[1]!, seed: 11 });
+  const session = startCli(['backtest', '--date', DAYS[0]!, '--symbols', 'AAPL', '--speed', '1', '--data', ws.data, '--run-dir', ws.runDir]);
+  t.teardown(() => session.kill());
+  await session.waitFor(/Streaming\./, 'stdout', 60_000);
+  const run = await runCli(['backtest', '--strategy', 'test/fixtures/strategies/buy-and-hold.ts', '--from', DAYS[0]!, '--to', DAYS[1]!, '--data', ws.data, '--run-dir', ws.runDir, '--out', join(ws.root, 'results'), '--json']);
+  t.is(run.code, 0, run.stderr);
+  t.regex(run.stderr, /The control API could not start: Another tapedeck session \(pid \d+, backtest 2024-03-04\) is running with run dir .*; the run goes on without it\./);
+  t.deepEqual(JSON.parse(run.stdout).days.map((d: { date: string }) => d.date), DAYS.slice(0, 2));
+  const status = await runCli(['session', 'status', '--json', '--run-dir', ws.runDir]);
+  t.like(JSON.parse(status.stdout), { mode: 'backtest', date: DAYS[0], running: true }, 'the session keeps its run dir');
+});
