@@ -68,6 +68,7 @@ export { MetricsError, type MetricsErrorCode } from './metrics/metrics-error.js'
 
 export { defineStrategy, type Strategy, type StrategySpec, type StrategyContext, type StrategyBroker, type StrategyParams, type ParamValue, type RunDay, type RunSession } from './run/strategy.js';
 export { runBacktest, type RunBacktestOptions } from './run/run-backtest.js';
+export type { RunningBacktest } from './run/running-backtest.js';
 export type { BacktestResult, DaySummary, RunConfig } from './run/backtest-result.js';
 export type { ReportCandles } from './run/report-candles.js';
 export { writeResultFiles } from './run/result-files.js';

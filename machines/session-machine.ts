@@ -122,7 +122,7 @@ export const sessionMachine = setup({
   },
   guards: {
     hasPendingSymbols: ({ context }) => context.pending.length > 0,
-    nothingCarried: ({ context }) => context.carried.length === 0,
+    hasCarriedSymbols: ({ context }) => context.carried.length > 0,
     batchSettled: ({ context }) => context.loading === 0,
     addsPendingAtClose: ({ context }) => context.engine.atClose && context.pending.length > 0,
     /** At the close, once every request made there has been handled. */
@@ -414,9 +414,10 @@ export const sessionMachine = setup({
         ADVANCE: { actions: 'clearClock' },
       },
       states: {
-        // The configured symbols load in the first pause, like any added symbol.
+        // The configured symbols load in the first pause, like any added symbol; on a new day,
+        // those carried over from the day before are read together first.
         starting: {
-          always: 'deactivated',
+          always: [{ guard: 'hasCarriedSymbols', target: 'deactivated.reloading' }, { target: 'deactivated' }],
         },
         streaming: {
           invoke: {
@@ -440,14 +441,13 @@ export const sessionMachine = setup({
         },
         deactivated: {
           entry: ['deactivateData', 'beginPause', 'startBatch'],
-          initial: 'reloading',
+          initial: 'paused',
           on: {
             STOP: { target: 'reactivating', actions: ['requestStop', 'abortBatch'] },
           },
           states: {
             // A new day's symbols carried over from the day before load in one read, beside the others' loads.
             reloading: {
-              always: { guard: 'nothingCarried', target: 'paused' },
               invoke: {
                 src: 'carriedDays',
                 input: ({ context }) => ({ source: sourceOf(context.plan), symbols: context.carried }),

@@ -13,11 +13,10 @@ import { CliError, EXIT_USAGE } from '../cli-error.js';
 import { fail, heading, note } from '../messages.js';
 import { loadStrategy } from '../strategy-file.js';
 import type { BacktestSpeed } from '../../actors/backtest-clock.js';
-import { assertRunDirFree, createControlServer, type ControlServer } from '../../control/control-server.js';
+import { createControlServer, type ControlServer } from '../../control/control-server.js';
 import { DEFAULT_RUN_DIR, resolveRunDir } from '../../control/run-file.js';
 import type { RunningBacktest } from '../../run/running-backtest.js';
 import { isJournalError } from '../../storage/journal/journal-error.js';
-import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
 import { openRunJournal } from '../run-journal-hooks.js';
 
 export interface StrategyBacktestOptions {
@@ -51,14 +50,14 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
   if (!from || !to) throw new CliError('USAGE_ERROR', 'A strategy run needs --from and --to (or --date for one day). Add --help for usage.', { exitCode: EXIT_USAGE });
   await assertStoreReadable(options.store, options.data);
   const runDir = resolveRunDir(options.runDir);
-  await assertWritableDir(runDir, RUN_DIR_ROLE);
-  await assertRunDirFree(runDir);
   const strategy = await loadStrategy(options.strategy);
   const out = options.out ?? path.join('results', `${wallClockStamp()}-${strategy.name}`);
   const progress = options.json ? process.stderr : process.stdout;
   const onDay = (day: DaySummary, done: number, total: number) =>
     progress.write(`${note(`day ${done}/${total} ${day.date} · ${day.bars} bars · ${day.fills} fills · pnl ${money(day.pnl)} · equity ${money(day.endEquity)}`)}\n`);
   // Other terminals add and remove symbols through the control API, whichever day is running.
+  // It is a convenience, not the run's purpose: when the run dir is taken by another session or
+  // cannot be written, the run says so and goes on without it.
   let server: Promise<ControlServer> | undefined;
   const onStart = (run: RunningBacktest) => {
     server = createControlServer(run, { runDir });
@@ -69,7 +68,7 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
   };
   let result: BacktestResult;
   try {
-    const journal = await openRunJournal({ ...options, from, to, runDir: resolveRunDir(options.runDir) }, strategy, (line) => progress.write(`${line}\n`));
+    const journal = await openRunJournal({ ...options, from, to, runDir }, strategy, (line) => progress.write(`${line}\n`));
     result = await runBacktest({
       strategy,
       from,

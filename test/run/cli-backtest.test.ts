@@ -20,7 +20,7 @@ test('tapedeck backtest --strategy runs the TypeScript example over a date range
   const { root, data } = await dataDir();
   try {
     const out = join(root, 'results');
-    const args = ['backtest', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-04', '--to', '2024-03-06', '--data', data, '--param', 'fast=5', '--param', 'slow=12'];
+    const args = ['backtest', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-04', '--to', '2024-03-06', '--data', data, '--param', 'fast=5', '--param', 'slow=12', '--run-dir', join(root, 'run')];
     const json = await runCli([...args, '--commission', '0.005/share,min=1', '--out', out, '--json']);
     t.is(json.code, 0, json.stderr);
     const report = JSON.parse(json.stdout);
@@ -50,10 +50,10 @@ test('tapedeck backtest --strategy runs the TypeScript example over a date range
 test('a strategy run refuses an unknown param and a missing file as usage errors', async (t) => {
   const { root, data } = await dataDir();
   try {
-    const unknown = await runCli(['backtest', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-04', '--data', data, '--param', 'nope=1', '--out', join(root, 'x'), '--json']);
+    const unknown = await runCli(['backtest', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-04', '--data', data, '--param', 'nope=1', '--out', join(root, 'x'), '--run-dir', join(root, 'run'), '--json']);
     t.is(unknown.code, 2);
     t.is(JSON.parse(unknown.stdout).error.code, 'UNKNOWN_PARAM');
-    const missing = await runCli(['backtest', '--strategy', join(root, 'none.ts'), '--from', '2024-03-04', '--data', data]);
+    const missing = await runCli(['backtest', '--strategy', join(root, 'none.ts'), '--from', '2024-03-04', '--data', data, '--run-dir', join(root, 'run')]);
     t.is(missing.code, 2);
     t.regex(missing.stderr, /No strategy file/);
     const oneDay = await runCli(['backtest', '--from', '2024-03-04', '--data', data]);
@@ -70,7 +70,7 @@ test('the installed command, plain node without tsx, runs a TypeScript strategy 
   t.true(existsSync(join(ROOT, 'dist', 'cli', 'strategy-file.js')), 'dist/ is built: run npm run build');
   const { root, data } = await dataDir();
   try {
-    const args = [bin, 'backtest', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-05', '--data', data, '--out', join(root, 'out'), '--json'];
+    const args = [bin, 'backtest', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-05', '--data', data, '--out', join(root, 'out'), '--run-dir', join(root, 'run'), '--json'];
     const child = spawn(process.execPath, args, { cwd: ROOT, env: cliEnv() });
     let stdout = '';
     let stderr = '';
