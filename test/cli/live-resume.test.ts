@@ -1,0 +1,38 @@
+import test from 'ava';
+import { SessionJournal } from '../../storage/journal/session-journal.js';
+import { runCli, startCli, workspace } from './cli-process.js';
+
+// `tapedeck live --journal`, killed with SIGKILL, then `--resume`: the session comes back with
+// the symbols its commands ended with — the one added from another terminal, not the configured
+// one removed — and reconnects.
+test('a live session killed with SIGKILL resumes with the symbols its journal ends with', async (t) => {
+  const ws = await workspace();
+  t.teardown(() => ws.remove());
+  const args = ['live', '--feed', 'replay', '--date', '2024-03-08', '--speed', '3000', '--symbols', 'AAPL,MSFT', '--trailing-days', '0', '--data', ws.data, '--run-dir', ws.runDir, '--json'];
+  const first = startCli([...args, '--journal']);
+  t.teardown(() => first.kill());
+  await first.waitFor(/Streaming\./, 'stderr');
+  const added = await runCli(['data', 'add-symbol', 'TSLA', '--streams', '1m,5m', '--wait', '--run-dir', ws.runDir]);
+  t.is(added.code, 0, added.stderr);
+  const removed = await runCli(['data', 'remove-symbol', 'AAPL', '--immediate', '--run-dir', ws.runDir]);
+  t.is(removed.code, 0, removed.stderr);
+  first.child.kill('SIGKILL');
+  await first.exited;
+  t.is(first.child.signalCode, 'SIGKILL', 'it was killed, not finished');
+  t.deepEqual((await SessionJournal.read(ws.runDir))!.commands.map(({ command }) => `${command.op} ${command.symbol}`), ['add TSLA', 'remove AAPL']);
+
+  const refused = await runCli([...args, '--journal']);
+  t.is(refused.code, 1, refused.stderr);
+  t.regex(refused.stdout + refused.stderr, /UNFINISHED_RUN|interrupted run/);
+
+  const resumed = await runCli([...args, '--resume']);
+  t.is(resumed.code, 0, resumed.stderr);
+  t.regex(resumed.stderr, /Resuming the session of 2024-03-08 from .*journal\.jsonl/);
+  const summary = JSON.parse(resumed.stdout);
+  const status = (symbol: string) => summary.symbols.find((s: { symbol: string }) => s.symbol === symbol)?.status;
+  t.is(summary.endedBy, 'close');
+  t.is(status('TSLA'), 'active');
+  t.deepEqual(summary.symbols.find((s: { symbol: string }) => s.symbol === 'TSLA').streams, ['1m', '5m']);
+  t.is(status('MSFT'), 'active');
+  t.is(status('AAPL'), 'removed', 'the configured symbol removed before the kill does not come back');
+});
