@@ -12,7 +12,7 @@ test('a live session killed with SIGKILL resumes with the symbols its journal en
   const args = ['live', '--feed', 'replay', '--date', '2024-03-08', '--speed', '60', '--symbols', 'AAPL,MSFT', '--trailing-days', '0', '--data', ws.data, '--run-dir', ws.runDir, '--json'];
   const first = startCli([...args, '--journal']);
   t.teardown(() => first.kill());
-  await first.waitFor(/Streaming\./, 'stderr');
+  await first.waitFor(/Streaming\./, 'stderr', 60_000);
   const added = await runCli(['data', 'add-symbol', 'TSLA', '--streams', '1m,5m', '--wait', '--run-dir', ws.runDir]);
   t.is(added.code, 0, added.stderr);
   const removed = await runCli(['data', 'remove-symbol', 'AAPL', '--immediate', '--run-dir', ws.runDir]);
@@ -28,7 +28,7 @@ test('a live session killed with SIGKILL resumes with the symbols its journal en
 
   const resumed = startCli([...args, '--resume']);
   t.teardown(() => resumed.kill());
-  await resumed.waitFor(/Resuming the session of 2024-03-08 from .*journal\.jsonl/, 'stderr');
+  await resumed.waitFor(/Resuming the session of 2024-03-08 from .*journal\.jsonl/, 'stderr', 60_000);
   await resumed.waitFor(/TSLA active/, 'stderr', 60_000);
   await resumed.waitFor(/AAPL removed/, 'stderr', 60_000);
   resumed.child.kill('SIGTERM');
