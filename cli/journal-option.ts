@@ -1,5 +1,5 @@
 import { SessionJournal } from '../storage/journal/session-journal.js';
-import { CliError } from './cli-error.js';
+import { CliError, EXIT_USAGE } from './cli-error.js';
 
 /**
  * The journal a session command writes: none; a new one (`--journal`, refused when an
@@ -7,7 +7,7 @@ import { CliError } from './cli-error.js';
  * continued (`--resume`); or a new one whatever is there (`--force-new`).
  */
 export async function openJournalOption(runDir: string, options: { journal?: boolean; resume?: boolean; forceNew?: boolean }): Promise<SessionJournal | undefined> {
-  if (options.resume && options.forceNew) throw new CliError('USAGE_ERROR', '--resume continues the journal and --force-new replaces it: give one of them.', { exitCode: 2 });
+  if (options.resume && options.forceNew) throw new CliError('USAGE_ERROR', '--resume continues the journal and --force-new replaces it: give one of them.', { exitCode: EXIT_USAGE });
   if (options.resume) return SessionJournal.open(runDir, { resume: true });
   if (options.forceNew) return SessionJournal.open(runDir);
   if (!options.journal) return undefined;

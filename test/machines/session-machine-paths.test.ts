@@ -3,7 +3,7 @@ import { createActor, fromPromise, waitFor, type AnyStateNode, type AnyTransitio
 import { BacktestDataEngine } from '../../data-plane/backtest-data-engine.js';
 import { BarNotifier } from '../../data-plane/bar-notifier.js';
 import { createSessionData } from '../../data-plane/session-data.js';
-import { sessionMachine, type SessionPlan } from '../../machines/session-machine.js';
+import { sessionMachine, type RequestInbox, type SessionPlan } from '../../machines/session-machine.js';
 import { backtestSymbolMachine } from '../../machines/backtest-symbol-machine.js';
 import { symbolMachine } from '../../machines/symbol-machine.js';
 import { fullDay } from '../support/day-data.js';
@@ -57,7 +57,7 @@ function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean; failCar
     const into = event.actorRef === actor ? taken : (event.actorRef as { logic?: unknown }).logic === backtestSymbolMachine ? takenBySymbols : undefined;
     for (const t of event._transitions) into?.add(describe(t));
   };
-  const requests = { waiting: 0 };
+  const requests: RequestInbox = { waiting: 0 };
   const actor = createActor(machine, { input: { engine, plan, requests }, inspect });
   actor.start();
   const leaf = () => JSON.stringify(actor.getSnapshot().value);
@@ -138,6 +138,24 @@ test.serial('a load past its timeout, and a stop while deactivated', async (t) =
   t.true(leaf().includes('paused'));
   actor.send({ type: 'STOP' });
   t.is(leaf(), '"closed"');
+});
+
+test.serial('a change of speed before the start and while streaming, and a step held at a scheduled minute', async (t) => {
+  const { actor, engine, until, requests } = start();
+  actor.send({ type: 'SET_SPEED', speed: 'max' });
+  t.is(actor.getSnapshot().context.clearedTo, engine.window.close, "'max' clears the clock to the close");
+  const open = engine.clock.now();
+  requests.holdAt = open + 7 * 60_000;
+  actor.send({ type: 'START' });
+  await waitFor(actor, () => engine.clock.now() >= open + 7 * 60_000, { timeout: 2_000 });
+  t.is(engine.clock.now(), open + 7 * 60_000, 'the step ended at the minute held');
+  actor.send({ type: 'SET_SPEED', speed: 'manual' });
+  t.is(actor.getSnapshot().context.clearedTo, open + 7 * 60_000, 'a paced clock is cleared to where it stands');
+  await until('streaming');
+  delete requests.holdAt;
+  step(actor, 3);
+  t.is(engine.clock.now(), open + 10 * 60_000, 'by hand from there');
+  actor.send({ type: 'STOP' });
 });
 
 test.serial('a catch-up that fails still reactivates', async (t) => {
