@@ -37,9 +37,14 @@ export function redisClient(url: string): Redis {
   return new Redis(redisOptions(url));
 }
 
-/** `promise`, or `error()` once `ms` have passed without it settling. */
+/**
+ * `promise`, or `error()` once `ms` have passed without it settling. A promise given up on may
+ * still reject later (a command Redis never answered, failed when the connection is dropped):
+ * that rejection is expected and handled here, not left unhandled.
+ */
 export async function within<T>(promise: Promise<T>, ms: number, error: () => Error): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
+  promise.catch(() => {});
   try {
     return await Promise.race([promise, new Promise<never>((_, reject) => (timer = setTimeout(() => reject(error()), ms)))]);
   } finally {

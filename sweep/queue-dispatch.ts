@@ -68,8 +68,11 @@ export async function runOnQueue(jobs: readonly SweepJob[], options: QueueDispat
       await answer(checkEach());
     }
   } finally {
-    await within(queue.close(), 2000, () => new Error('close')).catch(() => {});
     client.disconnect();
+    // A start BullMQ never finished ends now as an 'error' event of the queue: wait for it while
+    // the queue still listens (after close() nobody would, and it would go unhandled).
+    await within(queue.waitUntilReady(), 2000, () => new Error('start')).catch(() => {});
+    await within(queue.close(), 2000, () => new Error('close')).catch(() => {});
   }
 
   /** Where each pending job is: finished ones beyond the read window are collected, lost ones enqueued again. */

@@ -9,6 +9,17 @@ import { CASH, DAYS, FLAT_DAILY, fixtureStore, pointRuns, serialRuns } from './s
 // Real processes: redis-server on a free port of 127.0.0.1, `tapedeck worker`s, SIGKILL.
 // Locks of 1.5 s so that a dead worker's job moves on within seconds.
 const LOCK_MS = 1500;
+/**
+ * How long each job of the fault tests sleeps on its first day: the window in which the test
+ * kills something mid-job, long enough for a loaded machine to act within it.
+ */
+const PAUSE_MS = 4000;
+
+/** The serial runs of sets that sleep: made without the sleep, which changes nothing but the params. */
+async function serialPaused(data: string, every: number[]) {
+  const runs = await serialRuns(data, DAYS[0]!, DAYS[1]!, every.map((e) => ({ every: e })));
+  return runs.map((run) => ('params' in run ? { ...run, params: { ...run.params, pauseMs: PAUSE_MS } } : run));
+}
 
 async function redis(t: { teardown(fn: () => Promise<void>): void }): Promise<RedisServer> {
   const server = await RedisServer.start();
@@ -50,7 +61,7 @@ test('a worker SIGKILLed mid-job: its job completes on another worker and the re
   const { data } = await fixtureStore(t);
   const server = await redis(t);
   const workers = await startWorkers(t, server.url, data, 2);
-  const grid = ['every=11,17', 'pauseMs=2000'];
+  const grid = ['every=11,17', `pauseMs=${PAUSE_MS}`];
   const sweep = runSweep({ strategy: FLAT_DAILY, from: DAYS[0]!, to: DAYS[1]!, grid, data, cash: CASH, queue: server.url, chunks: 1 });
   await workers[0]!.waitFor(/started \S+/, 'stdout', 30_000);
   const job = /started (\S+)/.exec(workers[0]!.stdout)![1]!;
@@ -60,21 +71,21 @@ test('a worker SIGKILLed mid-job: its job completes on another worker and the re
   const result = await sweep;
   t.true(workers[1]!.stdout.includes(`started ${job}`), `the other worker ran ${job}:\n${workers[1]!.stdout}`);
   t.true(workers[1]!.stdout.includes(`finished ${job}`));
-  t.deepEqual(pointRuns(result.points), await serialRuns(data, DAYS[0]!, DAYS[1]!, [{ every: 11, pauseMs: 2000 }, { every: 17, pauseMs: 2000 }]));
+  t.deepEqual(pointRuns(result.points), await serialPaused(data, [11, 17]));
 });
 
 test('Redis restarted empty mid-sweep: the sweep enqueues the lost jobs again and gives the serial runs', async (t) => {
   const { data } = await fixtureStore(t);
   const server = await redis(t);
   const [worker] = await startWorkers(t, server.url, data, 1);
-  const sweep = runSweep({ strategy: FLAT_DAILY, from: DAYS[0]!, to: DAYS[1]!, grid: ['every=11,17', 'pauseMs=1500'], data, cash: CASH, queue: server.url, chunks: 1 });
+  const sweep = runSweep({ strategy: FLAT_DAILY, from: DAYS[0]!, to: DAYS[1]!, grid: ['every=11,17', `pauseMs=${PAUSE_MS}`], data, cash: CASH, queue: server.url, chunks: 1 });
   await worker!.waitFor(/started \S+/, 'stdout', 30_000);
   const job = /started (\S+)/.exec(worker!.stdout)![1]!;
   await server.kill();
   await server.launch();
   const result = await sweep;
   t.is(worker!.stdout.split(`started ${job}\n`).length - 1, 2, `the lost job ran again:\n${worker!.stdout}`);
-  t.deepEqual(pointRuns(result.points), await serialRuns(data, DAYS[0]!, DAYS[1]!, [{ every: 11, pauseMs: 1500 }, { every: 17, pauseMs: 1500 }]));
+  t.deepEqual(pointRuns(result.points), await serialPaused(data, [11, 17]));
 });
 
 test('Redis gone mid-sweep and not back: the sweep fails with QUEUE_UNREACHABLE, not a partial result', async (t) => {
