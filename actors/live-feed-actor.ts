@@ -12,6 +12,8 @@ export interface LiveFeedInput {
   feed: LiveFeed;
   /** The data plane's entrance: bars go straight there, frame by frame, never through XState. */
   ingest(bars: readonly FeedBar[]): void;
+  /** The feed has sent every bar closing at or before `t` (see `FeedSink.sentThrough`). */
+  sentThrough(t: number): void;
   /** Subscribed as soon as the feed starts. */
   initialSymbols: string[];
 }
@@ -22,9 +24,10 @@ export interface LiveFeedInput {
  * the statechart, which sees one event per clock step, not per bar.
  */
 export const liveFeedActor = fromCallback<FeedCommand, LiveFeedInput>(({ input, sendBack, receive }) => {
-  const { feed, ingest, initialSymbols } = input;
+  const { feed, ingest, sentThrough, initialSymbols } = input;
   const stop = feed.start({
     bars: ingest,
+    sentThrough,
     status: (status) => sendBack({ type: 'FEED_STATUS', status } satisfies FeedStatusEvent as never),
   });
   if (initialSymbols.length > 0) feed.subscribe(initialSymbols);

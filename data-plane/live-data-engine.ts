@@ -66,6 +66,8 @@ export class LiveDataEngine {
   private readonly retired = new Map<string, LiveStreamStats>();
   /** Bars that arrived before their close (clock skew): released by `tick` once the clock gets there. */
   private early: FeedBar[] = [];
+  /** How far the feed says it has sent every bar (`FeedSink.sentThrough`); undefined for a feed that never says. */
+  private sentThrough: number | undefined;
 
   constructor(
     readonly window: BarWindow,
@@ -81,9 +83,16 @@ export class LiveDataEngine {
     return this.clock.now() >= this.window.open;
   }
 
-  /** Past the close by the grace, so the last minute's bar had its chance to arrive. */
+  /**
+   * Past the close by the grace, so the last minute's bar had its chance to arrive, and, for a
+   * feed that says how far it has sent, past the close by the feed's word too.
+   */
   get atClose(): boolean {
-    return this.clock.now() >= this.window.close + this.options.graceMs;
+    return this.clock.now() >= this.window.close + this.options.graceMs && (this.sentThrough === undefined || this.sentThrough >= this.window.close);
+  }
+
+  feedSentThrough(t: number): void {
+    this.sentThrough = Math.max(this.sentThrough ?? Number.NEGATIVE_INFINITY, t);
   }
 
   has(symbol: string): boolean {

@@ -43,6 +43,9 @@ export class ReplayFeed implements LiveFeed {
   start(sink: FeedSink): () => void {
     this.sink = sink;
     sink.status({ state: 'connected', resumed: false });
+    // Nothing is subscribed yet, so everything due is sent; saying so now makes the session wait
+    // for the replay at the close even if the clock gets there before the first poll.
+    sink.sentThrough(this.clock.now());
     const timer = setInterval(() => this.play(), this.options.pollMs ?? 100);
     return () => {
       clearInterval(timer);
@@ -63,7 +66,11 @@ export class ReplayFeed implements LiveFeed {
           entry.bars = bars;
           while (entry.cursor < bars.length && bars[entry.cursor]!.t + MINUTE_MS <= entry.subscribedAt) entry.cursor++;
         },
-        (error: unknown) => this.sink?.status({ state: 'warning', code: 'REPLAY_LOAD', message: `Could not read ${symbol} from the store: ${error instanceof Error ? error.message : String(error)}` }),
+        (error: unknown) => {
+          // Nothing to play for it: the replay's word on what it has sent must not wait for it.
+          entry.bars = [];
+          this.sink?.status({ state: 'warning', code: 'REPLAY_LOAD', message: `Could not read ${symbol} from the store: ${error instanceof Error ? error.message : String(error)}` });
+        },
       );
     }
   }
@@ -75,11 +82,17 @@ export class ReplayFeed implements LiveFeed {
   private play(): void {
     const now = this.clock.now();
     const frame: FeedBar[] = [];
+    let reading = false;
     for (const [symbol, entry] of this.played) {
       const { bars } = entry;
-      if (!bars) continue;
+      if (!bars) {
+        reading = true;
+        continue;
+      }
       while (entry.cursor < bars.length && bars[entry.cursor]!.t + MINUTE_MS <= now) frame.push({ ...bars[entry.cursor++]!, symbol });
     }
     if (frame.length > 0) this.sink?.bars(frame);
+    // A symbol still being read from the store may yet have bars due by now.
+    if (!reading) this.sink?.sentThrough(now);
   }
 }

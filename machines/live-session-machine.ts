@@ -253,6 +253,7 @@ export const liveSessionMachine = setup({
           input: ({ context }) => ({
             feed: context.plan.feed,
             ingest: (bars) => context.engine.ingest(bars),
+            sentThrough: (t) => context.engine.feedSentThrough(t),
             initialSymbols: Object.keys(context.symbols),
           }),
         },

@@ -26,6 +26,13 @@ export type FeedStatus =
 export interface FeedSink {
   bars(bars: readonly FeedBar[]): void;
   status(status: FeedStatus): void;
+  /**
+   * A feed that knows it has sent every bar closing at or before `t` says so: a replay, which
+   * plays stored bars by the session's clock. The session then closes only once the feed has
+   * played past the close, however late its timers ran; other feeds have the grace alone. A
+   * feed that says it says so from `start` on.
+   */
+  sentThrough(t: number): void;
 }
 
 /** Past 1m bars, for a symbol added mid-day (trailing days and today so far) and for gap fill. */

@@ -63,6 +63,7 @@ class CountingFeed implements LiveFeed {
         sink.bars(bars);
       },
       status: (status) => sink.status(status),
+      sentThrough: (t) => sink.sentThrough(t),
     });
   }
   subscribe(symbols: readonly string[]): void {
