@@ -43,7 +43,7 @@ test('what was typed wrong exits 2 with one line saying what to type', async (t)
   t.is(typed.stderr, '✗ Param every takes a number (its default is 23), got "5..".\n');
   const unknown = await runCli([...base, '--param', 'nope=1,2']);
   t.is(unknown.code, 2);
-  t.is(unknown.stderr, '✗ Unknown param nope: the strategy declares every, hold, size, fail, pauseMs.\n');
+  t.is(unknown.stderr, '✗ Unknown param nope: the strategy declares every, hold, size, fail, gate.\n');
   const missing = await runCli(['sweep', '--strategy', 'nowhere.ts', '--from', DAYS[0]!, '--param', 'every=1', '--data', data]);
   t.is(missing.code, 2);
   t.regex(missing.stderr, /^✗ No strategy file at nowhere\.ts/);

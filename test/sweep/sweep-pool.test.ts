@@ -69,6 +69,6 @@ test('a parameter set whose strategy throws is reported with its params and erro
   t.deepEqual(result.metrics, sweep.points[2]!.run!.metrics);
   const csv = (await readFile(join(out, 'sweep.csv'), 'utf8')).trimEnd().split('\n');
   t.is(csv.length, 4);
-  t.regex(csv[0]!, /^point,every,hold,size,fail,pauseMs,totalReturn,.*,error$/);
+  t.regex(csv[0]!, /^point,every,hold,size,fail,gate,totalReturn,.*,error$/);
   t.regex(csv[2]!, /^1,17,.*,STRATEGY_FAILED: Strategy flat-daily threw/);
 });

@@ -1,5 +1,7 @@
 import test from 'ava';
 import { fc } from '@fast-check/ava';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { runSweep } from '../../sweep/run-sweep.js';
 import { isSweepError } from '../../sweep/sweep-error.js';
 import { startCli, type RunningProcess } from '../cli/cli-process.js';
@@ -10,15 +12,21 @@ import { CASH, DAYS, FLAT_DAILY, fixtureStore, pointRuns, serialRuns } from './s
 // Locks of 1.5 s so that a dead worker's job moves on within seconds.
 const LOCK_MS = 1500;
 /**
- * How long each job of the fault tests sleeps on its first day: the window in which the test
- * kills something mid-job, long enough for a loaded machine to act within it.
+ * The fault tests' jobs wait on their first day until the test opens a gate (creates a file):
+ * whatever the test breaks meanwhile, it breaks mid-job, however slow the machine.
  */
-const PAUSE_MS = 4000;
+function gateIn(t: { teardown(fn: () => Promise<void>): void }, root: string): { path: string; open(): Promise<void> } {
+  const path = join(root, 'gate');
+  const open = () => writeFile(path, '');
+  // Opened at the end whatever happened, so no worker is left waiting on it.
+  t.teardown(open);
+  return { path, open };
+}
 
-/** The serial runs of sets that sleep: made without the sleep, which changes nothing but the params. */
-async function serialPaused(data: string, every: number[]) {
+/** The serial runs of gated sets: made without the gate, which changes nothing but the params. */
+async function serialGated(data: string, every: number[], gate: string) {
   const runs = await serialRuns(data, DAYS[0]!, DAYS[1]!, every.map((e) => ({ every: e })));
-  return runs.map((run) => ('params' in run ? { ...run, params: { ...run.params, pauseMs: PAUSE_MS } } : run));
+  return runs.map((run) => ('params' in run ? { ...run, params: { ...run.params, gate } } : run));
 }
 
 async function redis(t: { teardown(fn: () => Promise<void>): void }): Promise<RedisServer> {
@@ -58,41 +66,46 @@ test('through BullMQ with 1 or 3 worker processes, a sweep gives the serial runs
 });
 
 test('a worker SIGKILLed mid-job: its job completes on another worker and the results equal the serial runs', async (t) => {
-  const { data } = await fixtureStore(t);
+  const { root, data } = await fixtureStore(t);
   const server = await redis(t);
   const workers = await startWorkers(t, server.url, data, 2);
-  const grid = ['every=11,17', `pauseMs=${PAUSE_MS}`];
+  const gate = gateIn(t, root);
+  const grid = ['every=11,17', `gate=${gate.path}`];
   const sweep = runSweep({ strategy: FLAT_DAILY, from: DAYS[0]!, to: DAYS[1]!, grid, data, cash: CASH, queue: server.url, chunks: 1 });
   await workers[0]!.waitFor(/started \S+/, 'stdout', 30_000);
   const job = /started (\S+)/.exec(workers[0]!.stdout)![1]!;
   workers[0]!.child.kill('SIGKILL');
   await workers[0]!.exited;
   t.false(workers[0]!.stdout.includes(`finished ${job}`), 'the kill landed after the job started and before it finished');
+  await gate.open();
   const result = await sweep;
   t.true(workers[1]!.stdout.includes(`started ${job}`), `the other worker ran ${job}:\n${workers[1]!.stdout}`);
   t.true(workers[1]!.stdout.includes(`finished ${job}`));
-  t.deepEqual(pointRuns(result.points), await serialPaused(data, [11, 17]));
+  t.deepEqual(pointRuns(result.points), await serialGated(data, [11, 17], gate.path));
 });
 
 test('Redis restarted empty mid-sweep: the sweep enqueues the lost jobs again and gives the serial runs', async (t) => {
-  const { data } = await fixtureStore(t);
+  const { root, data } = await fixtureStore(t);
   const server = await redis(t);
   const [worker] = await startWorkers(t, server.url, data, 1);
-  const sweep = runSweep({ strategy: FLAT_DAILY, from: DAYS[0]!, to: DAYS[1]!, grid: ['every=11,17', `pauseMs=${PAUSE_MS}`], data, cash: CASH, queue: server.url, chunks: 1 });
+  const gate = gateIn(t, root);
+  const sweep = runSweep({ strategy: FLAT_DAILY, from: DAYS[0]!, to: DAYS[1]!, grid: ['every=11,17', `gate=${gate.path}`], data, cash: CASH, queue: server.url, chunks: 1 });
   await worker!.waitFor(/started \S+/, 'stdout', 30_000);
   const job = /started (\S+)/.exec(worker!.stdout)![1]!;
   await server.kill();
   await server.launch();
+  await gate.open();
   const result = await sweep;
   t.is(worker!.stdout.split(`started ${job}\n`).length - 1, 2, `the lost job ran again:\n${worker!.stdout}`);
-  t.deepEqual(pointRuns(result.points), await serialPaused(data, [11, 17]));
+  t.deepEqual(pointRuns(result.points), await serialGated(data, [11, 17], gate.path));
 });
 
 test('Redis gone mid-sweep and not back: the sweep fails with QUEUE_UNREACHABLE, not a partial result', async (t) => {
-  const { data } = await fixtureStore(t);
+  const { root, data } = await fixtureStore(t);
   const server = await redis(t);
   const [worker] = await startWorkers(t, server.url, data, 1);
-  const sweep = runSweep({ strategy: FLAT_DAILY, from: DAYS[0]!, to: DAYS[0]!, grid: ['every=11,17', 'pauseMs=1000'], data, cash: CASH, queue: server.url, chunks: 1, queueTimeoutMs: 3000 });
+  const gate = gateIn(t, root);
+  const sweep = runSweep({ strategy: FLAT_DAILY, from: DAYS[0]!, to: DAYS[0]!, grid: ['every=11,17', `gate=${gate.path}`], data, cash: CASH, queue: server.url, chunks: 1, queueTimeoutMs: 3000 });
   await worker!.waitFor(/started \S+/, 'stdout', 30_000);
   await server.kill();
   const error = await t.throwsAsync(sweep);
