@@ -42,10 +42,10 @@ async function startWorkers(t: { teardown(fn: () => void): void }, url: string, 
   return workers;
 }
 
-test('through BullMQ with 1 or 3 worker processes, a sweep gives the serial runs (property)', async (t) => {
+test('through BullMQ with 1, 2 or 3 worker processes, a sweep gives the serial runs (property)', async (t) => {
   const { data } = await fixtureStore(t);
   const server = await redis(t);
-  for (const count of [1, 3]) {
+  for (const count of [1, 2, 3]) {
     const workers = await startWorkers(t, server.url, data, count);
     await fc.assert(
       fc.asyncProperty(
