@@ -274,9 +274,22 @@ export class ArrowBarStore implements BarStore {
           const segments = await Promise.all(names.map((name) => this.#load(path.join(dir, name), range)));
           const merged = segments.slice(firstMerged(segments, incoming));
 
-          for (const [symbol, bars] of incoming) changes.push(changeOf(symbol, interval, key, mergedSeries(segments, symbol).length, mergeBars(mergedSeries(segments, symbol), bars)));
+          // When the write merges every segment (always, into a new partition), a symbol's
+          // series after the write is also what the new segment holds: merged once, not twice.
+          const whole = new Map<string, BarColumnsView>();
+          for (const [symbol, bars] of incoming) {
+            const before = mergedSeries(segments, symbol);
+            const after = mergeBars(before, bars);
+            changes.push(changeOf(symbol, interval, key, before.length, after));
+            if (merged.length === segments.length) whole.set(symbol, after);
+          }
           const content = new Map<string, BarColumnsView>();
           for (const symbol of new Set([...merged.flatMap((segment) => [...segment.symbols.keys()]), ...incoming.keys()])) {
+            const after = whole.get(symbol);
+            if (after) {
+              content.set(symbol, after);
+              continue;
+            }
             const base = mergedSeries(merged, symbol);
             const bars = incoming.get(symbol);
             content.set(symbol, bars ? mergeBars(base, bars) : base);
