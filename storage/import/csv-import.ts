@@ -16,6 +16,7 @@ import { detectDelimiter, type CsvDelimiter } from './csv-delimiter.js';
 import { CsvRecords, CsvSyntaxError } from './csv-records.js';
 import { parseCsvTime, type EpochUnit } from './csv-time.js';
 import { plainDecimal } from './plain-decimal.js';
+import { IsoUtcDays } from './iso-utc-days.js';
 import { LocalTimeZone } from './local-time.js';
 import { assertValidSymbol, isValidSymbol } from '../../model/symbol-name.js';
 
@@ -205,8 +206,9 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvImportOpt
   };
 
   /** A row's time as the bar's `t`, or why it cannot be one. */
+  const times = new IsoUtcDays((text) => parseCsvTime(text, zone, epochUnit));
   const barTime = (timeText: string): number | string => {
-    const t = parseCsvTime(timeText, zone, epochUnit);
+    const t = times.read(timeText);
     if (typeof t === 'string') return t;
     if (t < MIN_TIME || t > MAX_TIME) return `time ${JSON.stringify(timeText)} is before 1970 or after 9999`;
     if (interval === '1d') {
