@@ -205,8 +205,8 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvImportOpt
     if (result.bad.length < MAX_REPORTED) result.bad.push({ line, reason });
   };
 
-  /** A row's time as the bar's `t`, or why it cannot be one. */
   const times = new IsoUtcDays((text) => parseCsvTime(text, zone, epochUnit));
+  /** A row's time as the bar's `t`, or why it cannot be one. */
   const barTime = (timeText: string): number | string => {
     const t = times.read(timeText);
     if (typeof t === 'string') return t;
