@@ -262,17 +262,34 @@ export class ArrowBarStore implements BarStore {
       await withPartitionLock(
         dir,
         async (lock) => {
-          const names = await segmentNames(dir);
+          // One listing serves the three needs below: under the lock no other writer adds or
+          // removes a segment, so it stays true while the write runs.
+          const listed = await listNames(dir);
+          const names = segmentsOf(listed);
           const next = path.join(dir, segmentName((names.length > 0 ? segmentSeq(names[names.length - 1]!)! : 0) + 1));
           // A killed writer's temp file carries the name it was about to write, which is this
           // next one, since nothing was renamed into place after it died.
-          await removeOrphanTemps(next);
-          const segments = await this.#readPartition(interval, key);
+          await removeOrphanTemps(next, listed);
+          const range = partitionRange(interval, key);
+          const segments = await Promise.all(names.map((name) => this.#load(path.join(dir, name), range)));
           const merged = segments.slice(firstMerged(segments, incoming));
 
-          for (const [symbol, bars] of incoming) changes.push(changeOf(symbol, interval, key, mergedSeries(segments, symbol).length, mergeBars(mergedSeries(segments, symbol), bars)));
+          // When the write merges every segment (always, into a new partition), a symbol's
+          // series after the write is also what the new segment holds: merged once, not twice.
+          const whole = new Map<string, BarColumnsView>();
+          for (const [symbol, bars] of incoming) {
+            const before = mergedSeries(segments, symbol);
+            const after = mergeBars(before, bars);
+            changes.push(changeOf(symbol, interval, key, before.length, after));
+            if (merged.length === segments.length) whole.set(symbol, after);
+          }
           const content = new Map<string, BarColumnsView>();
           for (const symbol of new Set([...merged.flatMap((segment) => [...segment.symbols.keys()]), ...incoming.keys()])) {
+            const after = whole.get(symbol);
+            if (after) {
+              content.set(symbol, after);
+              continue;
+            }
             const base = mergedSeries(merged, symbol);
             const bars = incoming.get(symbol);
             content.set(symbol, bars ? mergeBars(base, bars) : base);
@@ -360,7 +377,11 @@ async function readWhole(file: string): Promise<Uint8Array> {
 
 /** A partition's segment file names in write order. */
 async function segmentNames(dir: string): Promise<string[]> {
-  return (await listNames(dir)).filter((name) => segmentSeq(name) !== undefined).sort();
+  return segmentsOf(await listNames(dir));
+}
+
+function segmentsOf(names: readonly string[]): string[] {
+  return names.filter((name) => segmentSeq(name) !== undefined).sort();
 }
 
 async function listNames(dir: string): Promise<string[]> {

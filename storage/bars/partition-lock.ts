@@ -114,10 +114,11 @@ export async function writeFileAtomic(file: string, data: string | Uint8Array, l
 /**
  * Removes the temp files a killed writer left beside `file`. Only call it when no other writer
  * of `file` can be running (holding its lock): any temp file found then belongs to a dead one.
+ * `listed`: the names in `file`'s folder, when the caller has just listed it under that lock.
  */
-export async function removeOrphanTemps(file: string): Promise<void> {
+export async function removeOrphanTemps(file: string, listed?: readonly string[]): Promise<void> {
   const prefix = `.${path.basename(file)}.`;
   const dir = path.dirname(file);
-  const entries = await readdir(dir).catch(() => [] as string[]);
+  const entries = listed ?? (await readdir(dir).catch(() => [] as string[]));
   await Promise.all(entries.filter((name) => name.startsWith(prefix) && name.endsWith('.tmp')).map((name) => rm(path.join(dir, name), { force: true })));
 }

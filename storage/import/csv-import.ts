@@ -12,9 +12,11 @@ import { monthOf, monthRange } from '../bars/bar-partition.js';
 import { ArrowBarStore } from '../bars/arrow-bar-store.js';
 import { assertStoredInterval, type StoredInterval } from '../bars/arrow-partition.js';
 import { detectLayout, parseColumnSpec, positionalLayout, type ColumnSpec, type CsvLayout } from './csv-header.js';
-import { detectDelimiter } from './csv-delimiter.js';
+import { detectDelimiter, type CsvDelimiter } from './csv-delimiter.js';
 import { CsvRecords, CsvSyntaxError } from './csv-records.js';
 import { parseCsvTime, type EpochUnit } from './csv-time.js';
+import { plainDecimal } from './plain-decimal.js';
+import { IsoUtcDays } from './iso-utc-days.js';
 import { LocalTimeZone } from './local-time.js';
 import { assertValidSymbol, isValidSymbol } from '../../model/symbol-name.js';
 
@@ -203,6 +205,63 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvImportOpt
     if (result.bad.length < MAX_REPORTED) result.bad.push({ line, reason });
   };
 
+  const times = new IsoUtcDays((text) => parseCsvTime(text, zone, epochUnit));
+  /** A row's time as the bar's `t`, or why it cannot be one. */
+  const barTime = (timeText: string): number | string => {
+    const t = times.read(timeText);
+    if (typeof t === 'string') return t;
+    if (t < MIN_TIME || t > MAX_TIME) return `time ${JSON.stringify(timeText)} is before 1970 or after 9999`;
+    if (interval === '1d') {
+      const day = dayStart(t, zone);
+      return day >= 0 ? day : `time ${JSON.stringify(timeText)} is not the start of a day in UTC or ${zone.timeZone}, as a 1d bar's must be`;
+    }
+    if (t % step !== 0) return `time ${JSON.stringify(timeText)} (${new Date(t).toISOString()}) is not on a ${step / 60_000}-minute boundary`;
+    return t;
+  };
+
+  /**
+   * The usual row — as many fields as the layout, plain decimal prices and volume, a good time,
+   * high not below low — read where it lies in the text: no array, no string per number. Any
+   * other row returns false having changed nothing, and is read by `onRecord`, which says what
+   * is wrong with it.
+   */
+  let delimiter: CsvDelimiter = ',';
+  const bounds = new Int32Array(64);
+  const quickRow = (text: string, from: number, to: number): boolean => {
+    if (!layout || layout.columns > bounds.length / 2) return false;
+    let at = from;
+    for (let k = 0; k < layout.columns; k++) {
+      const next = text.indexOf(delimiter, at);
+      const last = k === layout.columns - 1;
+      // Too few fields, or too many.
+      if (last ? next >= 0 && next < to : next < 0 || next >= to) return false;
+      const end = last ? to : next;
+      bounds[2 * k] = at;
+      bounds[2 * k + 1] = end;
+      at = end + 1;
+    }
+    for (let k = 0; k < FIELDS.length; k++) {
+      const column = layout[FIELDS[k]!];
+      const value = plainDecimal(text, bounds[2 * column]!, bounds[2 * column + 1]!);
+      if (Number.isNaN(value)) return false;
+      values[k] = value;
+    }
+    if (values[1]! < values[2]!) return false;
+    const field = (column: number) => text.slice(bounds[2 * column]!, bounds[2 * column + 1]!);
+    const t = barTime(layout.date === undefined ? field(layout.time) : `${field(layout.date)} ${field(layout.time)}`);
+    if (typeof t === 'string') return false;
+    const series = seriesOf(layout.symbol === undefined ? reading.symbol! : field(layout.symbol).trim().toUpperCase());
+    if (typeof series === 'string') return false;
+    result.count++;
+    if (onProgress && result.count % PROGRESS_EVERY === 0) onProgress({ rows: result.count, bytes: input.bytesRead, totalBytes });
+    series.append(t, values[0]!, values[1]!, values[2]!, values[3]!, values[4]!);
+    result.good++;
+    return true;
+  };
+  const onLine = (text: string, from: number, to: number, line: number) => {
+    if (!quickRow(text, from, to)) onRecord(text.slice(from, to).split(delimiter), line);
+  };
+
   const onRecord = (record: string[], line: number) => {
     if (record.length === 1 && record[0]!.trim() === '') return;
     if (!layout) {
@@ -213,15 +272,8 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvImportOpt
     if (onProgress && result.count % PROGRESS_EVERY === 0) onProgress({ rows: result.count, bytes: input.bytesRead, totalBytes });
     if (record.length !== layout.columns) return fail(line, `expected ${layout.columns} columns like the ${layout.headerless ? 'first row' : 'header'}, got ${record.length}`);
     const timeText = layout.date === undefined ? record[layout.time]! : `${record[layout.date]!} ${record[layout.time]!}`;
-    let t = parseCsvTime(timeText, zone, epochUnit);
+    const t = barTime(timeText);
     if (typeof t === 'string') return fail(line, t);
-    if (t < MIN_TIME || t > MAX_TIME) return fail(line, `time ${JSON.stringify(timeText)} is before 1970 or after 9999`);
-    if (interval === '1d') {
-      t = dayStart(t, zone);
-      if (t < 0) return fail(line, `time ${JSON.stringify(timeText)} is not the start of a day in UTC or ${zone.timeZone}, as a 1d bar's must be`);
-    } else if (t % step !== 0) {
-      return fail(line, `time ${JSON.stringify(timeText)} (${new Date(t).toISOString()}) is not on a ${step / 60_000}-minute boundary`);
-    }
     const series = seriesOf(layout.symbol === undefined ? reading.symbol! : record[layout.symbol]!.trim().toUpperCase());
     if (typeof series === 'string') return fail(line, series);
     for (let k = 0; k < FIELDS.length; k++) {
@@ -262,7 +314,8 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvImportOpt
           // The delimiter is read off the first chunk, so the splitter starts with it.
           if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
           // Five lines are enough to tell it; 8 KB holds them, and splitting more cost ~0.1 ms a file.
-          records = new CsvRecords(detectDelimiter(chunk.slice(0, 8 * 1024)), onRecord);
+          delimiter = detectDelimiter(chunk.slice(0, 8 * 1024));
+          records = new CsvRecords(delimiter, onRecord, onLine);
         }
         records.push(chunk);
       } catch (error) {

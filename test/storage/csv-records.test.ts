@@ -3,9 +3,11 @@ import { fc, testProp } from '@fast-check/ava';
 import { CsvRecords, CsvSyntaxError } from '../../storage/import/csv-records.js';
 import type { CsvDelimiter } from '../../storage/import/csv-delimiter.js';
 
-function split(text: string, delimiter: CsvDelimiter, cuts: number[] = []): Array<{ fields: string[]; line: number }> {
+/** With `byLine`, lines without a quote come as positions in the text, and are split here. */
+function split(text: string, delimiter: CsvDelimiter, cuts: number[] = [], byLine = false): Array<{ fields: string[]; line: number }> {
   const records: Array<{ fields: string[]; line: number }> = [];
-  const splitter = new CsvRecords(delimiter, (fields, line) => records.push({ fields, line }));
+  const onLine = (chunk: string, from: number, to: number, line: number) => records.push({ fields: chunk.slice(from, to).split(delimiter), line });
+  const splitter = new CsvRecords(delimiter, (fields, line) => records.push({ fields, line }), byLine ? onLine : undefined);
   let from = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
     splitter.push(text.slice(from, Math.max(from, cut)));
@@ -48,6 +50,7 @@ testProp(
       return { fields, line: at };
     });
     t.deepEqual(split(text, delimiter, cuts), expected);
+    t.deepEqual(split(text, delimiter, cuts, true), expected);
   },
   { numRuns: 300 },
 );

@@ -1,0 +1,51 @@
+const Z = 90;
+const T = 84;
+
+/**
+ * Reads times written `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.fffZ` (as `toISOString()`
+ * and most exports write UTC) by their clock alone while the date stays the one of the row
+ * before: a day of 1m bars repeats its date 390 to 1,440 times. A date is read once, by the
+ * full parser, and any other text goes to it as it is, so the results are the parser's.
+ */
+export class IsoUtcDays {
+  #date = '';
+  #dayMs = 0;
+
+  constructor(private readonly parse: (text: string) => number | string) {}
+
+  read(text: string): number | string {
+    const clock = clockOf(text);
+    if (clock >= 0 && text.startsWith(this.#date) && this.#date.length === 10) return this.#dayMs + clock;
+    const t = this.parse(text);
+    if (clock >= 0 && typeof t === 'number') {
+      this.#date = text.slice(0, 10);
+      this.#dayMs = t - clock;
+    }
+    return t;
+  }
+}
+
+/** Milliseconds since midnight of an ISO UTC time of that shape, with a valid clock; -1 for any other text. */
+function clockOf(text: string): number {
+  const n = text.length;
+  if ((n !== 20 && n !== 24) || text.charCodeAt(n - 1) !== Z || text.charCodeAt(10) !== T || text.charCodeAt(4) !== 45 || text.charCodeAt(7) !== 45) return -1;
+  if (text.charCodeAt(13) !== 58 || text.charCodeAt(16) !== 58 || (n === 24 && text.charCodeAt(19) !== 46)) return -1;
+  const hour = twoDigits(text, 11);
+  const minute = twoDigits(text, 14);
+  const second = twoDigits(text, 17);
+  const tens = n === 24 ? twoDigits(text, 20) : 0;
+  const ones = n === 24 ? digit(text, 22) : 0;
+  if (hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59 || tens < 0 || ones < 0) return -1;
+  return ((hour * 60 + minute) * 60 + second) * 1000 + tens * 10 + ones;
+}
+
+function twoDigits(text: string, at: number): number {
+  const high = digit(text, at);
+  const low = digit(text, at + 1);
+  return high < 0 || low < 0 ? -1 : high * 10 + low;
+}
+
+function digit(text: string, at: number): number {
+  const code = text.charCodeAt(at) - 48;
+  return code >= 0 && code <= 9 ? code : -1;
+}
