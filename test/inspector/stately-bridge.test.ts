@@ -31,6 +31,8 @@ test('sends the session and symbol actors to a Stately inspector as plain data',
   t.true(largest < 20_000, `every message stays small (largest ${largest} bytes)`);
 
   bridge.stop();
+  // What the bridge sent before it stopped may still be on its way: count from its close frame.
+  await waitUntil(() => receiver.closeFrames() === 1, 10_000);
   const before = received.length;
   await session.advance(5);
   await new Promise((resolve) => setTimeout(resolve, 200));

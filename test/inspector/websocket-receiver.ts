@@ -6,8 +6,10 @@ import type { Socket } from 'node:net';
  * The smallest WebSocket server that reads what a client sends (unfragmented text frames), for
  * testing a WebSocket sender without a WebSocket library — and one whose connections a test can close.
  */
-export async function websocketReceiver(): Promise<{ url: string; messages: unknown[]; close(): Promise<void> }> {
+export async function websocketReceiver(): Promise<{ url: string; messages: unknown[]; closeFrames(): number; close(): Promise<void> }> {
   const messages: unknown[] = [];
+  // A sender's close frame comes after every message it sent before closing (one ordered stream).
+  let closeFrames = 0;
   const sockets = new Set<Socket>();
   const server = createServer((_, response) => response.writeHead(426).end());
   server.on('upgrade', (request, socket: Socket) => {
@@ -38,7 +40,10 @@ export async function websocketReceiver(): Promise<{ url: string; messages: unkn
         const payload = Buffer.from(buffer.subarray(offset + 4, offset + 4 + length)).map((byte, i) => byte ^ mask[i % 4]!);
         buffer = buffer.subarray(offset + 4 + length);
         if (opcode === 0x1) messages.push(JSON.parse(Buffer.from(payload).toString('utf8')));
-        if (opcode === 0x8) socket.end();
+        if (opcode === 0x8) {
+          closeFrames++;
+          socket.end();
+        }
       }
     });
   });
@@ -47,6 +52,7 @@ export async function websocketReceiver(): Promise<{ url: string; messages: unkn
   return {
     url: `ws://127.0.0.1:${port}`,
     messages,
+    closeFrames: () => closeFrames,
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise((resolve) => server.close(resolve));
