@@ -90,6 +90,11 @@ export class SimulatedBroker {
   private lastBarT = Number.NEGATIVE_INFINITY;
   private nextOrder = 1;
 
+  /** Orders placed so far, filled, cancelled or open: their ids are `o1` … `o{ordersPlaced}`. */
+  get ordersPlaced(): number {
+    return this.nextOrder - 1;
+  }
+
   constructor(options: BrokerOptions) {
     if (typeof options.cash !== 'number' || !Number.isFinite(options.cash)) {
       throw new BrokerError('INVALID_CONFIG', `cash must be a finite number, got ${String(options.cash)}.`, { cash: options.cash });

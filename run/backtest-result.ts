@@ -53,6 +53,8 @@ export interface BacktestResult {
   /** After each simulated minute with bars, and at each day's close. */
   equity: { minutes: EquityPoint[]; days: DailyEquity[] };
   days: DaySummary[];
+  /** Orders placed, filled or not: ids `o1` … `o{orders}` (not in `result.json`). */
+  orders: number;
   /** Per-symbol candles of the run's 1m bars for `report.html` (not in `result.json`). */
   candles: ReportCandles;
   /** What the strategy's `result(ctx)` returned. */

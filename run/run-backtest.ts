@@ -171,6 +171,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     trades,
     equity: { minutes, days: daily },
     days: summaries,
+    orders: broker.ordersPlaced,
     candles: candles.finish(fills),
   };
   if (strategy.result) result.extra = hook(strategy.name, 'result', () => strategy.result!(run));

@@ -2,7 +2,6 @@ import type { BarStore } from '../model/bar-store.js';
 import { silentLogger } from '../model/logger.js';
 import { runBacktest } from '../run/run-backtest.js';
 import { defineStrategy, type Strategy } from '../run/strategy.js';
-import { countingOrders } from './order-count.js';
 import { SweepError } from './sweep-error.js';
 import type { JobFailure, JobOutcome, RunSpec, SweepJob } from './sweep-job.js';
 import { importStrategyFile, strategyFileHash } from './strategy-module.js';
@@ -22,9 +21,8 @@ export class JobRunner {
       const loaded = await this.strategy(job.run);
       // A later chunk starts mid-run: its warm-up is the history the serial run holds by then.
       const strategy = job.chunk && job.chunk.index > 0 ? defineStrategy({ ...loaded, warmup: { days: Math.max(1, loaded.warmup.days) } }) : loaded;
-      const counting = countingOrders(strategy);
       const result = await runBacktest({
-        strategy: counting.strategy,
+        strategy,
         from: job.from,
         to: job.to,
         store: this.store,
@@ -37,7 +35,7 @@ export class JobRunner {
       });
       const { candles: _candles, ...run } = result;
       // Through JSON on every path, so a result read from the queue equals one from a thread.
-      return JSON.parse(JSON.stringify({ index: job.index, run: { ...run, orders: counting.orders() } })) as JobOutcome;
+      return JSON.parse(JSON.stringify({ index: job.index, run })) as JobOutcome;
     } catch (error) {
       return { index: job.index, error: failureOf(error) };
     }

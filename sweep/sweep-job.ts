@@ -33,11 +33,11 @@ export interface SweepJob {
 }
 
 /**
- * A run as a job hands it back: the result without the report's candles, and the number of
- * orders the strategy placed (a later date chunk's order ids count on from it). Plain JSON,
- * whichever way it travelled, so every path gives the same values.
+ * A run as a job hands it back: the result without the report's candles (`orders` is what a
+ * later date chunk's order ids count on from). Plain JSON, whichever way it travelled, so every
+ * path gives the same values.
  */
-export type SweepRun = Omit<BacktestResult, 'candles'> & { orders: number };
+export type SweepRun = Omit<BacktestResult, 'candles'>;
 
 export interface JobFailure {
   code: string;
