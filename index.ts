@@ -80,5 +80,5 @@ export type { JobFailure, SweepRun } from './sweep/sweep-job.js';
 export { parseGridAxis, expandGrid, type GridAxis } from './sweep/param-grid.js';
 export type { RankMetric } from './sweep/sweep-rank.js';
 export { startQueueWorker, type QueueWorker, type QueueWorkerOptions } from './sweep/queue-worker.js';
-export { DEFAULT_QUEUE_NAME } from './sweep/queue-connection.js';
+export { DEFAULT_QUEUE_NAME } from './sweep/queue-name.js';
 export { SweepError, isSweepError, type SweepErrorCode } from './sweep/sweep-error.js';

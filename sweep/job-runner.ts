@@ -3,7 +3,7 @@ import { silentLogger } from '../model/logger.js';
 import { runBacktest } from '../run/run-backtest.js';
 import { defineStrategy, type Strategy } from '../run/strategy.js';
 import { SweepError } from './sweep-error.js';
-import type { JobFailure, JobOutcome, RunSpec, SweepJob } from './sweep-job.js';
+import { encodeOutcome, type JobFailure, type OutcomeText, type RunSpec, type SweepJob } from './sweep-job.js';
 import { importStrategyFile, strategyFileHash } from './strategy-module.js';
 
 /**
@@ -16,7 +16,7 @@ export class JobRunner {
 
   constructor(private readonly store: BarStore) {}
 
-  async run(job: SweepJob): Promise<JobOutcome> {
+  async run(job: SweepJob): Promise<OutcomeText> {
     try {
       const loaded = await this.strategy(job.run);
       // A later chunk starts mid-run: its warm-up is the history the serial run holds by then.
@@ -34,10 +34,9 @@ export class JobRunner {
         logger: silentLogger,
       });
       const { candles: _candles, ...run } = result;
-      // Through JSON on every path, so a result read from the queue equals one from a thread.
-      return JSON.parse(JSON.stringify({ index: job.index, run })) as JobOutcome;
+      return encodeOutcome({ index: job.index, run });
     } catch (error) {
-      return { index: job.index, error: failureOf(error) };
+      return encodeOutcome({ index: job.index, error: failureOf(error) });
     }
   }
 

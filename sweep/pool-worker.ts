@@ -1,7 +1,7 @@
 import { workerData } from 'node:worker_threads';
 import { openBarStore, type StoreKind } from '../storage/bars/open-bar-store.js';
 import { JobRunner } from './job-runner.js';
-import type { JobOutcome, SweepJob } from './sweep-job.js';
+import type { OutcomeText, SweepJob } from './sweep-job.js';
 
 /** What a pool thread is started with: the store every one of its jobs reads. */
 export interface PoolWorkerData {
@@ -13,6 +13,6 @@ const { store, data } = workerData as PoolWorkerData;
 const runner = new JobRunner(openBarStore(store, data));
 
 /** One pool thread's task: one sweep job. */
-export default function runJob(job: SweepJob): Promise<JobOutcome> {
+export default function runJob(job: SweepJob): Promise<OutcomeText> {
   return runner.run(job);
 }

@@ -1,9 +1,6 @@
 import { Redis, type RedisOptions } from 'ioredis';
 import { SweepError } from './sweep-error.js';
 
-/** The queue every `tapedeck worker` listens on unless told otherwise. */
-export const DEFAULT_QUEUE_NAME = 'tapedeck-sweep';
-
 /** `redis://[user:password@]host:port[/db]` as BullMQ's connection options. */
 export function redisOptions(url: string): RedisOptions {
   let parsed: URL;

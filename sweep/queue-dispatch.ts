@@ -1,7 +1,7 @@
 import { Job, Queue } from 'bullmq';
 import { redisClient, within } from './queue-connection.js';
 import { SweepError } from './sweep-error.js';
-import type { JobOutcome, SweepJob } from './sweep-job.js';
+import { decodeOutcome, type JobOutcome, type OutcomeText, type SweepJob } from './sweep-job.js';
 
 export interface QueueDispatchOptions {
   url: string;
@@ -42,9 +42,9 @@ export async function runOnQueue(jobs: readonly SweepJob[], options: QueueDispat
   const answer = <T>(promise: Promise<T>, what = 'stopped answering mid-sweep') => within(promise, unreachableMs, unreachable(what));
   const pending = new Map(jobs.map((job) => [`${sweepId}.${job.index}`, job]));
   const resubmits = new Map<string, number>();
-  const collect = async (job: Job<SweepJob, JobOutcome>, state: 'completed' | 'failed') => {
+  const collect = async (job: Job<SweepJob, OutcomeText>, state: 'completed' | 'failed') => {
     if (!pending.delete(job.id!)) return;
-    options.onOutcome(state === 'completed' ? job.returnvalue : { index: job.data.index, error: { code: 'JOB_FAILED', message: job.failedReason } });
+    options.onOutcome(state === 'completed' ? decodeOutcome(job.returnvalue) : { index: job.data.index, error: { code: 'JOB_FAILED', message: job.failedReason } });
     await job.remove().catch(() => {});
   };
   const add = (entries: Array<[string, SweepJob]>) =>
@@ -57,7 +57,7 @@ export async function runOnQueue(jobs: readonly SweepJob[], options: QueueDispat
       await new Promise((resolve) => setTimeout(resolve, POLL_MS));
       let found = 0;
       for (const state of ['completed', 'failed'] as const) {
-        const finished = (await answer(queue.getJobs([state], 0, BATCH - 1, true))) as Array<Job<SweepJob, JobOutcome>>;
+        const finished = (await answer(queue.getJobs([state], 0, BATCH - 1, true))) as Array<Job<SweepJob, OutcomeText>>;
         const mine = finished.filter((job) => job && pending.has(job.id!));
         found += mine.length;
         await answer(Promise.all(mine.map((job) => collect(job, state))));
@@ -83,7 +83,7 @@ export async function runOnQueue(jobs: readonly SweepJob[], options: QueueDispat
         const state = await queue.getJobState(id);
         if (state === 'unknown') lost.push(id);
         if (state !== 'completed' && state !== 'failed') return;
-        const job = await Job.fromId<SweepJob, JobOutcome>(queue, id);
+        const job = await Job.fromId<SweepJob, OutcomeText>(queue, id);
         if (job) await collect(job, state);
       }),
     );

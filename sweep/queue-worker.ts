@@ -1,8 +1,7 @@
-import { Worker } from 'bullmq';
+import type { Worker } from 'bullmq';
 import type { StoreKind } from '../storage/bars/open-bar-store.js';
-import { redisClient, redisOptions, within } from './queue-connection.js';
 import { SweepError } from './sweep-error.js';
-import type { JobOutcome, SweepJob } from './sweep-job.js';
+import type { OutcomeText, SweepJob } from './sweep-job.js';
 import { ThreadPool } from './thread-pool.js';
 
 export interface QueueWorkerOptions {
@@ -34,6 +33,8 @@ export interface QueueWorker {
  */
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const { url, name, lockMs = 30_000, connectTimeoutMs = 30_000 } = options;
+  // Loaded here, not with tapedeck: see runSweep.
+  const [{ Worker }, { redisClient, redisOptions, within }] = await Promise.all([import('bullmq'), import('./queue-connection.js')]);
   const connection = redisOptions(url);
   // Asked first on a connection of its own: BullMQ's worker, once made, waits for Redis forever.
   const probe = redisClient(url);
@@ -44,7 +45,7 @@ export async function startQueueWorker(options: QueueWorkerOptions): Promise<Que
     probe.disconnect();
   }
   const pool = new ThreadPool({ store: options.store ?? 'arrow', data: options.data, ...(options.threads ? { threads: options.threads } : {}) });
-  const worker = new Worker<SweepJob, JobOutcome>(
+  const worker = new Worker<SweepJob, OutcomeText>(
     name,
     async (job) => {
       options.onJob?.('started', job.id!);

@@ -10,13 +10,12 @@ import { RunError } from '../run/run-error.js';
 import { resolveParams } from '../run/strategy-params.js';
 import type { StoreKind } from '../storage/bars/open-bar-store.js';
 import { mergeChunks, splitDays } from './date-chunks.js';
+import { DEFAULT_QUEUE_NAME } from './queue-name.js';
 import { failureOf } from './job-runner.js';
 import { expandGrid, parseGridAxis, type GridAxis } from './param-grid.js';
-import { DEFAULT_QUEUE_NAME } from './queue-connection.js';
-import { runOnQueue } from './queue-dispatch.js';
 import { SweepError } from './sweep-error.js';
 import { writeSweepFiles } from './sweep-files.js';
-import type { JobFailure, JobOutcome, RunSpec, SweepJob, SweepRun } from './sweep-job.js';
+import { decodeOutcome, type JobFailure, type JobOutcome, type RunSpec, type SweepJob, type SweepRun } from './sweep-job.js';
 import type { SweepPoint, SweepProgress, SweepResult } from './sweep-result.js';
 import { assertRankMetric, compareBy, type RankMetric } from './sweep-rank.js';
 import { importStrategyFile, strategyFileHash } from './strategy-module.js';
@@ -109,11 +108,14 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
   };
   options.onProgress?.({ done: 0, total: jobs.length, failed: 0, elapsedMs: 0, etaMs: undefined });
   if (options.queue !== undefined) {
+    // BullMQ and its Redis client load only for a queued sweep: they would be most of what
+    // importing tapedeck costs every strategy file and every pool thread.
+    const { runOnQueue } = await import('./queue-dispatch.js');
     await runOnQueue(jobs, { url: options.queue, name: options.queueName ?? DEFAULT_QUEUE_NAME, sweepId: randomBytes(6).toString('hex'), onOutcome: record, ...(options.queueTimeoutMs ? { unreachableMs: options.queueTimeoutMs } : {}) });
   } else {
     const pool = new ThreadPool({ store: options.store ?? 'arrow', data: options.data, threads });
     try {
-      await Promise.all(jobs.map(async (job) => record(await pool.run(job))));
+      await Promise.all(jobs.map(async (job) => record(decodeOutcome(await pool.run(job)))));
     } finally {
       await pool.close();
     }

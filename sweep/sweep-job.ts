@@ -45,3 +45,19 @@ export interface JobFailure {
 }
 
 export type JobOutcome = { index: number; run: SweepRun } | { index: number; error: JobFailure };
+
+/**
+ * A job's outcome as it travels back, from a pool thread or through the queue: JSON text. A
+ * run's fills, trades and equity come to megabytes; as one string they cross a thread as a
+ * single copy, where an object graph is walked field by field on both sides while the thread
+ * waits for its next job. And every path hands back the same values.
+ */
+export type OutcomeText = string & { readonly outcomeText: unique symbol };
+
+export function encodeOutcome(outcome: JobOutcome): OutcomeText {
+  return JSON.stringify(outcome) as OutcomeText;
+}
+
+export function decodeOutcome(text: OutcomeText): JobOutcome {
+  return JSON.parse(text) as JobOutcome;
+}

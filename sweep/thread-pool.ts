@@ -6,11 +6,11 @@ import type { StoreKind } from '../storage/bars/open-bar-store.js';
 import { failureOf } from './job-runner.js';
 import type { PoolWorkerData } from './pool-worker.js';
 import { SweepError } from './sweep-error.js';
-import type { JobOutcome, SweepJob } from './sweep-job.js';
+import { encodeOutcome, type OutcomeText, type SweepJob } from './sweep-job.js';
 
 /** Worker threads that run sweep jobs, each with its own strategy import and store handle. */
 export class ThreadPool {
-  private readonly pool: Piscina<SweepJob, JobOutcome>;
+  private readonly pool: Piscina<SweepJob, OutcomeText>;
   readonly threads: number;
 
   constructor(options: { store: StoreKind; data: string; threads?: number }) {
@@ -31,8 +31,8 @@ export class ThreadPool {
   }
 
   /** Never rejects: a thread that died is that job's failure. */
-  run(job: SweepJob): Promise<JobOutcome> {
-    return this.pool.run(job).catch((error: unknown) => ({ index: job.index, error: failureOf(error) }));
+  run(job: SweepJob): Promise<OutcomeText> {
+    return this.pool.run(job).catch((error: unknown) => encodeOutcome({ index: job.index, error: failureOf(error) }));
   }
 
   close(): Promise<void> {

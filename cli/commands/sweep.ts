@@ -3,7 +3,7 @@ import Table from 'cli-table3';
 import path from 'node:path';
 import type { CommissionModel } from '../../broker/commission.js';
 import { isRunError } from '../../run/run-error.js';
-import { DEFAULT_QUEUE_NAME } from '../../sweep/queue-connection.js';
+import { DEFAULT_QUEUE_NAME } from '../../sweep/queue-name.js';
 import { startQueueWorker } from '../../sweep/queue-worker.js';
 import { runSweep } from '../../sweep/run-sweep.js';
 import { isSweepError } from '../../sweep/sweep-error.js';

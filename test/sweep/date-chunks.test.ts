@@ -5,7 +5,7 @@ import { runBacktest } from '../../run/run-backtest.js';
 import { JobRunner } from '../../sweep/job-runner.js';
 import { mergeChunks, splitDays } from '../../sweep/date-chunks.js';
 import { isSweepError } from '../../sweep/sweep-error.js';
-import type { SweepRun } from '../../sweep/sweep-job.js';
+import { decodeOutcome, type SweepRun } from '../../sweep/sweep-job.js';
 import { importStrategyFile, strategyFileHash } from '../../sweep/strategy-module.js';
 import { syntheticStore } from '../run/run-fixture.js';
 import { CASH, DAYS, FLAT_DAILY, SYMBOLS } from './sweep-fixture.js';
@@ -18,7 +18,7 @@ async function chunked(from: string, to: string, params: Record<string, number>,
   const ranges = splitDays(DAYS.slice(DAYS.indexOf(from), DAYS.indexOf(to) + 1), chunks);
   const runs: SweepRun[] = [];
   for (const [index, range] of ranges.entries()) {
-    const outcome = await runner.run({ index, point: 0, params, ...range, chunk: { index, count: ranges.length }, run });
+    const outcome = decodeOutcome(await runner.run({ index, point: 0, params, ...range, chunk: { index, count: ranges.length }, run }));
     if (!('run' in outcome)) throw new Error(outcome.error.message);
     runs.push(outcome.run);
   }
@@ -47,7 +47,7 @@ testProp(
 test('a chunk that ends with a position open breaks carry: none and is refused, not merged', async (t) => {
   const [first, second] = await Promise.all(
     splitDays(DAYS, 2).map(async (range, index) => {
-      const outcome = await runner.run({ index, point: 0, params: {}, ...range, chunk: { index, count: 2 }, run });
+      const outcome = decodeOutcome(await runner.run({ index, point: 0, params: {}, ...range, chunk: { index, count: 2 }, run }));
       return (outcome as { run: SweepRun }).run;
     }),
   );

@@ -7,7 +7,7 @@ import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
 import { JobRunner } from '../../sweep/job-runner.js';
 import { strategyFileHash } from '../../sweep/strategy-module.js';
-import type { SweepRun } from '../../sweep/sweep-job.js';
+import { decodeOutcome, type SweepRun } from '../../sweep/sweep-job.js';
 import type { ParamValue } from '../../run/strategy.js';
 import type { SweepPoint } from '../../sweep/sweep-result.js';
 
@@ -32,7 +32,7 @@ export async function serialRuns(data: string, from: string, to: string, sets: A
   const strategyHash = await strategyFileHash(FLAT_DAILY);
   const runs: Array<SweepRun | { code: string }> = [];
   for (const [index, params] of sets.entries()) {
-    const outcome = await runner.run({ index, point: index, params, from, to, run: { strategyFile: FLAT_DAILY, strategyHash, cash: CASH } });
+    const outcome = decodeOutcome(await runner.run({ index, point: index, params, from, to, run: { strategyFile: FLAT_DAILY, strategyHash, cash: CASH } }));
     runs.push('run' in outcome ? outcome.run : { code: outcome.error.code });
   }
   return runs;
