@@ -1,4 +1,4 @@
-import WebSocket from 'ws';
+import type WebSocket from 'ws';
 import type { FeedBar, FeedSink, LiveFeed } from '../../model/live-feed.js';
 import { AlpacaCredentials } from './alpaca-credentials.js';
 import { AlpacaHistory } from './alpaca-history.js';
@@ -34,6 +34,10 @@ export interface AlpacaFeedOptions {
  * session needs to see every drop and refusal as a status (to fill gaps and to stop on a bad
  * key), to choose its own backoff for 406, and to keep credentials out of every log path.
  */
+/** `ws` loads with the first connection, not with tapedeck: most processes never open one. */
+let webSocketClass: Promise<typeof WebSocket> | undefined;
+const loadWebSocket = () => (webSocketClass ??= import('ws').then((module) => module.default));
+
 export class AlpacaFeed implements LiveFeed {
   readonly name = 'alpaca';
   readonly history: AlpacaHistory;
@@ -54,6 +58,8 @@ export class AlpacaFeed implements LiveFeed {
   /** Symbols subscribed while connected whose confirmation has not come yet. */
   private readonly unconfirmed = new Set<string>();
   private attempts = 0;
+  /** Counts connect() calls: a connection whose turn has passed (stopped, started again) is not opened. */
+  private connects = 0;
   private refusals = 0;
   /** Set by a 406 or a fatal error, read when the socket closes. */
   private nextDelay: number | undefined;
@@ -104,7 +110,14 @@ export class AlpacaFeed implements LiveFeed {
 
   private connect(): void {
     this.sink?.status({ state: 'connecting', attempt: this.attempts + 1 });
-    const socket = new WebSocket(this.url, { perMessageDeflate: false });
+    const turn = ++this.connects;
+    void loadWebSocket().then((WebSocketClass) => {
+      if (!this.stopped && turn === this.connects) this.open(WebSocketClass);
+    });
+  }
+
+  private open(WebSocketClass: typeof WebSocket): void {
+    const socket = new WebSocketClass(this.url, { perMessageDeflate: false });
     this.socket = socket;
     this.authenticated = false;
     this.confirming = false;
@@ -117,7 +130,7 @@ export class AlpacaFeed implements LiveFeed {
         return;
       }
       alive = false;
-      if (socket.readyState === WebSocket.OPEN) socket.ping();
+      if (socket.readyState === socket.OPEN) socket.ping();
     }, this.heartbeatMs);
     socket.on('pong', () => (alive = true));
     socket.on('message', (data, isBinary) => {
@@ -215,6 +228,6 @@ export class AlpacaFeed implements LiveFeed {
   }
 
   private send(message: object): void {
-    if (this.socket?.readyState === WebSocket.OPEN) this.socket.send(JSON.stringify(message));
+    if (this.socket && this.socket.readyState === this.socket.OPEN) this.socket.send(JSON.stringify(message));
   }
 }
