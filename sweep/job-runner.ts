@@ -40,7 +40,17 @@ export class JobRunner {
     }
   }
 
-  private strategy(spec: RunSpec): Promise<Strategy> {
+  /**
+   * Imports a strategy file ahead of its jobs. Nothing is reported here: a job that asks for
+   * the file gets the same import, and its failure if it failed.
+   */
+  preload(file: string): void {
+    strategyFileHash(file)
+      .then((strategyHash) => this.strategy({ strategyFile: file, strategyHash }))
+      .catch(() => {});
+  }
+
+  private strategy(spec: Pick<RunSpec, 'strategyFile' | 'strategyHash'>): Promise<Strategy> {
     const key = `${spec.strategyFile}\n${spec.strategyHash}`;
     let loaded = this.strategies.get(key);
     if (!loaded) {
@@ -51,7 +61,7 @@ export class JobRunner {
   }
 }
 
-async function loadChecked(spec: RunSpec): Promise<Strategy> {
+async function loadChecked(spec: Pick<RunSpec, 'strategyFile' | 'strategyHash'>): Promise<Strategy> {
   const hash = await strategyFileHash(spec.strategyFile).catch(() => undefined);
   if (hash === undefined) {
     throw new SweepError('STRATEGY_MISMATCH', `No strategy file at ${spec.strategyFile} on this worker: every worker needs the sweep's strategy file at the same path.`, { file: spec.strategyFile });

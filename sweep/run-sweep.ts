@@ -68,59 +68,18 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
   if (!(await stat(file).catch(() => undefined))?.isFile()) {
     throw new SweepError('NO_STRATEGY_FILE', `No strategy file at ${options.strategy}: give the path of a .ts or .js file whose default export is defineStrategy({ … }).`, { file: options.strategy });
   }
-  const strategy = await importStrategyFile(file, options.strategy);
-  const days = nyse.tradingDays(options.from, options.to);
-  if (days.length === 0) throw new RunError('NO_TRADING_DAYS', `No trading day on ${nyse.name} from ${options.from} to ${options.to}.`, { from: options.from, to: options.to });
-  const grid = options.grid.map((axis) => (typeof axis === 'string' ? parseGridAxis(axis) : axis));
-  const sets = expandGrid(grid);
-  const params = sets.map((set) => resolveParams(strategy.params, set));
-  const rank = assertRankMetric(options.rank ?? 'sharpe');
-  const heatmap = options.heatmap ?? defaultHeatmap(grid);
-  for (const name of heatmap ?? []) {
-    if (!grid.some((axis) => axis.name === name)) throw new SweepError('INVALID_OPTION', `The heatmap's param ${name} is not in the grid (${grid.map((a) => a.name).join(', ')}).`, { heatmap });
-  }
-  const threads = options.workers ?? availableParallelism();
-  const chunks = chunkCount(strategy, options.chunks, sets.length, threads, days.length);
-  const run: RunSpec = {
-    strategyFile: file,
-    strategyHash: await strategyFileHash(file),
-    cash: options.cash ?? 100_000,
-    ...(options.symbols ? { symbols: options.symbols } : {}),
-    ...(options.commission ? { commission: options.commission } : {}),
-    ...(options.slippage ? { slippage: options.slippage } : {}),
-  };
-  const ranges = splitDays(days, chunks);
-  const jobs: SweepJob[] = sets.flatMap((set, point) =>
-    ranges.map((range, chunk) => ({ index: point * ranges.length + chunk, point, params: set, ...range, ...(ranges.length > 1 ? { chunk: { index: chunk, count: ranges.length } } : {}), run })),
-  );
-
-  const outcomes = new Array<JobOutcome>(jobs.length);
-  const started = performance.now();
-  let done = 0;
-  let failed = 0;
-  const record = (outcome: JobOutcome) => {
-    if (outcomes[outcome.index] !== undefined) return;
-    outcomes[outcome.index] = outcome;
-    done++;
-    if ('error' in outcome) failed++;
-    const elapsedMs = performance.now() - started;
-    options.onProgress?.({ done, total: jobs.length, failed, elapsedMs, etaMs: (elapsedMs / done) * (jobs.length - done) });
-  };
-  options.onProgress?.({ done: 0, total: jobs.length, failed: 0, elapsedMs: 0, etaMs: undefined });
-  if (options.queue !== undefined) {
-    // BullMQ and its Redis client load only for a queued sweep: they would be most of what
-    // importing tapedeck costs every strategy file and every pool thread.
-    const { runOnQueue } = await import('./queue-dispatch.js');
-    await runOnQueue(jobs, { url: options.queue, name: options.queueName ?? DEFAULT_QUEUE_NAME, sweepId: randomBytes(6).toString('hex'), onOutcome: record, ...(options.queueTimeoutMs ? { unreachableMs: options.queueTimeoutMs } : {}) });
-  } else {
-    const pool = new ThreadPool({ store: options.store ?? 'arrow', data: options.data, threads });
-    try {
-      await Promise.all(jobs.map(async (job) => record(decodeOutcome(await pool.run(job)))));
-    } finally {
-      await pool.close();
-    }
+  // The threads start first: each loads the engine and the strategy while this one plans the jobs.
+  const pool = options.queue === undefined ? new ThreadPool({ store: options.store ?? 'arrow', data: options.data, strategyFile: file, ...(options.workers !== undefined ? { threads: options.workers } : {}) }) : undefined;
+  let plan: SweepPlan;
+  let outcomes: JobOutcome[];
+  try {
+    plan = await planSweep(options, file);
+    outcomes = await runJobs(plan.jobs, options, pool);
+  } finally {
+    await pool?.close();
   }
 
+  const { strategy, days, grid, params, rank, heatmap, chunks, ranges, jobs, run } = plan;
   const points = params.map((resolved, point): SweepPoint => {
     const own = outcomes.slice(point * ranges.length, (point + 1) * ranges.length);
     const failure = own.find((outcome) => 'error' in outcome);
@@ -147,6 +106,64 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
   };
   if (options.out !== undefined) await writeSweepFiles(options.out, result);
   return result;
+}
+
+type SweepPlan = Awaited<ReturnType<typeof planSweep>>;
+
+/** The sweep's jobs, from the options checked against the strategy: a parameter set, or a date chunk of one, each. */
+async function planSweep(options: RunSweepOptions, file: string) {
+  const strategy = await importStrategyFile(file, options.strategy);
+  const days = nyse.tradingDays(options.from, options.to);
+  if (days.length === 0) throw new RunError('NO_TRADING_DAYS', `No trading day on ${nyse.name} from ${options.from} to ${options.to}.`, { from: options.from, to: options.to });
+  const grid = options.grid.map((axis) => (typeof axis === 'string' ? parseGridAxis(axis) : axis));
+  const sets = expandGrid(grid);
+  const params = sets.map((set) => resolveParams(strategy.params, set));
+  const rank = assertRankMetric(options.rank ?? 'sharpe');
+  const heatmap = options.heatmap ?? defaultHeatmap(grid);
+  for (const name of heatmap ?? []) {
+    if (!grid.some((axis) => axis.name === name)) throw new SweepError('INVALID_OPTION', `The heatmap's param ${name} is not in the grid (${grid.map((a) => a.name).join(', ')}).`, { heatmap });
+  }
+  const threads = options.workers ?? availableParallelism();
+  const chunks = chunkCount(strategy, options.chunks, sets.length, threads, days.length);
+  const run: RunSpec = {
+    strategyFile: file,
+    strategyHash: await strategyFileHash(file),
+    cash: options.cash ?? 100_000,
+    ...(options.symbols ? { symbols: options.symbols } : {}),
+    ...(options.commission ? { commission: options.commission } : {}),
+    ...(options.slippage ? { slippage: options.slippage } : {}),
+  };
+  const ranges = splitDays(days, chunks);
+  const jobs: SweepJob[] = sets.flatMap((set, point) =>
+    ranges.map((range, chunk) => ({ index: point * ranges.length + chunk, point, params: set, ...range, ...(ranges.length > 1 ? { chunk: { index: chunk, count: ranges.length } } : {}), run })),
+  );
+  return { strategy, days, grid, params, rank, heatmap, chunks, ranges, jobs, run };
+}
+
+/** Every job's outcome, in job order: from the pool, or from the queue's workers when there is no pool. */
+async function runJobs(jobs: readonly SweepJob[], options: RunSweepOptions, pool: ThreadPool | undefined): Promise<JobOutcome[]> {
+  const outcomes = new Array<JobOutcome>(jobs.length);
+  const started = performance.now();
+  let done = 0;
+  let failed = 0;
+  const record = (outcome: JobOutcome) => {
+    if (outcomes[outcome.index] !== undefined) return;
+    outcomes[outcome.index] = outcome;
+    done++;
+    if ('error' in outcome) failed++;
+    const elapsedMs = performance.now() - started;
+    options.onProgress?.({ done, total: jobs.length, failed, elapsedMs, etaMs: (elapsedMs / done) * (jobs.length - done) });
+  };
+  options.onProgress?.({ done: 0, total: jobs.length, failed: 0, elapsedMs: 0, etaMs: undefined });
+  if (pool) {
+    await Promise.all(jobs.map(async (job) => record(decodeOutcome(await pool.run(job)))));
+  } else {
+    // BullMQ and its Redis client load only for a queued sweep: they would be most of what
+    // importing tapedeck costs every strategy file and every pool thread.
+    const { runOnQueue } = await import('./queue-dispatch.js');
+    await runOnQueue(jobs, { url: options.queue!, name: options.queueName ?? DEFAULT_QUEUE_NAME, sweepId: randomBytes(6).toString('hex'), onOutcome: record, ...(options.queueTimeoutMs ? { unreachableMs: options.queueTimeoutMs } : {}) });
+  }
+  return outcomes;
 }
 
 function metricsOf(point: SweepPoint & { run: SweepRun }): { point: number; metrics: Metrics } {

@@ -13,7 +13,8 @@ export class ThreadPool {
   private readonly pool: Piscina<SweepJob, OutcomeText>;
   readonly threads: number;
 
-  constructor(options: { store: StoreKind; data: string; threads?: number }) {
+  /** `strategyFile`: imported by each thread as it starts, before its first job asks for it. */
+  constructor(options: { store: StoreKind; data: string; threads?: number; strategyFile?: string }) {
     const threads = options.threads ?? availableParallelism();
     if (!Number.isSafeInteger(threads) || threads < 1) {
       throw new SweepError('INVALID_OPTION', `workers must be a whole number ≥ 1, got ${String(options.threads)}.`, { workers: options.threads });
@@ -21,7 +22,7 @@ export class ThreadPool {
     this.threads = threads;
     // The worker file next to this one, .ts from the sources (tsx in the threads' execArgv) or .js when built.
     const here = fileURLToPath(import.meta.url);
-    const workerData: PoolWorkerData = { store: options.store, data: options.data };
+    const workerData: PoolWorkerData = { store: options.store, data: options.data, ...(options.strategyFile ? { strategyFile: options.strategyFile } : {}) };
     this.pool = new Piscina({
       filename: path.join(path.dirname(here), `pool-worker${path.extname(here)}`),
       minThreads: threads,
