@@ -65,7 +65,7 @@ export async function openRunJournal(options: RunJournalOptions, strategy: Strat
   const completed = journal.begin(run);
   const checkpoints = resumesFromCheckpoints(strategy);
   const keep = completed.length > 0 && checkpoints && completed.every((day) => day.checkpoint && (!strategy.saveState || day.checkpoint.strategy));
-  if (!options.resume) write(note(`Journaling the run of ${strategy.name} over ${days.length} days in ${journal.file}`));
+  if (!options.resume) write(note(`Journaling the run of ${strategy.name} over ${days.length} days in ${journal.file}${checkpoints ? '' : ' (a resume will run the completed days again: it has no saveState/loadState)'}`));
   else write(note(`Resuming the run of ${strategy.name} from ${journal.file}: ${completed.length} of ${days.length} days done`));
   if (keep) {
     const next = completed.length < days.length ? `resuming day ${completed.length + 1}/${days.length} ${days[completed.length]}` : 'nothing left to run';
