@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -12,7 +12,7 @@ import { runCli } from './cli-process.js';
 // A strategy run over three days, journaled and run to its end; then its journal cut back to
 // what a run killed after day 2 leaves (the header, the run, days 1 and 2) and resumed: with
 // the strategy's saved state it runs day 3 only, without it days 1 and 2 again; either way
-// result.json is the uninterrupted run's, byte for byte.
+// every result file is the uninterrupted run's, byte for byte.
 
 const FROM = '2024-03-06';
 const TO = '2024-03-08';
@@ -26,7 +26,18 @@ let folders = 0;
 const args = (strategy: string, runDir: string, out: string, more: string) => ['backtest', '--strategy', strategy, '--from', FROM, '--to', TO, '--data', data, '--run-dir', runDir, '--out', out, '--json', more];
 
 /** The run made once, journaled, and a copy of its journal as a kill after day 2 leaves it: one line per record. */
-async function interruptedAfterDay2(strategy: string): Promise<{ expected: string; lines: string[]; resume(lines: string[]): Promise<{ code: number | null; stdout: string; stderr: string; result?: string }> }> {
+/** Every result file (result.json, the CSVs, report.html with its candles), by name. */
+async function resultFiles(out: string): Promise<Record<string, string>> {
+  const names = ['result.json', 'fills.csv', 'trades.csv', 'equity.csv', 'report.html'];
+  return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await readFile(join(out, name), 'utf8')] as const)));
+}
+
+/** File by file, naming the one that differs (a diff of report.html would drown the message). */
+function assertSameFiles(t: ExecutionContext, actual: Record<string, string> | undefined, expected: Record<string, string>): void {
+  for (const [name, text] of Object.entries(expected)) t.true(actual?.[name] === text, `${name} differs from the uninterrupted run's`);
+}
+
+async function interruptedAfterDay2(strategy: string): Promise<{ expected: Record<string, string>; lines: string[]; resume(lines: string[]): Promise<{ code: number | null; stdout: string; stderr: string; result?: Record<string, string> }> }> {
   const dir = join(root, `run-${folders++}`);
   const whole = await runCli(args(strategy, join(dir, 'whole'), join(dir, 'whole-out'), '--journal'));
   if (whole.code !== 0) throw new Error(whole.stderr);
@@ -34,7 +45,7 @@ async function interruptedAfterDay2(strategy: string): Promise<{ expected: strin
   const types = journal.map((line) => (JSON.parse(line.slice(17)) as { type: string }).type);
   const lines = journal.slice(0, types.indexOf('day') + 2);
   return {
-    expected: await readFile(join(dir, 'whole-out', 'result.json'), 'utf8'),
+    expected: await resultFiles(join(dir, 'whole-out')),
     lines,
     async resume(edited) {
       const runDir = join(dir, `resumed-${folders++}`);
@@ -42,7 +53,7 @@ async function interruptedAfterDay2(strategy: string): Promise<{ expected: strin
       await writeFile(join(runDir, RUN_JOURNAL_FILE), `${edited.join('\n')}\n`);
       const out = join(dir, `out-${folders++}`);
       const run = await runCli(args(strategy, runDir, out, '--resume'));
-      return { code: run.code, stdout: run.stdout, stderr: run.stderr, ...(run.code === 0 ? { result: await readFile(join(out, 'result.json'), 'utf8') } : {}) };
+      return { code: run.code, stdout: run.stdout, stderr: run.stderr, ...(run.code === 0 ? { result: await resultFiles(out) } : {}) };
     },
   };
 }
@@ -56,7 +67,7 @@ test('a strategy that saves its state resumes at its first unfinished day: days 
   t.regex(resumed.stderr, /Days 1–2 of 3 kept from the journal; resuming day 3\/3 2024-03-08/);
   t.regex(resumed.stderr, /Day 3\/3 2024-03-08 streaming/);
   t.notRegex(resumed.stderr, /Day [12]\/3|Replaying day|\bday [12]\/3 /);
-  t.is(resumed.result, expected);
+  assertSameFiles(t, resumed.result, expected);
 });
 
 test('a strategy that carries state without saveState/loadState resumes by running the completed days again, checked against the journal', async (t) => {
@@ -66,7 +77,7 @@ test('a strategy that carries state without saveState/loadState resumes by runni
   t.is(resumed.code, 0, resumed.stderr);
   t.regex(resumed.stderr, /The completed days run again first, and must come out as recorded: buy-and-hold carries its state across days and has no saveState\/loadState/);
   t.regex(resumed.stderr, /Replaying day 1\/3 2024-03-06 \(done before the interruption\)[\s\S]*Replaying day 2\/3[\s\S]*Day 3\/3 2024-03-08 streaming/);
-  t.is(resumed.result, expected);
+  assertSameFiles(t, resumed.result, expected);
 });
 
 test('a journal whose days hold no state (an earlier tapedeck wrote it) resumes by running them again', async (t) => {
@@ -81,7 +92,7 @@ test('a journal whose days hold no state (an earlier tapedeck wrote it) resumes 
   t.is(resumed.code, 0, resumed.stderr);
   t.regex(resumed.stderr, /the journal holds no state of its days/);
   t.regex(resumed.stderr, /Replaying day 1\/3[\s\S]*Replaying day 2\/3[\s\S]*Day 3\/3 2024-03-08 streaming/);
-  t.is(resumed.result, expected);
+  assertSameFiles(t, resumed.result, expected);
 });
 
 test("a damaged day's state is refused with its record number, whether its checksum fails or its shape", async (t) => {
