@@ -202,7 +202,8 @@ const RUN_AIMS = Array.from({ length: Number(process.env['KILL_RESUME_RUNS'] ?? 
  * into a day a streaming one lands.
  */
 function runMomentFor(phase: KillPhase, day: number, kept: number, delayMs: number): KillMoment {
-  if (phase === 'between days') return { after: new RegExp(`\\bday ${Math.max(day, kept + 1)}/5 \\S+ · `), delayMs: 0 };
+  // Never after day 5: that is the end, not between days (no kill then when days 1–4 were kept).
+  if (phase === 'between days') return { after: new RegExp(`\\bday ${Math.min(4, Math.max(day, kept + 1))}/5 \\S+ · `), delayMs: 0 };
   if (phase === 'catching up') return { after: / kept from the journal; resuming day /, delayMs: 0 };
   if (phase === 'streaming') return { after: /Day [2-5]\/5 \S+ streaming/, delayMs };
   return { after: /(Journaling|Resuming) the run of /, delayMs: 0 };
