@@ -55,7 +55,7 @@ export { generateDataset, generateDayBars, type SyntheticDatasetOptions, type Sy
 export { createInspectorServer, type InspectorServer, type InspectorServerOptions } from './inspector/inspector-server.js';
 export { machineDiagram, machineGraph, type MachineDiagram, type MachineGraph, type DiagramNode, type DiagramEdge } from './inspector/machine-diagram.js';
 
-export { SimulatedBroker, type BrokerBar, type BrokerOptions, type EquityPoint, type Position } from './broker/simulated-broker.js';
+export { SimulatedBroker, type BrokerBar, type BrokerOptions, type BrokerSnapshot, type EquityPoint, type Position } from './broker/simulated-broker.js';
 export { BrokerError, isBrokerError, positionOpenError, type BrokerErrorCode } from './broker/broker-error.js';
 export type { Order, OrderOptions, OrderRequest, OrderSide, OrderStatus, OrderType, TimeInForce } from './broker/order.js';
 export type { Fill, FillReason } from './broker/fill.js';
@@ -70,6 +70,7 @@ export { defineStrategy, type Strategy, type StrategySpec, type StrategyContext,
 export { runBacktest, type RunBacktestOptions } from './run/run-backtest.js';
 export type { RunningBacktest } from './run/running-backtest.js';
 export type { BacktestResult, DaySummary, RunConfig } from './run/backtest-result.js';
+export type { CompletedDay, DayCheckpoint } from './run/day-checkpoint.js';
 export type { ReportCandles } from './run/report-candles.js';
 export { writeResultFiles } from './run/result-files.js';
 export { RunError, isRunError, type RunErrorCode } from './run/run-error.js';

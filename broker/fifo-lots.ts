@@ -38,6 +38,13 @@ interface Lot {
   commissionUnits: number;
 }
 
+/** A symbol's open position: signed shares, their cost, and the lots, oldest first (money in units). */
+export interface LotsSnapshot {
+  qty: number;
+  costUnits: number;
+  lots: Lot[];
+}
+
 /**
  * One symbol's open lots, oldest first. A fill against the position closes lots first in,
  * first out; what is left of it opens a lot the other way (a reversal: long → short).
@@ -50,6 +57,19 @@ export class FifoLots {
   private readonly lots: Lot[] = [];
 
   constructor(readonly symbol: string) {}
+
+  /** The open position as JSON: with `restore`, how a resumed run gets it back. */
+  snapshot(): LotsSnapshot {
+    return { qty: this.qty, costUnits: this.costUnits, lots: this.lots.map((lot) => ({ ...lot })) };
+  }
+
+  static restore(symbol: string, snapshot: LotsSnapshot): FifoLots {
+    const restored = new FifoLots(symbol);
+    restored.qty = snapshot.qty;
+    restored.costUnits = snapshot.costUnits;
+    for (const lot of snapshot.lots) restored.lots.push({ orderId: lot.orderId, t: lot.t, qty: lot.qty, priceUnits: lot.priceUnits, commissionUnits: lot.commissionUnits });
+    return restored;
+  }
 
   /** Applies a fill; returns the round trips it closed. */
   apply(fill: LotFill): RoundTrip[] {

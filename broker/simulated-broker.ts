@@ -2,7 +2,7 @@ import { BrokerError, positionOpenError } from './broker-error.js';
 import { checkCommissionModel, commissionUnits, type CommissionModel } from './commission.js';
 import type { Fill, FillReason } from './fill.js';
 import { fillPrice, type BarUnits, type WorkingOrder } from './fill-rules.js';
-import { FifoLots } from './fifo-lots.js';
+import { FifoLots, type LotsSnapshot } from './fifo-lots.js';
 import { fromUnits, toUnits } from './money.js';
 import { validateOrderRequest, type Order, type OrderOptions, type OrderRequest, type OrderSide, type OrderStatus, type OrderType, type TimeInForce, type ValidOrderRequest } from './order.js';
 import { checkSlippageModel, slippedUnits, type SlippageModel } from './slippage.js';
@@ -44,7 +44,22 @@ export interface EquityPoint {
   grossExposure: number;
 }
 
-interface OrderState extends WorkingOrder {
+/**
+ * A broker's account as JSON, between two bars (a resumed run takes it from a day's close):
+ * money in units, times in epoch ms (`null` for "no bar yet"). Orders that closed before it are
+ * not in it, only how many orders were placed.
+ */
+export interface BrokerSnapshot {
+  cashUnits: number;
+  marketValueUnits: number;
+  grossUnits: number;
+  clock: number;
+  lastBarT: number | null;
+  ordersPlaced: number;
+  books: Array<{ symbol: string; closeUnits: number; lastT: number | null; lots: LotsSnapshot; orders: OrderState[] }>;
+}
+
+export interface OrderState extends WorkingOrder {
   /** Placement order: 1 for `o1`. */
   seq: number;
   id: string;
@@ -89,6 +104,8 @@ export class SimulatedBroker {
   private clock = 0;
   private lastBarT = Number.NEGATIVE_INFINITY;
   private nextOrder = 1;
+  /** Orders up to this sequence that are not in `orders` closed before a `restore`: cancelling them is a no-op. */
+  private forgottenOrders = 0;
 
   /** Orders placed so far, filled, cancelled or open: their ids are `o1` … `o{ordersPlaced}`. */
   get ordersPlaced(): number {
@@ -104,6 +121,47 @@ export class SimulatedBroker {
     checkCommissionModel(this.commission);
     checkSlippageModel(this.slippage);
     this.cashUnits = toUnits(options.cash);
+  }
+
+  /** The account now, as JSON; with `restore`, another process goes on from here. Fills are the caller's to keep. */
+  snapshot(): BrokerSnapshot {
+    return {
+      cashUnits: this.cashUnits,
+      marketValueUnits: this.marketValueUnits,
+      grossUnits: this.grossUnits,
+      clock: this.clock,
+      lastBarT: Number.isFinite(this.lastBarT) ? this.lastBarT : null,
+      ordersPlaced: this.ordersPlaced,
+      books: [...this.books].map(([symbol, book]) => ({
+        symbol,
+        closeUnits: book.closeUnits,
+        lastT: Number.isFinite(book.lastT) ? book.lastT : null,
+        lots: book.lots.snapshot(),
+        orders: book.orders.map((order) => ({ ...order })),
+      })),
+    };
+  }
+
+  /**
+   * A broker that goes on from `snapshot` as the one that took it would: the same cash,
+   * positions, open orders and order ids; `fills` are the ones made before it, in order.
+   */
+  static restore(options: BrokerOptions, snapshot: BrokerSnapshot, fills: readonly Fill[]): SimulatedBroker {
+    const broker = new SimulatedBroker(options);
+    broker.cashUnits = snapshot.cashUnits;
+    broker.marketValueUnits = snapshot.marketValueUnits;
+    broker.grossUnits = snapshot.grossUnits;
+    broker.clock = snapshot.clock;
+    broker.lastBarT = snapshot.lastBarT ?? Number.NEGATIVE_INFINITY;
+    broker.nextOrder = snapshot.ordersPlaced + 1;
+    broker.forgottenOrders = snapshot.ordersPlaced;
+    for (const book of snapshot.books) {
+      const orders = book.orders.map(restoredOrder);
+      for (const order of orders) broker.orders.set(order.id, order);
+      broker.books.set(book.symbol, { lots: FifoLots.restore(book.symbol, book.lots), closeUnits: book.closeUnits, lastT: book.lastT ?? Number.NEGATIVE_INFINITY, orders });
+    }
+    for (const fill of fills) broker.fillLog.push({ ...fill });
+    return broker;
   }
 
   get cash(): number {
@@ -198,6 +256,7 @@ export class SimulatedBroker {
   /** `true` if the order was open and is now cancelled; `false` if it had already filled or been cancelled. */
   cancel(orderId: string): boolean {
     const order = this.orders.get(orderId);
+    if (!order && this.closedBeforeRestore(orderId)) return false;
     if (!order) throw new BrokerError('UNKNOWN_ORDER', `No order ${JSON.stringify(orderId)}: ids are those returned by order(), buy() and sell().`, { orderId });
     if (order.status !== 'open') return false;
     const book = this.books.get(order.symbol)!;
@@ -242,6 +301,7 @@ export class SimulatedBroker {
     return open;
   }
 
+  /** `undefined` for an unknown id, and for an order that closed before a `restore`. */
   getOrder(orderId: string): Order | undefined {
     const order = this.orders.get(orderId);
     return order && publicOrder(order);
@@ -279,6 +339,11 @@ export class SimulatedBroker {
     };
     this.orders.set(order.id, order);
     return order;
+  }
+
+  private closedBeforeRestore(orderId: string): boolean {
+    const seq = /^o([1-9]\d*)$/.exec(orderId)?.[1];
+    return seq !== undefined && Number(seq) <= this.forgottenOrders;
   }
 
   private book(symbol: string): SymbolBook {
@@ -337,6 +402,26 @@ function checkBar(bar: BrokerBar): void {
 /** Field by field: an object spread of options of varying shapes costs microseconds an order. */
 function withOptions(symbol: string, side: OrderSide, qty: number, options: OrderOptions): OrderRequest {
   return { symbol, side, qty, type: options.type, limitPrice: options.limitPrice, stopPrice: options.stopPrice, tif: options.tif };
+}
+
+/** Field by field, as `register` builds them: one shape for every order. */
+function restoredOrder(saved: OrderState): OrderState {
+  return {
+    seq: saved.seq,
+    id: saved.id,
+    symbol: saved.symbol,
+    side: saved.side,
+    qty: saved.qty,
+    type: saved.type,
+    limitPrice: saved.limitPrice,
+    stopPrice: saved.stopPrice,
+    tif: saved.tif,
+    placedAt: saved.placedAt,
+    status: saved.status,
+    triggered: saved.triggered,
+    limitUnits: saved.limitUnits,
+    stopUnits: saved.stopUnits,
+  };
 }
 
 function bySequence(a: OrderState, b: OrderState): number {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { nyse } from '../calendar/nyse.js';
 import type { DaySummary } from '../run/backtest-result.js';
+import { resumesFromCheckpoints, type CompletedDay, type DayCheckpoint } from '../run/day-checkpoint.js';
 import type { Strategy } from '../run/strategy.js';
 import { JournalError } from '../storage/journal/journal-error.js';
 import { RunJournal, type RecordedRun } from '../storage/journal/run-journal.js';
@@ -23,11 +24,15 @@ export interface RunJournalOptions {
   forceNew?: boolean;
 }
 
-/** What a journaled strategy run adds to `runBacktest`: its day hooks, and the end of the journal. */
+/** What a journaled strategy run adds to `runBacktest`: its day hooks, the days it keeps, and the end of the journal. */
 export interface RunJournalHooks {
   onDayStart(date: string, index: number, total: number): void;
   /** Records the day (or, for a day the earlier run completed, checks it came out the same), then calls `next`. */
-  onDay(next: (day: DaySummary, done: number, total: number) => void): (day: DaySummary, done: number, total: number) => void;
+  onDay(next: (day: DaySummary, done: number, total: number) => void): (day: DaySummary, done: number, total: number, checkpoint?: DayCheckpoint) => void;
+  /** Whether `runBacktest` should make each day's checkpoint for the journal. */
+  checkpoints: boolean;
+  /** The completed days the run starts after (`runBacktest({ resume })`); empty when it runs them again. */
+  resume: CompletedDay[];
   end(): void;
 }
 
@@ -58,15 +63,27 @@ export async function openRunJournal(options: RunJournalOptions, strategy: Strat
     slippage: options.slippage === undefined ? {} : { bps: options.slippage },
   };
   const completed = journal.begin(run);
-  if (!options.resume) write(note(`Journaling the run of ${strategy.name} over ${days.length} days in ${journal.file}`));
-  else write(note(`Resuming the run of ${strategy.name} from ${journal.file}: ${completed.length} of ${days.length} days done; they run again first and must come out as recorded`));
+  const checkpoints = resumesFromCheckpoints(strategy);
+  const keep = completed.length > 0 && checkpoints && completed.every((day) => day.checkpoint && (!strategy.saveState || day.checkpoint.strategy));
+  if (!options.resume) write(note(`Journaling the run of ${strategy.name} over ${days.length} days in ${journal.file}${checkpoints ? '' : ' (a resume will run the completed days again: it has no saveState/loadState)'}`));
+  else write(note(`Resuming the run of ${strategy.name} from ${journal.file}: ${completed.length} of ${days.length} days done`));
+  if (keep) {
+    const next = completed.length < days.length ? `resuming day ${completed.length + 1}/${days.length} ${days[completed.length]}` : 'nothing left to run';
+    write(note(`Days ${completed.length === 1 ? '1' : `1–${completed.length}`} of ${days.length} kept from the journal; ${next}`));
+  } else if (completed.length > 0) {
+    const why = checkpoints ? 'the journal holds no state of its days (an earlier tapedeck wrote it)' : `${strategy.name} carries its state across days and has no saveState/loadState to write it down`;
+    write(note(`The completed days run again first, and must come out as recorded: ${why}`));
+  }
+  const replayed = keep ? 0 : completed.length;
   return {
+    checkpoints,
+    resume: keep ? completed : [],
     onDayStart(date, index, total) {
-      write(note(index < completed.length ? `Replaying day ${index + 1}/${total} ${date} (done before the interruption)` : `Day ${index + 1}/${total} ${date} streaming`));
+      write(note(index < replayed ? `Replaying day ${index + 1}/${total} ${date} (done before the interruption)` : `Day ${index + 1}/${total} ${date} streaming`));
     },
-    onDay: (next) => (day, done, total) => {
-      const recorded = completed[done - 1];
-      if (!recorded) journal.recordDay(done - 1, day);
+    onDay: (next) => (day, done, total, checkpoint) => {
+      const recorded = completed[done - 1]?.summary;
+      if (!recorded) journal.recordDay(done - 1, day, checkpoint);
       else if (JSON.stringify(recorded) !== JSON.stringify(day)) {
         throw new JournalError(
           'JOURNAL_MISMATCH',

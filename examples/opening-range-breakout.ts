@@ -61,6 +61,9 @@ export default defineStrategy({
     state.traded.add(bar.symbol);
   },
   result: (ctx) => ({ movers: ctx.state.log }),
+  // Only the log outlives a day (the rest starts again each morning): what a resumed run needs.
+  saveState: (ctx) => ctx.state.log,
+  loadState: (_ctx, saved): State => ({ movers: new Map(), scanned: false, traded: new Set(), log: saved as State['log'] }),
 });
 
 type Context = StrategyContext<Params, State>;

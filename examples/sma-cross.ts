@@ -1,5 +1,8 @@
 // An SMA crossover: long when the fast average of 5m closes crosses above the slow one, flat
 // when it crosses back below. The averages start each day from the warm-up and earlier days.
+// An SMA is the mean of its last closes, so its state is those closes: `saveState` writes them
+// and `loadState` feeds them to new averages, and a resumed run goes on exactly as the
+// uninterrupted one from its first unfinished day.
 //
 //   tapedeck data generate --symbols AAPL,MSFT --from 2024-02-26 --to 2024-03-28
 //   tapedeck backtest --strategy examples/sma-cross.ts --from 2024-03-04 --to 2024-03-28 --param fast=5
@@ -38,7 +41,28 @@ export default defineStrategy({
     if (crossedDown && qty > 0) ctx.broker.close(bar.symbol);
   },
   result: (ctx) => ({ symbols: [...ctx.state.averages.keys()] }),
+  saveState: (ctx): SavedAverages[] =>
+    [...ctx.state.averages].map(([symbol, { fast, slow, spread }]) => ({ symbol, fast: [...fast.prices], slow: [...slow.prices], spread: spread ?? null })),
+  loadState(ctx, saved) {
+    const averages = new Map<string, Averages>();
+    for (const { symbol, fast, slow, spread } of saved as SavedAverages[]) {
+      const restored: Averages = { fast: new SMA(ctx.params.fast), slow: new SMA(ctx.params.slow) };
+      for (const close of fast) restored.fast.add(close);
+      for (const close of slow) restored.slow.add(close);
+      if (spread !== null) restored.spread = spread;
+      averages.set(symbol, restored);
+    }
+    return { averages };
+  },
 });
+
+/** One symbol's averages as JSON: the closes each one averages (its last `fast` / `slow`). */
+interface SavedAverages {
+  symbol: string;
+  fast: number[];
+  slow: number[];
+  spread: number | null;
+}
 
 type Context = StrategyContext<{ fast: number; slow: number; size: number }, { averages: Map<string, Averages> }>;
 

@@ -43,14 +43,31 @@ export class ReportCandleCollector {
     private readonly minutes: number,
   ) {}
 
-  addDay(data: SessionData, open: number, symbols: ReadonlyArray<{ symbol: string }>): void {
+  /** Returns the day's candles per symbol, which `addCandles` takes back (a resumed run keeps its earlier days'). */
+  addDay(data: SessionData, open: number, symbols: ReadonlyArray<{ symbol: string }>): Record<string, Bar[]> {
+    const added: Record<string, Bar[]> = {};
     for (const { symbol } of symbols) {
       const columns = data.columns(symbol, '1m');
       if (!columns || columns.length === 0) continue;
-      let candles = this.series.get(symbol);
-      if (!candles) this.series.set(symbol, (candles = new BarColumns(Math.ceil(WEEK_OF_SESSIONS_MINUTES / this.minutes))));
+      const candles = this.seriesOf(symbol);
+      const before = candles.length;
       aggregate(columns, open, this.minutes * 60_000, candles);
+      added[symbol] = candles.slice(before);
     }
+    return added;
+  }
+
+  addCandles(day: Record<string, readonly Bar[]>): void {
+    for (const [symbol, bars] of Object.entries(day)) {
+      const candles = this.seriesOf(symbol);
+      for (const bar of bars) candles.append(bar.t, bar.o, bar.h, bar.l, bar.c, bar.v);
+    }
+  }
+
+  private seriesOf(symbol: string): BarColumns {
+    let candles = this.series.get(symbol);
+    if (!candles) this.series.set(symbol, (candles = new BarColumns(Math.ceil(WEEK_OF_SESSIONS_MINUTES / this.minutes))));
+    return candles;
   }
 
   /** The symbols with the most fills first (then by name), at most `REPORT_SYMBOLS` of them. */

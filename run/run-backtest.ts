@@ -2,7 +2,7 @@ import type { MarketCalendar } from '../calendar/market-calendar.js';
 import { nyse } from '../calendar/nyse.js';
 import type { CommissionModel } from '../broker/commission.js';
 import { fromUnits, toUnits } from '../broker/money.js';
-import { SimulatedBroker, type EquityPoint } from '../broker/simulated-broker.js';
+import { SimulatedBroker, type BrokerOptions, type EquityPoint } from '../broker/simulated-broker.js';
 import type { SlippageModel } from '../broker/slippage.js';
 import { computeMetrics, type DailyEquity } from '../metrics/compute-metrics.js';
 import { buildRoundTrips } from '../metrics/round-trips.js';
@@ -14,6 +14,7 @@ import { resolveStreams, resolveSymbols } from '../session/session-options.js';
 import type { Session } from '../session/session.js';
 import { BarHistory } from './bar-history.js';
 import type { BacktestResult, DaySummary, RunConfig } from './backtest-result.js';
+import { resumesFromCheckpoints, type CompletedDay, type DayCheckpoint } from './day-checkpoint.js';
 import { candleMinutes, ReportCandleCollector } from './report-candles.js';
 import { writeResultFiles } from './result-files.js';
 import { RunError } from './run-error.js';
@@ -41,8 +42,20 @@ export interface RunBacktestOptions {
   /** A folder to write `result.json`, `fills.csv`, `trades.csv`, `equity.csv` and `report.html` into. */
   out?: string;
   logger?: Logger;
-  /** Called after each trading day, e.g. to show progress. */
-  onDay?: (day: DaySummary, done: number, total: number) => void;
+  /**
+   * Called after each trading day, e.g. to show progress; with `checkpoints: true`, also with
+   * the day's checkpoint (when the strategy can be resumed from it: README, "Crash-proof runs").
+   */
+  onDay?: (day: DaySummary, done: number, total: number, checkpoint?: DayCheckpoint) => void;
+  /** Make each day's checkpoint at its close, for `onDay` (it costs a `saveState` and a copy of the day's results). */
+  checkpoints?: boolean;
+  /**
+   * The run's first days as an earlier run completed them (their summaries and checkpoints from
+   * `onDay`): the run restores the broker, results, universe and strategy state of the last one
+   * and starts at the next day. The strategy must be resumable (`saveState`/`loadState`, or
+   * `carry: 'none'` without `result`).
+   */
+  resume?: readonly CompletedDay[];
   /**
    * Called once, as the first trading day starts (after the warm-up), with the run as other
    * code reaches it while it goes: e.g. to serve the control API on it.
@@ -72,7 +85,10 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   const days = tradingDays(calendar, options.from, options.to);
   const params = resolveParams(strategy.params, options.params);
   const symbols = options.symbols === undefined ? strategy.symbols : resolveSymbols(options.symbols).map((s) => s.symbol);
-  const broker = new SimulatedBroker({ cash: options.cash, commission: options.commission, slippage: options.slippage });
+  const brokerOptions: BrokerOptions = { cash: options.cash, commission: options.commission, slippage: options.slippage };
+  const kept = keptDays(options.resume ?? [], days, strategy);
+  const last = kept.at(-1)?.checkpoint;
+  const broker = last ? SimulatedBroker.restore(brokerOptions, last.broker, kept.flatMap((day) => day.checkpoint.fills)) : new SimulatedBroker(brokerOptions);
   const config: RunConfig = {
     strategy: strategy.name,
     from: days[0]!,
@@ -85,22 +101,35 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     commission: { ...options.commission },
     slippage: { ...options.slippage },
   };
-  const universe = new RunUniverse(symbols, strategy.streams);
-  const history = new BarHistory(Math.max(1, strategy.warmup.days));
+  const configured = new RunUniverse(symbols, strategy.streams);
+  const universe = last ? RunUniverse.restore(last.universe) : configured;
+  const historyDays = Math.max(1, strategy.warmup.days);
+  const history = new BarHistory(historyDays);
   // One session for the whole run, moved from day to day: symbol actors live across days.
   const runDays = new RunDays(universe, store, calendar, logger, options.speed ?? 'max');
-  for (const date of config.warmupDays) {
-    const session = await runDays.open(date);
+  // The warm-up days, and for a resumed run its latest kept days: loaded again as they were at
+  // their close, without the strategy or the broker, so that `ctx.history` sees the same bars.
+  const loadedForHistory = [
+    ...config.warmupDays.map((date) => ({ date, symbols: configured.sessionSymbols() })),
+    ...kept.map((day) => ({ date: day.summary.date, symbols: day.checkpoint.held })),
+  ].slice(-historyDays);
+  for (const { date, symbols: held } of kept.length < days.length ? loadedForHistory : []) {
+    const session = await runDays.open(date, undefined, held);
     await session.done;
     history.addDay(session.data, session.listSymbols());
   }
 
   const run = new RunContext(strategy, params, broker, history, universe);
-  run.state = hook(strategy.name, 'init', () => strategy.init?.(run as StrategyContext<StrategyParams, undefined>));
+  const saved = last?.strategy;
+  run.state = saved
+    ? hook(strategy.name, 'loadState', () => strategy.loadState!(run as StrategyContext<StrategyParams, undefined>, saved.saved))
+    : hook(strategy.name, 'init', () => strategy.init?.(run as StrategyContext<StrategyParams, undefined>));
+  const checkpoints = options.checkpoints === true && resumesFromCheckpoints(strategy);
   const candles = new ReportCandleCollector(calendar.timeZone, candleMinutes(days.length));
-  const minutes: EquityPoint[] = [];
-  const daily: DailyEquity[] = [];
-  const summaries: DaySummary[] = [];
+  for (const day of kept) candles.addCandles(day.checkpoint.candles);
+  const minutes: EquityPoint[] = kept.flatMap((day) => day.checkpoint.minutes.map((point) => ({ ...point })));
+  const daily: DailyEquity[] = kept.map(({ summary }) => ({ date: summary.date, equity: summary.endEquity }));
+  const summaries: DaySummary[] = kept.map(({ summary }) => structuredClone(summary));
   let bars = 0;
   let failure: { error: unknown } | undefined;
   runDays.onBar = (bar: StreamBar, session: Session) => {
@@ -119,13 +148,15 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     }
   };
   for (const [index, date] of days.entries()) {
+    if (index < kept.length) continue;
     const startEquity = broker.equity;
     const fillsBefore = broker.fills.length;
+    const minutesBefore = minutes.length;
     bars = 0;
     const session = await runDays.open(date, (opened) => {
       const tradingSession = calendar.session(date)!;
       run.beginDay({ date, open: tradingSession.open, close: tradingSession.close, index }, opened);
-      if (index === 0) options.onStart?.(new RunningBacktest(opened, () => run.session));
+      if (index === kept.length) options.onStart?.(new RunningBacktest(opened, () => run.session));
     });
     const day = run.day;
     options.onDayStart?.(date, index, days.length);
@@ -140,7 +171,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     const summary = await session.done;
     if (failure) throw strategyFailed(strategy.name, date, failure.error);
     history.addDay(session.data, session.listSymbols());
-    candles.addDay(session.data, day.open, session.listSymbols());
+    const dayCandles = candles.addDay(session.data, day.open, session.listSymbols());
     hook(strategy.name, date, () => strategy.onDayEnd?.(run, day));
     broker.endOfDay();
     const endEquity = broker.equity;
@@ -158,7 +189,18 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
       pnl: fromUnits(toUnits(endEquity) - toUnits(startEquity)),
     };
     summaries.push(done);
-    options.onDay?.(done, index + 1, days.length);
+    const checkpoint: DayCheckpoint | undefined = checkpoints
+      ? {
+          fills: broker.fills.slice(fillsBefore).map((fill) => ({ ...fill })),
+          minutes: minutes.slice(minutesBefore).map((point) => ({ ...point })),
+          candles: dayCandles,
+          broker: broker.snapshot(),
+          universe: universe.snapshot(),
+          held: heldSymbols(session),
+          ...(strategy.saveState ? { strategy: { saved: asJson(hook(strategy.name, 'saveState', () => strategy.saveState!(run))) } } : {}),
+        }
+      : undefined;
+    options.onDay?.(done, index + 1, days.length, checkpoint);
   }
 
   const fills = broker.fills.map((fill) => ({ ...fill }));
@@ -177,6 +219,38 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   if (strategy.result) result.extra = hook(strategy.name, 'result', () => strategy.result!(run));
   if (options.out !== undefined) await writeResultFiles(options.out, result);
   return result;
+}
+
+/** `resume` checked against the run: its days are the run's first ones, each with a checkpoint the strategy can go on from. */
+function keptDays(resume: readonly CompletedDay[], days: readonly string[], strategy: Strategy<any, any>): Array<Required<CompletedDay>> {
+  if (resume.length === 0) return [];
+  if (!resumesFromCheckpoints(strategy)) {
+    throw new RunError('INVALID_OPTION', `Strategy ${strategy.name} cannot start after completed days: it carries its state across days and has no saveState/loadState hooks. Run the days again instead.`, { strategy: strategy.name });
+  }
+  if (resume.length > days.length) throw new RunError('INVALID_OPTION', `resume holds ${resume.length} days; the run has ${days.length}.`, { days: resume.length });
+  return resume.map((day, index) => {
+    if (day.summary?.date !== days[index]) {
+      throw new RunError('INVALID_OPTION', `resume day ${index + 1} is ${String(day.summary?.date)}; the run's day ${index + 1} is ${days[index]}.`, { index });
+    }
+    if (!day.checkpoint || (strategy.saveState && !day.checkpoint.strategy)) {
+      throw new RunError('INVALID_OPTION', `resume day ${index + 1} (${days[index]}) has no checkpoint${day.checkpoint ? ' of the strategy state' : ''} to go on from.`, { index });
+    }
+    return { summary: day.summary, checkpoint: day.checkpoint };
+  });
+}
+
+/** The symbols whose bars the closed session holds (a removed symbol's are gone), with their streams. */
+function heldSymbols(session: Session): DayCheckpoint['held'] {
+  return session
+    .listSymbols()
+    .filter(({ symbol, streams }) => streams.some((interval) => (session.data.columns(symbol, interval)?.length ?? 0) > 0))
+    .map(({ symbol, streams }) => ({ symbol, streams: [...streams] }));
+}
+
+/** What `saveState` returned as JSON reads it back, so a run given it in memory goes on as one given it from a file. */
+function asJson(value: unknown): unknown {
+  const text = JSON.stringify(value);
+  return text === undefined ? null : JSON.parse(text);
 }
 
 /** Every 1m bar of a minute moves equity; the minute's point is the account after its last bar. */
@@ -205,9 +279,8 @@ class RunDays {
     private readonly speed: BacktestSpeed,
   ) {}
 
-  /** Starts `date` and resolves once it streams; `beforeStart` sees the session before its first bar. */
-  async open(date: string, beforeStart?: (session: Session) => void): Promise<Session> {
-    const symbols = this.universe.sessionSymbols();
+  /** Starts `date` with `symbols` (the universe's by default) and resolves once it streams; `beforeStart` sees the session before its first bar. */
+  async open(date: string, beforeStart?: (session: Session) => void, symbols = this.universe.sessionSymbols()): Promise<Session> {
     let session = this.session;
     if (!session) {
       session = createSession({ mode: 'backtest', date, symbols, store: this.store, calendar: this.calendar, speed: this.speed, logger: this.logger });

@@ -37,6 +37,17 @@ export class RunUniverse {
     return [...this.entries.keys()];
   }
 
+  /** Every symbol with its entry, in the order they joined: what `restore` takes back. */
+  snapshot(): Array<{ symbol: string } & UniverseEntry> {
+    return [...this.entries].map(([symbol, entry]) => ({ symbol, streams: [...entry.streams], delivered: [...entry.delivered] }));
+  }
+
+  static restore(saved: ReadonlyArray<{ symbol: string } & UniverseEntry>): RunUniverse {
+    const universe = new RunUniverse([], []);
+    for (const { symbol, streams, delivered } of saved) universe.entries.set(symbol, { streams: [...streams], delivered: [...delivered] });
+    return universe;
+  }
+
   sessionSymbols(): Array<{ symbol: string; streams: Interval[] }> {
     return [...this.entries].map(([symbol, entry]) => ({ symbol, streams: [...entry.streams] }));
   }

@@ -96,6 +96,19 @@ export interface StrategySpec<P extends StrategyParams, S> {
   onDayEnd?(ctx: StrategyContext<P, S>, day: RunDay): void;
   /** Anything extra to put in the result, under `extra`. Must be JSON. */
   result?(ctx: StrategyContext<P, S>): unknown;
+  /**
+   * `ctx.state` as JSON, at each completed day's close of a journaled run (after `onDayEnd`).
+   * With `loadState`, it lets a resumed run start at its first unfinished day instead of running
+   * the completed days again. What it returns must give back, through `loadState`, a state that
+   * behaves exactly as `ctx.state` would on the following days (e.g. an indicator's inputs, not
+   * its object).
+   */
+  saveState?(ctx: StrategyContext<P, S>): unknown;
+  /**
+   * The state a resumed run goes on with, from what `saveState` returned (read back from JSON),
+   * instead of `init`. `ctx.history` already holds the days before the next one.
+   */
+  loadState?(ctx: StrategyContext<P, undefined>, saved: unknown): S;
 }
 
 /** A checked strategy: what `defineStrategy` returns and `runBacktest` takes. */
@@ -113,10 +126,13 @@ export function defineStrategy<P extends StrategyParams = StrategyParams, S = un
     throw new RunError('INVALID_STRATEGY', 'A strategy needs a name, e.g. defineStrategy({ name: "sma-cross", … }).');
   }
   const where = `strategy ${spec.name}`;
-  for (const hook of ['init', 'onDayStart', 'onBar', 'onDayEnd', 'result'] as const) {
+  for (const hook of ['init', 'onDayStart', 'onBar', 'onDayEnd', 'result', 'saveState', 'loadState'] as const) {
     if (spec[hook] !== undefined && typeof spec[hook] !== 'function') {
       throw new RunError('INVALID_STRATEGY', `${where}: ${hook} must be a function.`, { hook });
     }
+  }
+  if ((spec.saveState === undefined) !== (spec.loadState === undefined)) {
+    throw new RunError('INVALID_STRATEGY', `${where}: saveState and loadState go together (one writes what the other reads); give both or neither.`, { hook: spec.saveState ? 'loadState' : 'saveState' });
   }
   const params = { ...(spec.params ?? {}) } as P;
   for (const [key, value] of Object.entries(params)) {

@@ -82,7 +82,7 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
       out,
       logger: silentLogger,
       onDay: journal ? journal.onDay(onDay) : onDay,
-      ...(journal ? { onDayStart: journal.onDayStart } : {}),
+      ...(journal ? { onDayStart: journal.onDayStart, checkpoints: journal.checkpoints, resume: journal.resume } : {}),
       onStart,
       ...(options.speed !== undefined ? { speed: options.speed } : {}),
     });

@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DaySummary } from '../../run/backtest-result.js';
+import type { CompletedDay, DayCheckpoint } from '../../run/day-checkpoint.js';
 import { assertSameRun } from './config-differences.js';
 import { JournalError } from './journal-error.js';
 import { JournalWriter, readJournalLog } from './journal-log.js';
@@ -23,23 +24,25 @@ export interface RecordedRun {
 type RunJournalBody =
   | { type: 'open'; pid: number; startedAt: number; resumed: boolean }
   | { type: 'run'; run: RecordedRun }
-  | { type: 'day'; index: number; summary: DaySummary }
+  | { type: 'day'; index: number; summary: DaySummary; checkpoint?: DayCheckpoint }
   | { type: 'end'; wall: number };
 
 /** A run journal folded from its records. */
 export interface RunJournalRecord {
   run: RecordedRun | null;
-  /** The completed days' summaries, in order. */
-  days: DaySummary[];
+  /** The completed days, in order: each one's summary and, when the strategy can go on from it, its checkpoint. */
+  days: CompletedDay[];
   ended: boolean;
 }
 
 /**
  * The journal of a strategy run over days, `<runDir>/run-journal.jsonl` (the same checksummed
- * log as the session journal): the run's settings, then each completed day's summary, written
- * durably as the day ends. A resumed run runs its days again from the first — the strategy's
- * state and the broker's carry from day to day, and running a day is what rebuilds them — and
- * checks each completed day comes out as the journal says; the days after go on from there.
+ * log as the session journal): the run's settings, then each completed day, written durably as
+ * the day ends — its summary and, when the strategy's state can be saved, its checkpoint (the
+ * day's results, the broker, the universe, the strategy's saved state) in the same record, so
+ * a day is kept whole or not at all. A resume starts after the last completed day from its
+ * checkpoint; a journal without checkpoints (a strategy whose state cannot be saved, or an
+ * earlier tapedeck) is resumed by running the days again, each checked against its summary.
  */
 export class RunJournal {
   readonly file: string;
@@ -77,7 +80,7 @@ export class RunJournal {
    * Records the run's settings; when resuming, checks they are the earlier run's (throws
    * `JOURNAL_MISMATCH` naming what differs) and returns the days it completed.
    */
-  begin(run: RecordedRun): DaySummary[] {
+  begin(run: RecordedRun): CompletedDay[] {
     const earlier = this.#earlier?.run;
     if (earlier) this.#assertSameRun(earlier, run);
     // Written once the run is known to be this one: a refused resume leaves the journal as it was.
@@ -103,9 +106,9 @@ export class RunJournal {
     ]);
   }
 
-  /** A completed day, on disk (synced) before the call returns. */
-  recordDay(index: number, summary: DaySummary): void {
-    this.#append({ type: 'day', index, summary: structuredClone(summary) }, true);
+  /** A completed day (with its checkpoint, when there is one), on disk (synced) before the call returns. */
+  recordDay(index: number, summary: DaySummary, checkpoint?: DayCheckpoint): void {
+    this.#append({ type: 'day', index, summary, ...(checkpoint ? { checkpoint } : {}) }, true);
     this.#writer.check();
   }
 
@@ -135,7 +138,8 @@ function fold(bodies: ReadonlyArray<Record<string, unknown>>, file: string): Run
       case 'day':
         // A day is written once; a resumed run writes only the days after the ones it found.
         if (body.index !== record.days.length || typeof body.summary !== 'object' || body.summary === null) throw bad(`is not day ${record.days.length + 1}`);
-        record.days.push(body.summary as DaySummary);
+        if (body.checkpoint !== undefined && !isCheckpoint(body.checkpoint)) throw bad(`holds no valid state of day ${record.days.length + 1}`);
+        record.days.push({ summary: body.summary as DaySummary, ...(body.checkpoint === undefined ? {} : { checkpoint: body.checkpoint }) });
         return;
       case 'end':
         record.ended = true;
@@ -145,4 +149,19 @@ function fold(bodies: ReadonlyArray<Record<string, unknown>>, file: string): Run
     }
   });
   return record;
+}
+
+/** The shape of a day's checkpoint, checked before a resume relies on it. */
+function isCheckpoint(value: unknown): value is DayCheckpoint {
+  if (!isObject(value) || !isObject(value.broker) || !isObject(value.candles)) return false;
+  const { broker } = value;
+  return (
+    [value.fills, value.minutes, value.universe, value.held, broker.books].every(Array.isArray) &&
+    [broker.cashUnits, broker.marketValueUnits, broker.grossUnits, broker.clock, broker.ordersPlaced].every(Number.isFinite) &&
+    (value.strategy === undefined || (isObject(value.strategy) && 'saved' in value.strategy))
+  );
+}
+
+function isObject(value: unknown): value is Record<string, any> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

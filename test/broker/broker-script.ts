@@ -88,10 +88,11 @@ export interface ScriptRun {
 
 /**
  * Plays a script the way the engine will: each bar to the broker first, then the strategy's
- * actions, `endOfDay()` at each close. `afterBar` runs after each bar's actions.
+ * actions, `endOfDay()` at each close. `afterBar` runs after each bar's actions; `atClose`, after
+ * each day's `endOfDay()`, may hand back another broker to go on with (a restored one).
  */
-export function playScript(script: Script, afterBar: (run: ScriptRun) => void = () => {}): ScriptRun {
-  const broker = new SimulatedBroker(script.options);
+export function playScript(script: Script, afterBar: (run: ScriptRun) => void = () => {}, atClose?: (broker: SimulatedBroker, day: number) => SimulatedBroker): ScriptRun {
+  let broker = new SimulatedBroker(script.options);
   const run: ScriptRun = { broker, sentAfterBar: new Map(), lastClose: new Map(), equityPoints: [], dailyEquity: [], fills: broker.fills };
   const cents = new Map<string, number>(SYMBOLS.map((s) => [s, 10_000]));
   const lastMinute = new Map<string, number>();
@@ -126,6 +127,11 @@ export function playScript(script: Script, afterBar: (run: ScriptRun) => void = 
     }
     broker.endOfDay();
     run.dailyEquity.push({ date: `day-${day}`, equity: broker.equity });
+    if (atClose) {
+      broker = atClose(broker, day);
+      run.broker = broker;
+      run.fills = broker.fills;
+    }
   });
   return run;
 }

@@ -3,6 +3,8 @@ import { fc, testProp } from '@fast-check/ava';
 import { fromUnits, toUnits } from '../../broker/money.js';
 import { computeMetrics } from '../../metrics/compute-metrics.js';
 import { buildRoundTrips } from '../../metrics/round-trips.js';
+import type { Fill } from '../../broker/fill.js';
+import { SimulatedBroker } from '../../broker/simulated-broker.js';
 import { playScript, scriptArb, SYMBOLS, type ScriptRun } from './broker-script.js';
 
 const CENT = 1e-9;
@@ -93,3 +95,24 @@ test('scripts exercise the broker: fills of every order type, longs and shorts h
   }
   t.deepEqual([...seen].sort(), ['flatten', 'limit', 'long', 'market', 'short', 'stop', 'stopLimit']);
 });
+
+testProp(
+  'a broker restored at a close from its snapshot (read back from JSON) and the earlier fills goes on as the one that took it',
+  [scriptArb, fc.nat()],
+  (t, script, pick) => {
+    const straight = playScript(script);
+    const restoredAt = pick % script.days.length;
+    const resumed = playScript(script, () => {}, (broker, day) => {
+      if (day !== restoredAt) return broker;
+      const snapshot = JSON.parse(JSON.stringify(broker.snapshot())) as ReturnType<SimulatedBroker['snapshot']>;
+      return SimulatedBroker.restore(script.options, snapshot, JSON.parse(JSON.stringify(broker.fills)) as Fill[]);
+    });
+    t.deepEqual(resumed.fills, straight.fills);
+    t.deepEqual(resumed.equityPoints, straight.equityPoints);
+    t.deepEqual(resumed.dailyEquity, straight.dailyEquity);
+    t.deepEqual(resumed.broker.snapshot(), straight.broker.snapshot());
+    t.is(resumed.broker.ordersPlaced, straight.broker.ordersPlaced);
+    t.deepEqual(resumed.broker.openOrders(), straight.broker.openOrders());
+  },
+  { numRuns: 150 },
+);

@@ -1,4 +1,4 @@
-import test from 'ava';
+import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -11,6 +11,7 @@ import { runBacktest } from '../../run/run-backtest.js';
 import type { Strategy } from '../../run/strategy.js';
 import { createSession } from '../../session/create-session.js';
 import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
+import { RunJournal } from '../../storage/journal/run-journal.js';
 import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
 import { tempDir } from '../control/session-fixture.js';
 import { runCli } from './cli-process.js';
@@ -99,13 +100,26 @@ const dayData = (async () => {
   return { dir, data };
 })();
 
+/**
+ * The uninterrupted runs of every chain, made in this process before any chain starts: a run
+ * made here blocks the event loop, and a kill that waits for it lands late, maybe after the end.
+ */
+const dayExpected: unknown[] = [];
+test.before('the planned days run once, uninterrupted', async () => {
+  const { dir, data } = await dayData;
+  for (const [index, [plan]] of DAY_PLANS.entries()) {
+    const planFile = join(dir.path, `plan-${index}.json`);
+    await writeFile(planFile, JSON.stringify(plan));
+    dayExpected.push(await uninterrupted(data, await readCommandPlan(planFile, nyse.session(DATE)!.open), join(dir.path, `expected-${index}.json`)));
+  }
+});
+
 // One test per plan, so that each reports on its own and none runs for long.
 for (const [index, [plan, delays]] of DAY_PLANS.entries()) {
   test(`planned day ${index + 1}: killed at random moments and resumed each time, it ends as the uninterrupted run`, async (t) => {
     const { dir, data } = await dayData;
     const planFile = join(dir.path, `plan-${index}.json`);
-    await writeFile(planFile, JSON.stringify(plan));
-    const expected = await uninterrupted(data, await readCommandPlan(planFile, nyse.session(DATE)!.open), join(dir.path, `expected-${index}.json`));
+    const expected = dayExpected[index];
     const stateFile = join(dir.path, `state-${index}.json`);
     const args = ['backtest', '--date', DATE, '--symbols', CONFIGURED.join(','), '--streams', STREAMS.join(','), '--speed', SPEED, '--data', data, '--run-dir', join(dir.path, `run-${index}`), '--plan', planFile, '--state-out', stateFile, '--json'];
     const story: string[] = [];
@@ -137,6 +151,7 @@ test.after('every phase was hit: loading, catching up and streaming in planned d
   t.true(total(landed.day) + total(landed.run) >= aimed - 2, `${total(landed.day) + total(landed.run)} of ${aimed} kills landed`);
   for (const phase of ['loading', 'catching up', 'streaming'] as const) t.true((landed.day.get(phase) ?? 0) > 0, `no kill landed in a planned day while ${phase}`);
   for (const phase of ['loading', 'catching up', 'streaming', 'between days'] as const) t.true((landed.run.get(phase) ?? 0) > 0, `no kill landed in a strategy run ${phase === 'between days' ? phase : `while ${phase}`}`);
+  t.true(keptDays > 0, 'no resumed strategy run kept a completed day');
 });
 
 /** The plan run once, in this process, at full speed, with nothing to replay. */
@@ -156,9 +171,10 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-// A strategy run over days, with generated params, killed while it loads, while it re-runs
+// A strategy run over days, with generated params, killed while it loads, while it restores
 // the days done before an interruption, while a day streams, and between days; each time
-// resumed from its run journal. Its results must be those of the run made once.
+// resumed from its run journal. A resumed process runs only the days not done yet (the
+// strategy saves its state), and the results must be those of the run made once.
 
 const FROM = '2024-03-04';
 const TO = '2024-03-08';
@@ -167,7 +183,7 @@ const STRATEGY = 'examples/sma-cross.ts';
 const RUN_MARKERS: PhaseMarkers = [
   [/Journaling the run of /, 'loading'],
   [/Resuming the run of /, 'loading'],
-  [/Replaying day \d+\/\d+ /, 'catching up'],
+  [/ kept from the journal; resuming day /, 'catching up'],
   [/Day \d+\/\d+ \S+ streaming/, 'streaming'],
   [/\bday \d+\/\d+ \S+ · /, 'between days'],
 ];
@@ -180,10 +196,15 @@ const AIM_CYCLE: KillPhase[][] = [
 ];
 const RUN_AIMS = Array.from({ length: Number(process.env['KILL_RESUME_RUNS'] ?? AIM_CYCLE.length) }, (_, i) => AIM_CYCLE[i % AIM_CYCLE.length]!);
 
-/** The moment a kill aimed at `phase` comes; `day` picks the day (1–4) a between-days kill follows, `delayMs` how far into a day a streaming one lands. */
-function runMomentFor(phase: KillPhase, day: number, delayMs: number): KillMoment {
-  if (phase === 'between days') return { after: new RegExp(`\\bday ${day}/5 \\S+ · `), delayMs: 0 };
-  if (phase === 'catching up') return { after: /Replaying day \d+\/\d+ /, delayMs: 0 };
+/**
+ * The moment a kill aimed at `phase` comes; `day` picks the day (1–4) a between-days kill
+ * follows (at the earliest the first one the process runs: `kept` are done), `delayMs` how far
+ * into a day a streaming one lands.
+ */
+function runMomentFor(phase: KillPhase, day: number, kept: number, delayMs: number): KillMoment {
+  // Never after day 5: that is the end, not between days (no kill then when days 1–4 were kept).
+  if (phase === 'between days') return { after: new RegExp(`\\bday ${Math.min(4, Math.max(day, kept + 1))}/5 \\S+ · `), delayMs: 0 };
+  if (phase === 'catching up') return { after: / kept from the journal; resuming day /, delayMs: 0 };
   if (phase === 'streaming') return { after: /Day [2-5]\/5 \S+ streaming/, delayMs };
   return { after: /(Journaling|Resuming) the run of /, delayMs: 0 };
 }
@@ -198,6 +219,29 @@ const runData = (async () => {
   return { dir, data, strategy };
 })();
 
+test.before('the strategy runs made once, uninterrupted', async () => {
+  const { dir, data, strategy } = await runData;
+  for (const [index, [fast, slow]] of STRATEGY_RUNS.entries()) {
+    await runBacktest({ strategy, from: FROM, to: TO, store: new ArrowBarStore(data), params: { fast, slow }, cash: 100_000, out: join(dir.path, `expected-${index}`), logger: silentLogger });
+  }
+});
+
+/** Days a resumed process kept from its journal instead of running them, over every chain: some must have been. */
+let keptDays = 0;
+
+/**
+ * What a process that found `kept` completed days in the journal did: it said it kept them and
+ * ran none of them again (no day of theirs streamed, replayed or ended in it).
+ */
+function assertRanOnlyNewDays(t: ExecutionContext, output: string, kept: number): void {
+  const ran = [...output.matchAll(/(?:\bDay|Replaying day|\bday) (\d+)\/5 /g)].map((match) => Number(match[1]));
+  t.true(ran.every((day) => day > kept), `a process resumed after ${kept} completed days ran day ${ran.find((day) => day <= kept)} again:\n${output}`);
+  if (kept > 0 && kept < 5 && /Resuming the run of .*\n.*\n/.test(output)) {
+    t.regex(output, new RegExp(`Days 1${kept > 1 ? `–${kept}` : ''} of 5 kept from the journal; resuming day ${kept + 1}/5 `));
+  }
+  keptDays += kept;
+}
+
 test.after.always('temp folders go', async () => {
   await (await dayData).dir.remove();
   await (await runData).dir.remove();
@@ -205,17 +249,19 @@ test.after.always('temp folders go', async () => {
 
 for (const [index, [fast, slow, day, delayMs]] of STRATEGY_RUNS.entries()) {
   test(`strategy run ${index + 1} over days: killed at random moments and resumed each time, it ends with the results of the run made once`, async (t) => {
-    const { dir, data, strategy } = await runData;
+    const { dir, data } = await runData;
     const expectedDir = join(dir.path, `expected-${index}`);
-    await runBacktest({ strategy, from: FROM, to: TO, store: new ArrowBarStore(data), params: { fast, slow }, cash: 100_000, out: expectedDir, logger: silentLogger });
     const out = join(dir.path, `out-${index}`);
-    const args = ['backtest', '--strategy', STRATEGY, '--from', FROM, '--to', TO, '--param', `fast=${fast}`, '--param', `slow=${slow}`, '--data', data, '--run-dir', join(dir.path, `run-${index}`), '--out', out, '--json'];
+    const runDir = join(dir.path, `run-${index}`);
+    const args = ['backtest', '--strategy', STRATEGY, '--from', FROM, '--to', TO, '--param', `fast=${fast}`, '--param', `slow=${slow}`, '--data', data, '--run-dir', runDir, '--out', out, '--json'];
     const story: string[] = [];
     let kills = 0;
     let finished = false;
     for (const [k, aim] of RUN_AIMS[index]!.entries()) {
-      const outcome = await runAndKill([...args, k === 0 ? '--journal' : '--resume'], runMomentFor(aim, day, delayMs), RUN_MARKERS, join(out, 'result.json'));
-      story.push(`aimed at ${aim}: ${outcome.killed ? 'killed' : 'not killed'} in ${outcome.phase}`);
+      const kept = RunJournal.read(runDir)?.days.length ?? 0;
+      const outcome = await runAndKill([...args, k === 0 ? '--journal' : '--resume'], runMomentFor(aim, day, kept, delayMs), RUN_MARKERS, join(out, 'result.json'));
+      assertRanOnlyNewDays(t, outcome.process.stderr, kept);
+      story.push(`aimed at ${aim}: ${outcome.killed ? 'killed' : 'not killed'} in ${outcome.phase}${kept > 0 ? ` (${kept} days kept)` : ''}`);
       if (!outcome.killed) {
         t.is(outcome.process.child.exitCode, 0, `${outcome.process.stdout}\n${outcome.process.stderr}`);
         finished = true;
@@ -225,10 +271,13 @@ for (const [index, [fast, slow, day, delayMs]] of STRATEGY_RUNS.entries()) {
       landed.run.set(outcome.phase, (landed.run.get(outcome.phase) ?? 0) + 1);
     }
     if (!finished) {
+      const kept = RunJournal.read(runDir)?.days.length ?? 0;
       const last = await runCli([...args, '--resume']);
       t.is(last.code, 0, last.stderr);
+      assertRanOnlyNewDays(t, last.stderr, kept);
     }
-    t.deepEqual(JSON.parse(await readFile(join(out, 'result.json'), 'utf8')), JSON.parse(await readFile(join(expectedDir, 'result.json'), 'utf8')), `seed ${SEED}, fast ${fast}, slow ${slow}; ${story.join(', ')}`);
+    // To the byte: the kept days' results come from the journal, the others from running them.
+    t.is(await readFile(join(out, 'result.json'), 'utf8'), await readFile(join(expectedDir, 'result.json'), 'utf8'), `seed ${SEED}, fast ${fast}, slow ${slow}; ${story.join(', ')}`);
     t.log(story.join(', '));
     t.true(kills >= RUN_AIMS[index]!.length - 1, `only ${kills} kills landed: ${story.join(', ')}`);
   });
