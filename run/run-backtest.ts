@@ -8,6 +8,7 @@ import { computeMetrics, type DailyEquity } from '../metrics/compute-metrics.js'
 import { buildRoundTrips } from '../metrics/round-trips.js';
 import type { BarStore } from '../model/bar-store.js';
 import type { StreamBar } from '../model/bar.js';
+import type { BarValuesListener } from '../data-plane/bar-notifier.js';
 import { consoleLogger, type Logger } from '../model/logger.js';
 import { createSession } from '../session/create-session.js';
 import { resolveStreams, resolveSymbols } from '../session/session-options.js';
@@ -103,19 +104,21 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   const summaries: DaySummary[] = [];
   let bars = 0;
   let failure: { error: unknown } | undefined;
-  runDays.onBar = (bar: StreamBar, session: Session) => {
+  // Bars come field by field: the broker and the equity curve take every 1m bar, and an object
+  // is built only for a bar the strategy receives.
+  runDays.onBar = (symbol, interval, t, o, h, l, c, v) => {
     if (failure) return;
     try {
       run.startDayOnce();
-      if (bar.interval === '1m') {
-        broker.onBar(bar);
+      if (interval === '1m') {
+        broker.onBarValues(symbol, t, o, h, l, c);
         bars++;
       }
-      if (universe.get(bar.symbol)?.delivered.includes(bar.interval)) strategy.onBar?.(run, bar);
-      if (bar.interval === '1m') recordMinute(minutes, broker);
+      if (universe.get(symbol)?.delivered.includes(interval)) strategy.onBar?.(run, { symbol, interval, t, o, h, l, c, v });
+      if (interval === '1m') recordMinute(minutes, broker);
     } catch (error) {
       failure = { error };
-      void session.stop();
+      void runDays.stop();
     }
   };
   for (const [index, date] of days.entries()) {
@@ -193,7 +196,7 @@ function recordMinute(minutes: EquityPoint[], broker: SimulatedBroker): void {
  * with no listener, so no bar of theirs is published.
  */
 class RunDays {
-  onBar: ((bar: StreamBar, session: Session) => void) | undefined;
+  onBar: BarValuesListener | undefined;
   private session: Session | undefined;
   private listening = false;
 
@@ -215,14 +218,18 @@ class RunDays {
     }
     const opened = session;
     if (this.onBar && !this.listening) {
-      const listener = this.onBar;
-      opened.onBar((bar) => listener(bar, opened));
+      opened.onBarValues(this.onBar);
       this.listening = true;
     }
     beforeStart?.(opened);
     if (opened.state === 'idle') await opened.start();
     else await opened.nextDay(date, symbols);
     return opened;
+  }
+
+  /** Ends the day in progress (a strategy failed). */
+  stop(): Promise<unknown> {
+    return this.session ? this.session.stop() : Promise.resolve();
   }
 }
 

@@ -1,6 +1,6 @@
 import { createActor, waitFor, type Actor, type AnyStateMachine } from 'xstate';
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
-import { BarNotifier, type BarListener } from '../data-plane/bar-notifier.js';
+import { BarNotifier, type BarListener, type BarValuesListener } from '../data-plane/bar-notifier.js';
 import { MINUTE_MS, type Interval } from '../model/bar.js';
 import { emptyDropCounts } from '../model/counts.js';
 import { createSessionData, type SessionData } from '../data-plane/session-data.js';
@@ -347,6 +347,15 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   /** Subscribes to bars as they become visible. Returns the unsubscribe function. */
   onBar(listener: BarListener): () => void {
     return this.notifier.subscribe(listener);
+  }
+
+  /**
+   * `onBar` for a listener that takes a bar's fields as arguments — `(symbol, interval, t, o, h,
+   * l, c, v, updated)` — and keeps nothing of it: the same bars, in the same order, with no object
+   * built per bar. Returns the unsubscribe function.
+   */
+  onBarValues(listener: BarValuesListener): () => void {
+    return this.notifier.subscribeValues(listener);
   }
 
   on<K extends keyof T['events']>(type: K, handler: (payload: T['events'][K]) => void): () => void {
