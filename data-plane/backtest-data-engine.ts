@@ -74,7 +74,7 @@ export class BacktestDataEngine {
   /**
    * Starts another day in the same engine: the clock at its open, no symbol streaming, every
    * series emptied. The columns themselves are replaced, not cleared: whoever kept the last
-   * day's (a run's history) keeps reading them.
+   * day's (a run's history) keeps reading them, until it hands them back to be filled again.
    */
   openDay(window: BarWindow, alignTo: number): void {
     this.window = window;

@@ -92,8 +92,8 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   const runDays = new RunDays(universe, store, calendar, logger, options.speed ?? 'max');
   for (const date of config.warmupDays) {
     const session = await runDays.open(date);
-    await session.done;
-    history.addDay(session.data, session.listSymbols());
+    const { symbols: atClose } = await session.done;
+    session.recycleColumns(history.addDay(session.data, atClose));
   }
 
   const run = new RunContext(strategy, params, broker, history, universe);
@@ -142,8 +142,8 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     }
     const summary = await session.done;
     if (failure) throw strategyFailed(strategy.name, date, failure.error);
-    history.addDay(session.data, session.listSymbols());
-    candles.addDay(session.data, day.open, session.listSymbols());
+    session.recycleColumns(history.addDay(session.data, summary.symbols));
+    candles.addDay(session.data, day.open, summary.symbols);
     hook(strategy.name, date, () => strategy.onDayEnd?.(run, day));
     broker.endOfDay();
     const endEquity = broker.equity;

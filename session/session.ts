@@ -3,7 +3,8 @@ import type { MarketCalendar, TradingSession } from '../calendar/market-calendar
 import { BarNotifier, type BarListener, type BarValuesListener } from '../data-plane/bar-notifier.js';
 import { MINUTE_MS, type Interval } from '../model/bar.js';
 import { emptyDropCounts } from '../model/counts.js';
-import { createSessionData, type SessionData } from '../data-plane/session-data.js';
+import { createSessionData, type SessionData, type SessionDataWriter } from '../data-plane/session-data.js';
+import type { BarColumns } from '../data-plane/bar-columns.js';
 import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
 import { assertValidSymbol } from '../model/symbol-name.js';
 import type { Logger } from '../model/logger.js';
@@ -48,6 +49,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   /** `actor`, seen through what every mode's session machine shares: its requests and its state names. */
   private readonly machineActor: Actor<AnyStateMachine>;
   private readonly notifier: BarNotifier;
+  private readonly writer: SessionDataWriter;
   private readonly logger: Logger;
   private readonly observers: SessionObservers<T['events']>;
   private readonly requests = new SymbolRequests<DynamicSymbolInfo>();
@@ -76,6 +78,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     this.plan = setup.plan;
     this.observers = new SessionObservers(setup.logger);
     const writer = createSessionData();
+    this.writer = writer;
     this.data = writer.data;
     const notify = <K extends keyof T['events']>(type: K, payload: T['events'][K]) => this.observers.notify(type, payload);
     this.notifier = new BarNotifier((error, bar) => {
@@ -218,6 +221,15 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     } catch (error) {
       this.logger.error(`tapedeck: could not ${scheduled.replayed ? 'replay' : 'make'} "${command.op} ${command.symbol}".`, error);
     }
+  }
+
+  /**
+   * @internal Hands back series of an earlier day (`data.columns`) that nothing reads any more:
+   * the following days fill them again instead of allocating new ones. A run's history does this
+   * with the days it no longer holds.
+   */
+  recycleColumns(columns: Iterable<BarColumns>): void {
+    this.writer.recycle(columns);
   }
 
   /**
