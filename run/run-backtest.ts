@@ -114,7 +114,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
         broker.onBarValues(symbol, t, o, h, l, c);
         bars++;
       }
-      if (universe.get(symbol)?.delivered.includes(interval)) strategy.onBar?.(run, { symbol, interval, t, o, h, l, c, v });
+      if (universe.delivers(symbol, interval)) strategy.onBar?.(run, { symbol, interval, t, o, h, l, c, v });
       if (interval === '1m') recordMinute(minutes, broker);
     } catch (error) {
       failure = { error };

@@ -2,6 +2,7 @@ import test from 'ava';
 import { isBrokerError } from '../../broker/broker-error.js';
 import { nyse } from '../../calendar/nyse.js';
 import { runBacktest } from '../../run/run-backtest.js';
+import { RunUniverse } from '../../run/run-universe.js';
 import { defineStrategy } from '../../run/strategy.js';
 import { syntheticStore } from './run-fixture.js';
 
@@ -97,4 +98,21 @@ test('warm-up days are history only: ctx.history reaches back warmup.days tradin
   t.true(result.fills.every((f) => f.t >= nyse.session(FROM)!.open));
   t.deepEqual(result.days.map((d) => d.date), nyse.tradingDays(FROM, TO));
   t.is(result.equity.minutes[0]!.t, nyse.session(FROM)!.open + MINUTE_MS);
+});
+
+test('the universe says whose bars of which interval the strategy receives, as symbols come, change streams and go', (t) => {
+  const universe = new RunUniverse(['AAA'], ['5m']);
+  t.true(universe.delivers('AAA', '5m'));
+  t.false(universe.delivers('AAA', '1m'), '1m is streamed for the broker, not delivered');
+  t.false(universe.delivers('BBB', '5m'));
+  const first = universe.add('BBB', ['1m']);
+  universe.add('BBB', ['1m', '15m']);
+  universe.drop('BBB', first); // a failed earlier add: BBB's newer entry stays
+  t.true(universe.delivers('BBB', '1m'));
+  t.true(universe.delivers('BBB', '15m'));
+  universe.drop('BBB');
+  t.false(universe.delivers('BBB', '1m'));
+  t.true(universe.delivers('AAA', '5m'));
+  universe.drop('AAA');
+  t.false(universe.delivers('AAA', '5m'));
 });
