@@ -103,11 +103,11 @@ test('JSON embedded in the page cannot close its script element', (t) => {
   t.deepEqual(JSON.parse(text), { note: '</script><script>alert(1)</script><!--' });
 });
 
-test('30-minute candles of a run that streams 5m and 15m are those of its 1m bars, gaps and an early close included', async (t) => {
+test('30-minute candles of a run that streams 5m, 15m and 1h are those of its 1m bars, gaps and an early close included', async (t) => {
   // 2024-11-25 … 12-03: 7 trading days, so 30-minute candles; the 29th closes at 13:00.
   const [from, to] = ['2024-11-25', '2024-12-03'];
   const store = await syntheticStore(['AAA', 'BBB'], from, to, { seed: 9, missingRate: 0.2 });
-  const strategy = defineStrategy({ name: 'watches', symbols: ['AAA', 'BBB'], streams: ['5m', '15m'] });
+  const strategy = defineStrategy({ name: 'watches', symbols: ['AAA', 'BBB'], streams: ['5m', '15m', '1h'] });
   const result = await runBacktest({ strategy, from, to, store, cash: 10_000, logger: silent });
   t.is(result.candles.minutes, 30);
   const span = 30 * MINUTE_MS;
