@@ -116,3 +116,34 @@ test('the universe says whose bars of which interval the strategy receives, as s
   universe.drop('AAA');
   t.false(universe.delivers('AAA', '5m'));
 });
+
+test('ctx.history is the stored bars of the days before, every day of a run longer than its window (columns handed back and filled again)', async (t) => {
+  const [from, to] = ['2024-03-04', '2024-03-15'];
+  const warmup = nyse.tradingDays('2024-02-29', '2024-03-01');
+  const store = await syntheticStore(['AAA', 'BBB'], warmup[0]!, to, { seed: 3, missingRate: 0.05 });
+  const days = [...warmup, ...nyse.tradingDays(from, to)];
+  const stored = new Map<string, unknown[]>();
+  for (const date of days) {
+    const { open, close } = nyse.session(date)!;
+    for (const symbol of ['AAA', 'BBB']) stored.set(`${symbol} ${date}`, await store.getBars(symbol, '1m', open, close));
+  }
+  const checked: string[] = [];
+  const strategy = defineStrategy({
+    name: 'reads-history',
+    symbols: ['AAA', 'BBB'],
+    streams: ['1m', '5m'],
+    warmup: { days: 2 },
+    onDayStart(ctx) {
+      const before = days.slice(days.indexOf(ctx.day.date) - 2, days.indexOf(ctx.day.date));
+      for (const symbol of ['AAA', 'BBB']) {
+        const history = ctx.history(symbol, '1m', 10_000);
+        const expected = before.flatMap((date) => stored.get(`${symbol} ${date}`)!);
+        if (JSON.stringify(history) !== JSON.stringify(expected)) checked.push(`${ctx.day.date} ${symbol}: history differs from the store`);
+        else checked.push(`${ctx.day.date} ${symbol}: ${history.length}`);
+      }
+    },
+  });
+  await runBacktest({ strategy, from, to, store, cash: 10_000, logger: silent });
+  t.is(checked.length, 20);
+  t.true(checked.every((line) => !line.includes('differs')), checked.join('\n'));
+});
