@@ -68,7 +68,11 @@ export class SessionData {
     return { symbol, streams: [...entry.streams], bars };
   }
 
-  /** The raw columns of one series (no copy; do not mutate), or undefined. Hidden while deactivated. */
+  /**
+   * The raw columns of one series (no copy; do not mutate), or undefined. Hidden while
+   * deactivated. They hold the session's day: a run fills the series of a day that has left its
+   * history again on a later day, so copy what must outlive the day.
+   */
   columns(symbol: string, interval: Interval): BarColumns | undefined {
     if (!this.visible) return undefined;
     return this.symbols.get(symbol)?.series.get(interval);
