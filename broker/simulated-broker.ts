@@ -197,25 +197,33 @@ export class SimulatedBroker {
 
   /** Delivers one 1m bar: fills the symbol's orders it reaches, then marks the position at its close. */
   onBar(bar: BrokerBar): void {
-    checkBar(bar);
-    if (bar.t < this.lastBarT) {
-      throw new BrokerError('BAR_OUT_OF_ORDER', `Bar ${bar.symbol} at ${bar.t} arrived after a bar at ${this.lastBarT}: bars must come in time order.`, { symbol: bar.symbol, t: bar.t });
+    if (bar.interval !== undefined && bar.interval !== '1m') {
+      throw new BrokerError('INVALID_BAR', `The broker takes 1m bars only, got a ${bar.interval} bar of ${bar.symbol}.`, { symbol: bar.symbol, t: bar.t, interval: bar.interval });
     }
-    const book = this.book(bar.symbol);
-    if (bar.t <= book.lastT) {
-      throw new BrokerError('BAR_OUT_OF_ORDER', `Bar ${bar.symbol} at ${bar.t} is not after its previous bar at ${book.lastT}.`, { symbol: bar.symbol, t: bar.t });
+    this.onBarValues(bar.symbol, bar.t, bar.o, bar.h, bar.l, bar.c);
+  }
+
+  /** `onBar` for a 1m bar given field by field (its volume plays no part): no bar object to build. */
+  onBarValues(symbol: string, t: number, o: number, h: number, l: number, c: number): void {
+    checkBar(symbol, t, o, h, l, c);
+    if (t < this.lastBarT) {
+      throw new BrokerError('BAR_OUT_OF_ORDER', `Bar ${symbol} at ${t} arrived after a bar at ${this.lastBarT}: bars must come in time order.`, { symbol, t });
     }
-    this.lastBarT = bar.t;
-    this.clock = Math.max(this.clock, bar.t + MINUTE_MS);
-    const closeUnits = toUnits(bar.c);
-    if (book.orders.length > 0) this.workOrders(book, bar.t, { o: toUnits(bar.o), h: toUnits(bar.h), l: toUnits(bar.l), c: closeUnits });
+    const book = this.book(symbol);
+    if (t <= book.lastT) {
+      throw new BrokerError('BAR_OUT_OF_ORDER', `Bar ${symbol} at ${t} is not after its previous bar at ${book.lastT}.`, { symbol, t });
+    }
+    this.lastBarT = t;
+    this.clock = Math.max(this.clock, t + MINUTE_MS);
+    const closeUnits = toUnits(c);
+    if (book.orders.length > 0) this.workOrders(book, t, { o: toUnits(o), h: toUnits(h), l: toUnits(l), c: closeUnits });
     const qty = book.lots.qty;
     if (qty !== 0) {
       this.marketValueUnits += qty * (closeUnits - book.closeUnits);
       this.grossUnits += Math.abs(qty) * (closeUnits - book.closeUnits);
     }
     book.closeUnits = closeUnits;
-    book.lastT = bar.t;
+    book.lastT = t;
   }
 
   /** The session closed: cancels every open DAY order and returns them. GTC orders stay. */
@@ -388,14 +396,10 @@ export class SimulatedBroker {
   }
 }
 
-function checkBar(bar: BrokerBar): void {
-  const { symbol, t, o, h, l, c } = bar;
-  if (bar.interval !== undefined && bar.interval !== '1m') {
-    throw new BrokerError('INVALID_BAR', `The broker takes 1m bars only, got a ${bar.interval} bar of ${symbol}.`, { symbol, t, interval: bar.interval });
-  }
+function checkBar(symbol: string, t: number, o: number, h: number, l: number, c: number): void {
   const pricesOk = l > 0 && Number.isFinite(h) && l <= o && l <= c && h >= o && h >= c; // NaN fails every comparison
   if (typeof symbol !== 'string' || symbol.length === 0 || !Number.isSafeInteger(t) || !pricesOk) {
-    throw new BrokerError('INVALID_BAR', `Not a valid bar: ${JSON.stringify(bar)} (needs a symbol, an integer t, positive prices with low ≤ open, close ≤ high).`, { symbol, t });
+    throw new BrokerError('INVALID_BAR', `Not a valid bar: ${JSON.stringify({ symbol, t, o, h, l, c })} (needs a symbol, an integer t, positive prices with low ≤ open, close ≤ high).`, { symbol, t });
   }
 }
 

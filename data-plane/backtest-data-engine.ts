@@ -74,7 +74,7 @@ export class BacktestDataEngine {
   /**
    * Starts another day in the same engine: the clock at its open, no symbol streaming, every
    * series emptied. The columns themselves are replaced, not cleared: whoever kept the last
-   * day's (a run's history) keeps reading them.
+   * day's (a run's history) keeps reading them, until it hands them back to be filled again.
    */
   openDay(window: BarWindow, alignTo: number): void {
     this.window = window;
@@ -225,15 +225,18 @@ export class BacktestDataEngine {
   /** Writes every bar of `stream` whose close is at or before `now`. The hot loop. */
   private deliverDue(stream: SymbolStream, now: number): void {
     const { day, base, baseColumns, derived } = stream;
+    // Columns in locals: the calls below could, for all the compiler knows, change `day`, so it
+    // would read each column out of it again for every bar.
+    const { length, t: times, o: opens, h: highs, l: lows, c: closes, v: volumes } = day;
     let i = stream.cursor;
     const limit = now - stream.baseMs;
-    while (i < day.length && day.t[i]! <= limit) {
-      const t = day.t[i]!;
-      const o = day.o[i]!;
-      const h = day.h[i]!;
-      const l = day.l[i]!;
-      const c = day.c[i]!;
-      const v = day.v[i]!;
+    while (i < length && times[i]! <= limit) {
+      const t = times[i]!;
+      const o = opens[i]!;
+      const h = highs[i]!;
+      const l = lows[i]!;
+      const c = closes[i]!;
+      const v = volumes[i]!;
       i++;
       if (baseColumns) {
         baseColumns.append(t, o, h, l, c, v);

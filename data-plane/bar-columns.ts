@@ -56,6 +56,11 @@ export class BarColumns implements BarColumnsView {
     return false;
   }
 
+  /** Bars it holds before it must grow. */
+  get capacity(): number {
+    return this.t.length;
+  }
+
   at(i: number): Bar {
     return { t: this.t[i]!, o: this.o[i]!, h: this.h[i]!, l: this.l[i]!, c: this.c[i]!, v: this.v[i]! };
   }

@@ -1,9 +1,18 @@
-import type { StreamBar } from '../model/bar.js';
+import type { Interval, StreamBar } from '../model/bar.js';
 
 export type BarListener = (bar: StreamBar) => void;
 
+/**
+ * A listener that takes a bar's fields as arguments: no object is built for it. For code that
+ * reads a bar and keeps nothing of it (a broker, a counter), where an object per bar would be
+ * most of the cost; `updated` is true when the bar replaces one delivered earlier (live).
+ */
+export type BarValuesListener = (symbol: string, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number, updated: boolean) => void;
+
 /** Why notifications are off: the session's own deactivation, or the user's request. */
 export type PauseReason = 'deactivated' | 'user';
+
+type Subscriber = { bar: BarListener; values?: undefined } | { values: BarValuesListener; bar?: undefined };
 
 /**
  * Delivers bars to `onBar` listeners. While paused, bars are dropped, not queued: whatever was
@@ -11,7 +20,7 @@ export type PauseReason = 'deactivated' | 'user';
  * out of time order. A listener that throws is reported and the others still run.
  */
 export class BarNotifier {
-  private listeners: BarListener[] = [];
+  private subscribers: Subscriber[] = [];
   private readonly pausedBy = new Set<PauseReason>();
   dropped = 0;
   delivered = 0;
@@ -20,15 +29,15 @@ export class BarNotifier {
   constructor(private readonly onListenerError: (error: unknown, bar: StreamBar) => void) {}
 
   subscribe(listener: BarListener): () => void {
-    // Copy on write, so a listener that unsubscribes during delivery does not disturb the loop.
-    this.listeners = [...this.listeners, listener];
-    return () => {
-      this.listeners = this.listeners.filter((l) => l !== listener);
-    };
+    return this.add({ bar: listener });
+  }
+
+  subscribeValues(listener: BarValuesListener): () => void {
+    return this.add({ values: listener });
   }
 
   get hasListeners(): boolean {
-    return this.listeners.length > 0;
+    return this.subscribers.length > 0;
   }
 
   get paused(): boolean {
@@ -37,7 +46,7 @@ export class BarNotifier {
 
   /** True when a published bar would reach at least one listener. */
   get wouldDeliver(): boolean {
-    return this.pausedBy.size === 0 && this.listeners.length > 0;
+    return this.pausedBy.size === 0 && this.subscribers.length > 0;
   }
 
   pause(reason: PauseReason = 'user'): void {
@@ -48,20 +57,36 @@ export class BarNotifier {
     this.pausedBy.delete(reason);
   }
 
-  publish(bar: StreamBar): void {
+  /** One bar to every listener, in the order they subscribed; the object listeners share one object, built only for them. */
+  publish(symbol: string, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number, updated: boolean): void {
     if (this.pausedBy.size > 0) {
       this.dropped++;
       return;
     }
-    const listeners = this.listeners;
-    for (let i = 0; i < listeners.length; i++) {
+    const subscribers = this.subscribers;
+    let bar: StreamBar | undefined;
+    for (let i = 0; i < subscribers.length; i++) {
+      const subscriber = subscribers[i]!;
       try {
-        listeners[i]!(bar);
+        if (subscriber.values) subscriber.values(symbol, interval, t, o, h, l, c, v, updated);
+        else subscriber.bar((bar ??= streamBar(symbol, interval, t, o, h, l, c, v, updated)));
       } catch (error) {
         this.listenerErrors++;
-        this.onListenerError(error, bar);
+        this.onListenerError(error, bar ?? streamBar(symbol, interval, t, o, h, l, c, v, updated));
       }
     }
     this.delivered++;
   }
+
+  private add(subscriber: Subscriber): () => void {
+    // Copy on write, so a listener that unsubscribes during delivery does not disturb the loop.
+    this.subscribers = [...this.subscribers, subscriber];
+    return () => {
+      this.subscribers = this.subscribers.filter((s) => s !== subscriber);
+    };
+  }
+}
+
+function streamBar(symbol: string, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number, updated: boolean): StreamBar {
+  return updated ? { symbol, interval, t, o, h, l, c, v, updated: true } : { symbol, interval, t, o, h, l, c, v };
 }

@@ -1,4 +1,4 @@
-import type { Interval } from '../model/bar.js';
+import { MINUTE_MS, type Interval } from '../model/bar.js';
 import type { BarColumnsView } from '../model/bar-columns-view.js';
 import { type DropCounts, emptyDropCounts } from '../model/counts.js';
 import { barProblem, type BarWindow } from './bar-rules.js';
@@ -57,13 +57,26 @@ export function validateDayColumns(symbol: string, input: BarColumnsView, window
   return day;
 }
 
-/** True when `dayKeeper` would keep every bar. */
+/**
+ * True when `dayKeeper` would keep every bar: its rules written out for a day that passes them,
+ * the check a loaded day costs. `barProblem`'s `t % MINUTE_MS` is a call into the runtime for
+ * a double; here alignment is `t` equal to its minute's start, exact for any `t` inside a session.
+ */
 function allValid(input: BarColumnsView, window: BarWindow): boolean {
-  const { t, o, h, l, c, v } = input;
+  const { length, t, o, h, l, c, v } = input;
+  const { open, close } = window;
   let lastT = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < input.length; i++) {
+  for (let i = 0; i < length; i++) {
     const ti = t[i]!;
-    if (!(ti > lastT) || barProblem(ti, o[i]!, h[i]!, l[i]!, c[i]!, v[i]!, window) !== undefined) return false;
+    // Inside [open, close) is finite, and a minute's start there is an exact multiple of MINUTE_MS.
+    if (!(ti > lastT && ti >= open && ti < close) || ti !== Math.floor(ti / MINUTE_MS) * MINUTE_MS) return false;
+    const hi = h[i]!;
+    const li = l[i]!;
+    // `x >= 0` fails NaN and -Infinity, `x < Infinity` the rest; low is bounded by high.
+    const oi = o[i]!;
+    const ci = c[i]!;
+    const vi = v[i]!;
+    if (!(li >= 0 && hi >= li && hi < Infinity && oi >= 0 && oi < Infinity && ci >= 0 && ci < Infinity && vi >= 0 && vi < Infinity)) return false;
     lastT = ti;
   }
   return true;

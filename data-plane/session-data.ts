@@ -68,7 +68,11 @@ export class SessionData {
     return { symbol, streams: [...entry.streams], bars };
   }
 
-  /** The raw columns of one series (no copy; do not mutate), or undefined. Hidden while deactivated. */
+  /**
+   * The raw columns of one series (no copy; do not mutate), or undefined. Hidden while
+   * deactivated. They hold the session's day: a run fills the series of a day that has left its
+   * history again on a later day, so copy what must outlive the day.
+   */
   columns(symbol: string, interval: Interval): BarColumns | undefined {
     if (!this.visible) return undefined;
     return this.symbols.get(symbol)?.series.get(interval);
@@ -84,15 +88,29 @@ export interface SessionDataWriter {
   /** Forgets every symbol (a new day). */
   clear(): void;
   setVisible(visible: boolean): void;
+  /**
+   * Takes back series of an earlier day that nothing reads any more: `addSymbol` empties and
+   * reuses them instead of allocating. A session day allocates a series per symbol and interval,
+   * and at 500 symbols that allocation was most of a day change.
+   */
+  recycle(columns: Iterable<BarColumns>): void;
 }
 
 export function createSessionData(): SessionDataWriter {
   const data = new SessionData();
+  /** By capacity: the days of a calendar have one length, early closes aside, so one size nearly always fits. */
+  const spares = new Map<number, BarColumns[]>();
+  const take = (capacity: number): BarColumns => {
+    const spare = spares.get(capacity)?.pop();
+    if (!spare) return new BarColumns(capacity);
+    spare.length = 0;
+    return spare;
+  };
   return {
     data,
     addSymbol(symbol, streams, capacity) {
       const series = new Map<Interval, BarColumns>();
-      for (const interval of streams) series.set(interval, new BarColumns(capacity(interval)));
+      for (const interval of streams) series.set(interval, take(capacity(interval)));
       data.symbols.set(symbol, { streams: [...streams], series });
       return series;
     },
@@ -104,6 +122,13 @@ export function createSessionData(): SessionDataWriter {
     },
     setVisible(visible) {
       data.visible = visible;
+    },
+    recycle(columns) {
+      for (const series of columns) {
+        const sized = spares.get(series.capacity);
+        if (sized) sized.push(series);
+        else spares.set(series.capacity, [series]);
+      }
     },
   };
 }

@@ -31,9 +31,7 @@ export function recordBar(notifier: BarNotifier, stream: CountedStream, interval
     return;
   }
   if (!updated) stream.streamed[interval] = (stream.streamed[interval] ?? 0) + 1;
-  if (!notifier.hasListeners) return;
-  if (updated) notifier.publish({ symbol: stream.symbol, interval, t, o, h, l, c, v, updated: true });
-  else notifier.publish({ symbol: stream.symbol, interval, t, o, h, l, c, v });
+  if (notifier.hasListeners) notifier.publish(stream.symbol, interval, t, o, h, l, c, v, updated);
 }
 
 export function copyCounts({ symbol, streams, dropped, caughtUp, streamed, received }: StreamCounts): StreamCounts {

@@ -11,7 +11,8 @@ interface HeldDay {
 /**
  * Bars of the days before today, per symbol and interval: what `ctx.history` reads. It holds
  * the closed sessions' own columns (no copy: nothing writes them after the close) of the last
- * `days` trading days, so memory stays bounded however long the run.
+ * `days` trading days, so memory stays bounded however long the run; a day's columns are handed
+ * back when it leaves, for the session to fill again.
  */
 export class BarHistory {
   /** Per series, one entry a day it had bars, oldest first. */
@@ -20,8 +21,11 @@ export class BarHistory {
 
   constructor(private readonly days: number) {}
 
-  /** Keeps a closed day's bars of every symbol still in the session at the close; forgets the day that left the window. */
-  addDay(data: SessionData, symbols: ReadonlyArray<{ symbol: string; streams: readonly Interval[] }>): void {
+  /**
+   * Keeps a closed day's bars of every symbol still in the session at the close; forgets the day
+   * that left the window and returns its columns, which nothing here reads any more.
+   */
+  addDay(data: SessionData, symbols: ReadonlyArray<{ symbol: string; streams: readonly Interval[] }>): BarColumns[] {
     const day = this.added++;
     for (const { symbol, streams } of symbols) {
       for (const interval of streams) {
@@ -34,10 +38,12 @@ export class BarHistory {
       }
     }
     const oldestKept = this.added - this.days;
+    const released: BarColumns[] = [];
     for (const [key, held] of this.series) {
-      while (held.length > 0 && held[0]!.day < oldestKept) held.shift();
+      while (held.length > 0 && held[0]!.day < oldestKept) released.push(held.shift()!.columns);
       if (held.length === 0) this.series.delete(key);
     }
+    return released;
   }
 
   /** The last `n` bars before today, oldest first. */

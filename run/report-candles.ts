@@ -1,7 +1,7 @@
 import { BarColumns } from '../data-plane/bar-columns.js';
 import type { SessionData } from '../data-plane/session-data.js';
 import type { Fill } from '../broker/fill.js';
-import type { Bar } from '../model/bar.js';
+import { INTERVAL_MS, MINUTE_MS, type Bar, type Interval } from '../model/bar.js';
 
 /** The candles `report.html` draws: bars of the run's own 1m data, aggregated so the page stays small. */
 export interface ReportCandles {
@@ -43,15 +43,28 @@ export class ReportCandleCollector {
     private readonly minutes: number,
   ) {}
 
-  /** Returns the day's candles per symbol, which `addCandles` takes back (a resumed run keeps its earlier days'). */
-  addDay(data: SessionData, open: number, symbols: ReadonlyArray<{ symbol: string }>): Record<string, Bar[]> {
+  /**
+   * A symbol's candles come from the coarsest of its streamed intervals that divides the candle:
+   * the same candles as from its 1m bars (derived bars are those bars aggregated, aligned to the
+   * same open), with a fraction of the bars to read. Returns the day's candles per symbol, which
+   * `addCandles` takes back (a resumed run keeps its earlier days').
+   */
+  addDay(data: SessionData, open: number, symbols: ReadonlyArray<{ symbol: string; streams: readonly Interval[] }>): Record<string, Bar[]> {
+    const span = this.minutes * MINUTE_MS;
     const added: Record<string, Bar[]> = {};
-    for (const { symbol } of symbols) {
-      const columns = data.columns(symbol, '1m');
-      if (!columns || columns.length === 0) continue;
+    for (const { symbol, streams } of symbols) {
+      const minutes = data.columns(symbol, '1m');
+      if (!minutes || minutes.length === 0) continue;
+      let source = minutes;
+      let sourceMs = MINUTE_MS;
+      for (const interval of streams) {
+        const ms = INTERVAL_MS[interval];
+        const columns = ms > sourceMs && span % ms === 0 ? data.columns(symbol, interval) : undefined;
+        if (columns) [source, sourceMs] = [columns, ms];
+      }
       const candles = this.seriesOf(symbol);
       const before = candles.length;
-      aggregate(columns, open, this.minutes * 60_000, candles);
+      aggregate(source, open, span, candles);
       added[symbol] = candles.slice(before);
     }
     return added;

@@ -8,6 +8,7 @@ import { computeMetrics, type DailyEquity } from '../metrics/compute-metrics.js'
 import { buildRoundTrips } from '../metrics/round-trips.js';
 import type { BarStore } from '../model/bar-store.js';
 import type { StreamBar } from '../model/bar.js';
+import type { BarValuesListener } from '../data-plane/bar-notifier.js';
 import { consoleLogger, type Logger } from '../model/logger.js';
 import { createSession } from '../session/create-session.js';
 import { resolveStreams, resolveSymbols } from '../session/session-options.js';
@@ -115,8 +116,8 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   ].slice(-historyDays);
   for (const { date, symbols: held } of kept.length < days.length ? loadedForHistory : []) {
     const session = await runDays.open(date, undefined, held);
-    await session.done;
-    history.addDay(session.data, session.listSymbols());
+    const { symbols: atClose } = await session.done;
+    session.recycleColumns(history.addDay(session.data, atClose));
   }
 
   const run = new RunContext(strategy, params, broker, history, universe);
@@ -132,19 +133,21 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   const summaries: DaySummary[] = kept.map(({ summary }) => structuredClone(summary));
   let bars = 0;
   let failure: { error: unknown } | undefined;
-  runDays.onBar = (bar: StreamBar, session: Session) => {
+  // Bars come field by field: the broker and the equity curve take every 1m bar, and an object
+  // is built only for a bar the strategy receives.
+  runDays.onBar = (symbol, interval, t, o, h, l, c, v) => {
     if (failure) return;
     try {
       run.startDayOnce();
-      if (bar.interval === '1m') {
-        broker.onBar(bar);
+      if (interval === '1m') {
+        broker.onBarValues(symbol, t, o, h, l, c);
         bars++;
       }
-      if (universe.get(bar.symbol)?.delivered.includes(bar.interval)) strategy.onBar?.(run, bar);
-      if (bar.interval === '1m') recordMinute(minutes, broker);
+      if (universe.delivers(symbol, interval)) strategy.onBar?.(run, { symbol, interval, t, o, h, l, c, v });
+      if (interval === '1m') recordMinute(minutes, broker);
     } catch (error) {
       failure = { error };
-      void session.stop();
+      void runDays.stop();
     }
   };
   for (const [index, date] of days.entries()) {
@@ -170,8 +173,8 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     }
     const summary = await session.done;
     if (failure) throw strategyFailed(strategy.name, date, failure.error);
-    history.addDay(session.data, session.listSymbols());
-    const dayCandles = candles.addDay(session.data, day.open, session.listSymbols());
+    session.recycleColumns(history.addDay(session.data, summary.symbols));
+    const dayCandles = candles.addDay(session.data, day.open, summary.symbols);
     hook(strategy.name, date, () => strategy.onDayEnd?.(run, day));
     broker.endOfDay();
     const endEquity = broker.equity;
@@ -267,7 +270,7 @@ function recordMinute(minutes: EquityPoint[], broker: SimulatedBroker): void {
  * with no listener, so no bar of theirs is published.
  */
 class RunDays {
-  onBar: ((bar: StreamBar, session: Session) => void) | undefined;
+  onBar: BarValuesListener | undefined;
   private session: Session | undefined;
   private listening = false;
 
@@ -288,14 +291,18 @@ class RunDays {
     }
     const opened = session;
     if (this.onBar && !this.listening) {
-      const listener = this.onBar;
-      opened.onBar((bar) => listener(bar, opened));
+      opened.onBarValues(this.onBar);
       this.listening = true;
     }
     beforeStart?.(opened);
     if (opened.state === 'idle') await opened.start();
     else await opened.nextDay(date, symbols);
     return opened;
+  }
+
+  /** Ends the day in progress (a strategy failed). */
+  stop(): Promise<unknown> {
+    return this.session ? this.session.stop() : Promise.resolve();
   }
 }
 

@@ -12,25 +12,28 @@ export interface UniverseEntry {
  */
 export class RunUniverse {
   private readonly entries = new Map<string, UniverseEntry>();
+  /** How many symbols deliver each interval: most bars (the 1m bars of a 5m strategy) are then judged without a lookup. */
+  private readonly delivering = new Map<Interval, number>();
 
   constructor(symbols: readonly string[], delivered: Interval[]) {
-    for (const symbol of symbols) this.entries.set(symbol, entryFor(delivered));
+    for (const symbol of symbols) this.set(symbol, entryFor(delivered));
   }
 
   add(symbol: string, delivered: Interval[]): UniverseEntry {
     const entry = entryFor(delivered);
-    this.entries.delete(symbol);
-    this.entries.set(symbol, entry);
+    this.set(symbol, entry);
     return entry;
   }
 
   /** Forgets `symbol` if `entry` is still what it holds (an add that failed after a newer add is left alone). */
   drop(symbol: string, entry?: UniverseEntry): void {
-    if (entry === undefined || this.entries.get(symbol) === entry) this.entries.delete(symbol);
+    const held = this.entries.get(symbol);
+    if (held && (entry === undefined || held === entry)) this.forget(symbol, held);
   }
 
-  get(symbol: string): UniverseEntry | undefined {
-    return this.entries.get(symbol);
+  /** Whether the strategy receives `symbol`'s bars of `interval`. Called for every bar. */
+  delivers(symbol: string, interval: Interval): boolean {
+    return (this.delivering.get(interval) ?? 0) > 0 && this.entries.get(symbol)?.delivered.includes(interval) === true;
   }
 
   symbols(): string[] {
@@ -50,6 +53,18 @@ export class RunUniverse {
 
   sessionSymbols(): Array<{ symbol: string; streams: Interval[] }> {
     return [...this.entries].map(([symbol, entry]) => ({ symbol, streams: [...entry.streams] }));
+  }
+
+  private set(symbol: string, entry: UniverseEntry): void {
+    const held = this.entries.get(symbol);
+    if (held) this.forget(symbol, held);
+    this.entries.set(symbol, entry);
+    for (const interval of entry.delivered) this.delivering.set(interval, (this.delivering.get(interval) ?? 0) + 1);
+  }
+
+  private forget(symbol: string, entry: UniverseEntry): void {
+    this.entries.delete(symbol);
+    for (const interval of entry.delivered) this.delivering.set(interval, this.delivering.get(interval)! - 1);
   }
 }
 

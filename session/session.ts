@@ -1,9 +1,10 @@
 import { createActor, waitFor, type Actor, type AnyStateMachine } from 'xstate';
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
-import { BarNotifier, type BarListener } from '../data-plane/bar-notifier.js';
+import { BarNotifier, type BarListener, type BarValuesListener } from '../data-plane/bar-notifier.js';
 import { MINUTE_MS, type Interval } from '../model/bar.js';
 import { emptyDropCounts } from '../model/counts.js';
-import { createSessionData, type SessionData } from '../data-plane/session-data.js';
+import { createSessionData, type SessionData, type SessionDataWriter } from '../data-plane/session-data.js';
+import type { BarColumns } from '../data-plane/bar-columns.js';
 import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
 import { assertValidSymbol } from '../model/symbol-name.js';
 import type { Logger } from '../model/logger.js';
@@ -48,6 +49,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   /** `actor`, seen through what every mode's session machine shares: its requests and its state names. */
   private readonly machineActor: Actor<AnyStateMachine>;
   private readonly notifier: BarNotifier;
+  private readonly writer: SessionDataWriter;
   private readonly logger: Logger;
   private readonly observers: SessionObservers<T['events']>;
   private readonly requests = new SymbolRequests<DynamicSymbolInfo>();
@@ -76,6 +78,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     this.plan = setup.plan;
     this.observers = new SessionObservers(setup.logger);
     const writer = createSessionData();
+    this.writer = writer;
     this.data = writer.data;
     const notify = <K extends keyof T['events']>(type: K, payload: T['events'][K]) => this.observers.notify(type, payload);
     this.notifier = new BarNotifier((error, bar) => {
@@ -221,6 +224,15 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   }
 
   /**
+   * @internal Hands back series of an earlier day (`data.columns`) that nothing reads any more:
+   * the following days fill them again instead of allocating new ones. A run's history does this
+   * with the days it no longer holds.
+   */
+  recycleColumns(columns: Iterable<BarColumns>): void {
+    this.writer.recycle(columns);
+  }
+
+  /**
    * Backtest, after the close: runs `date` (a later trading day) in this same session, with
    * `symbols` configured from its open, and resolves once it streams, as `start()` does. A symbol
    * still active at the close keeps its actor and is loaded with the others in one read; its
@@ -347,6 +359,15 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   /** Subscribes to bars as they become visible. Returns the unsubscribe function. */
   onBar(listener: BarListener): () => void {
     return this.notifier.subscribe(listener);
+  }
+
+  /**
+   * `onBar` for a listener that takes a bar's fields as arguments — `(symbol, interval, t, o, h,
+   * l, c, v, updated)` — and keeps nothing of it: the same bars, in the same order, with no object
+   * built per bar. Returns the unsubscribe function.
+   */
+  onBarValues(listener: BarValuesListener): () => void {
+    return this.notifier.subscribeValues(listener);
   }
 
   on<K extends keyof T['events']>(type: K, handler: (payload: T['events'][K]) => void): () => void {

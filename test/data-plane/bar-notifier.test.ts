@@ -3,13 +3,14 @@ import { BarNotifier } from '../../data-plane/bar-notifier.js';
 import type { StreamBar } from '../../model/bar.js';
 
 const bar = (t: number): StreamBar => ({ symbol: 'AAPL', interval: '1m', t, o: 1, h: 1, l: 1, c: 1, v: 1 });
+const publish = (notifier: BarNotifier, { symbol, interval, t, o, h, l, c, v }: StreamBar) => notifier.publish(symbol, interval, t, o, h, l, c, v, false);
 
 test('starts delivering, with nothing dropped', (t) => {
   const notifier = new BarNotifier(() => t.fail());
   const seen: number[] = [];
   notifier.subscribe((b) => seen.push(b.t));
   t.false(notifier.paused);
-  notifier.publish(bar(1));
+  publish(notifier, bar(1));
   t.deepEqual(seen, [1]);
   t.is(notifier.dropped, 0);
 });
@@ -19,10 +20,10 @@ test('drops bars while paused and delivers again after resume', (t) => {
   const seen: number[] = [];
   notifier.subscribe((b) => seen.push(b.t));
   notifier.pause();
-  notifier.publish(bar(1));
-  notifier.publish(bar(2));
+  publish(notifier, bar(1));
+  publish(notifier, bar(2));
   notifier.resume();
-  notifier.publish(bar(3));
+  publish(notifier, bar(3));
   t.deepEqual(seen, [3]);
   t.is(notifier.dropped, 2);
 });
@@ -45,8 +46,8 @@ test('a throwing listener is reported and the others still get the bar', (t) => 
     throw new Error('strategy bug');
   });
   notifier.subscribe((b) => seen.push(b.t));
-  notifier.publish(bar(1));
-  notifier.publish(bar(2));
+  publish(notifier, bar(1));
+  publish(notifier, bar(2));
   t.deepEqual(seen, [1, 2]);
   t.is(errors.length, 2);
   t.is(notifier.listenerErrors, 2);
@@ -60,7 +61,37 @@ test('unsubscribing during delivery does not skip another listener', (t) => {
     off();
   });
   notifier.subscribe(() => seen.push('b'));
-  notifier.publish(bar(1));
-  notifier.publish(bar(2));
+  publish(notifier, bar(1));
+  publish(notifier, bar(2));
   t.deepEqual(seen, ['a', 'b', 'b']);
+});
+
+test('values listeners and bar listeners hear each bar in the order they subscribed; bar listeners share one object', (t) => {
+  const notifier = new BarNotifier(() => t.fail());
+  const seen: string[] = [];
+  const objects: StreamBar[] = [];
+  notifier.subscribe((b) => {
+    seen.push(`a${b.t}`);
+    objects.push(b);
+  });
+  notifier.subscribeValues((symbol, interval, time, o, h, l, c, v, updated) => seen.push(`v${time}:${[symbol, interval, o, h, l, c, v, updated].join(',')}`));
+  notifier.subscribe((b) => {
+    seen.push(`b${b.t}`);
+    objects.push(b);
+  });
+  notifier.publish('AAPL', '5m', 300_000, 1, 3, 0.5, 2, 10, true);
+  t.deepEqual(seen, ['a300000', 'v300000:AAPL,5m,1,3,0.5,2,10,true', 'b300000']);
+  t.is(objects[0], objects[1]);
+  t.deepEqual(objects[0], { symbol: 'AAPL', interval: '5m', t: 300_000, o: 1, h: 3, l: 0.5, c: 2, v: 10, updated: true });
+});
+
+test('a throwing values listener is reported with the bar it was given', (t) => {
+  const reported: StreamBar[] = [];
+  const notifier = new BarNotifier((_error, b) => reported.push(b));
+  notifier.subscribeValues(() => {
+    throw new Error('bug');
+  });
+  notifier.publish('AAPL', '1m', 60_000, 1, 1, 1, 1, 1, false);
+  t.deepEqual(reported, [bar(60_000)]);
+  t.is(notifier.listenerErrors, 1);
 });

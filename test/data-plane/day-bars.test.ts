@@ -72,3 +72,24 @@ testProp(
     t.deepEqual(day, validateDayBars('AAPL', bars, window));
   },
 );
+
+testProp(
+  'a clean day with at most one bad value is judged as bars given as objects are (the fast check of a clean day)',
+  [
+    fc.integer({ min: 0, max: 10 }),
+    fc.option(
+      fc.record({
+        at: fc.nat(),
+        key: fc.constantFrom('t', 'o', 'h', 'l', 'c', 'v'),
+        value: fc.constantFrom(Number.NaN, Infinity, -Infinity, -0, -1e-9, 0, 1e300, 99 * M, 110 * M, 100 * M + 1, 100 * M + 0.5, 105 * M - 1e-4),
+      }),
+    ),
+  ],
+  (t, count, flaw) => {
+    const bars: Array<Record<string, number>> = Array.from({ length: count }, (_, i) => ok(100 + i));
+    if (flaw && count > 0) bars[flaw.at % count]![flaw.key] = flaw.value;
+    const column = (key: string) => Float64Array.from(bars, (bar) => bar[key]!);
+    const columns = { length: bars.length, t: column('t'), o: column('o'), h: column('h'), l: column('l'), c: column('c'), v: column('v') };
+    t.deepEqual(validateDayColumns('AAPL', columns, window), validateDayBars('AAPL', bars, window));
+  },
+);

@@ -62,3 +62,24 @@ test('removing a symbol drops its data', (t) => {
   t.deepEqual(writer.data.getActiveSymbols(), []);
   t.is(writer.data.getBarCount('AAPL'), 0);
 });
+
+test('a recycled series comes back empty to the next symbol asking for its size; other sizes are allocated', (t) => {
+  const writer = createSessionData();
+  const sizes = (interval: string) => ({ '1m': 8, '5m': 4 })[interval] ?? 2;
+  const before = writer.addSymbol('AAPL', ['1m', '5m'], sizes);
+  for (let i = 0; i < 3; i++) before.get('1m')!.append(i * 60_000, i, i + 1, i - 1, i, 100);
+  before.get('5m')!.append(0, 0, 5, -1, 4, 500);
+  const [old, old5m] = [before.get('1m')!, before.get('5m')!];
+  writer.clear();
+  writer.recycle([old5m, old]);
+  const series = writer.addSymbol('MSFT', ['1m', '5m', '15m'], sizes);
+  t.is(series.get('1m'), old);
+  t.is(series.get('5m'), old5m);
+  t.is(writer.data.getBarCount('MSFT'), 0);
+  t.deepEqual(writer.data.getLastNBars('MSFT', 5), []);
+  t.not(series.get('15m'), old);
+  t.is(series.get('15m')!.capacity, 2);
+  series.get('1m')!.append(0, 1, 1, 1, 1, 1);
+  t.deepEqual(writer.data.getLatestBar('MSFT'), { t: 0, o: 1, h: 1, l: 1, c: 1, v: 1 });
+  t.not(writer.addSymbol('IBM', ['1m'], sizes).get('1m'), old, 'a series is handed out once');
+});

@@ -102,3 +102,28 @@ test('JSON embedded in the page cannot close its script element', (t) => {
   t.false(/<\/script|<!--/i.test(text));
   t.deepEqual(JSON.parse(text), { note: '</script><script>alert(1)</script><!--' });
 });
+
+test('30-minute candles of a run that streams 5m, 15m and 1h are those of its 1m bars, gaps and an early close included', async (t) => {
+  // 2024-11-25 … 12-03: 7 trading days, so 30-minute candles; the 29th closes at 13:00.
+  const [from, to] = ['2024-11-25', '2024-12-03'];
+  const store = await syntheticStore(['AAA', 'BBB'], from, to, { seed: 9, missingRate: 0.2 });
+  const strategy = defineStrategy({ name: 'watches', symbols: ['AAA', 'BBB'], streams: ['5m', '15m', '1h'] });
+  const result = await runBacktest({ strategy, from, to, store, cash: 10_000, logger: silent });
+  t.is(result.candles.minutes, 30);
+  const span = 30 * MINUTE_MS;
+  for (const symbol of ['AAA', 'BBB']) {
+    const expected: Array<{ t: number; o: number; h: number; l: number; c: number; v: number }> = [];
+    for (const date of nyse.tradingDays(from, to)) {
+      const { open, close } = nyse.session(date)!;
+      const byBucket = new Map<number, { t: number; o: number; h: number; l: number; c: number; v: number }>();
+      for (const bar of await store.getBars(symbol, '1m', open, close)) {
+        const start = open + Math.floor((bar.t - open) / span) * span;
+        const candle = byBucket.get(start);
+        if (!candle) byBucket.set(start, { ...bar, t: start });
+        else Object.assign(candle, { h: Math.max(candle.h, bar.h), l: Math.min(candle.l, bar.l), c: bar.c, v: candle.v + bar.v });
+      }
+      expected.push(...byBucket.values());
+    }
+    t.deepEqual(result.candles.symbols[symbol], expected, symbol);
+  }
+});

@@ -2,6 +2,7 @@ import test from 'ava';
 import { isBrokerError } from '../../broker/broker-error.js';
 import { nyse } from '../../calendar/nyse.js';
 import { runBacktest } from '../../run/run-backtest.js';
+import { RunUniverse } from '../../run/run-universe.js';
 import { defineStrategy } from '../../run/strategy.js';
 import { syntheticStore } from './run-fixture.js';
 
@@ -97,4 +98,52 @@ test('warm-up days are history only: ctx.history reaches back warmup.days tradin
   t.true(result.fills.every((f) => f.t >= nyse.session(FROM)!.open));
   t.deepEqual(result.days.map((d) => d.date), nyse.tradingDays(FROM, TO));
   t.is(result.equity.minutes[0]!.t, nyse.session(FROM)!.open + MINUTE_MS);
+});
+
+test('the universe says whose bars of which interval the strategy receives, as symbols come, change streams and go', (t) => {
+  const universe = new RunUniverse(['AAA'], ['5m']);
+  t.true(universe.delivers('AAA', '5m'));
+  t.false(universe.delivers('AAA', '1m'), '1m is streamed for the broker, not delivered');
+  t.false(universe.delivers('BBB', '5m'));
+  const first = universe.add('BBB', ['1m']);
+  universe.add('BBB', ['1m', '15m']);
+  universe.drop('BBB', first); // a failed earlier add: BBB's newer entry stays
+  t.true(universe.delivers('BBB', '1m'));
+  t.true(universe.delivers('BBB', '15m'));
+  universe.drop('BBB');
+  t.false(universe.delivers('BBB', '1m'));
+  t.true(universe.delivers('AAA', '5m'));
+  universe.drop('AAA');
+  t.false(universe.delivers('AAA', '5m'));
+});
+
+test('ctx.history is the stored bars of the days before, every day of a run longer than its window (columns handed back and filled again)', async (t) => {
+  const [from, to] = ['2024-03-04', '2024-03-15'];
+  const warmup = nyse.tradingDays('2024-02-29', '2024-03-01');
+  const store = await syntheticStore(['AAA', 'BBB'], warmup[0]!, to, { seed: 3, missingRate: 0.05 });
+  const days = [...warmup, ...nyse.tradingDays(from, to)];
+  const stored = new Map<string, unknown[]>();
+  for (const date of days) {
+    const { open, close } = nyse.session(date)!;
+    for (const symbol of ['AAA', 'BBB']) stored.set(`${symbol} ${date}`, await store.getBars(symbol, '1m', open, close));
+  }
+  const checked: string[] = [];
+  const strategy = defineStrategy({
+    name: 'reads-history',
+    symbols: ['AAA', 'BBB'],
+    streams: ['1m', '5m'],
+    warmup: { days: 2 },
+    onDayStart(ctx) {
+      const before = days.slice(days.indexOf(ctx.day.date) - 2, days.indexOf(ctx.day.date));
+      for (const symbol of ['AAA', 'BBB']) {
+        const history = ctx.history(symbol, '1m', 10_000);
+        const expected = before.flatMap((date) => stored.get(`${symbol} ${date}`)!);
+        if (JSON.stringify(history) !== JSON.stringify(expected)) checked.push(`${ctx.day.date} ${symbol}: history differs from the store`);
+        else checked.push(`${ctx.day.date} ${symbol}: ${history.length}`);
+      }
+    },
+  });
+  await runBacktest({ strategy, from, to, store, cash: 10_000, logger: silent });
+  t.is(checked.length, 20);
+  t.true(checked.every((line) => !line.includes('differs')), checked.join('\n'));
 });

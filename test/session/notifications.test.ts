@@ -72,3 +72,17 @@ test('listeners hear nothing during a catch-up; caught-up bars are read from the
   await h.session.advance(1);
   t.deepEqual(h.bars.slice(heard).map((b) => b.symbol).sort(), ['AAPL', 'TSLA']);
 });
+
+test('onBarValues hears the bars onBar hears, field by field, in the same order, paused alike', async (t) => {
+  const h = harness({ symbols: [{ symbol: 'AAPL', streams: ['1m', '5m'] }, { symbol: 'MSFT', streams: ['1m', '15m'] }] });
+  const heard: string[] = [];
+  h.session.onBarValues((symbol, interval, time, o, hi, l, c, v, updated) => heard.push(JSON.stringify({ symbol, interval, t: time, o, h: hi, l, c, v, ...(updated ? { updated } : {}) })));
+  await h.session.start();
+  await h.session.advance(20);
+  h.session.pauseNotifications();
+  await h.session.advance(5);
+  h.session.resumeNotifications();
+  await h.session.advance(20);
+  t.true(heard.length > 40);
+  t.deepEqual(heard, h.bars.map((bar) => JSON.stringify(bar)));
+});
