@@ -77,8 +77,8 @@ export function normalizeBars(bars: unknown): Bar[] {
 export function normalizeColumns(columns: BarColumnsView): BarColumnsView {
   const { length, t } = columns;
   let sorted = true;
-  // A column at a time: a million bars in ~5 ms, where reading the five columns by name for
-  // each bar took ~100 ms. A bad value sends the bars through again to name the first bad bar.
+  // A column at a time: a million bars in ~20 ms, where reading the five columns by name for
+  // each bar took 0.1–0.2 s. A bad value sends the bars through again to name the first bad bar.
   let valid = true;
   for (let i = 0; i < length; i++) {
     const ti = t[i]!;
