@@ -130,6 +130,7 @@ async function runBacktest(options: Options): Promise<void> {
   const stately = options.stately
     ? (await import('../../inspector/stately-bridge.js')).connectStately(session, options.stately === true ? {} : { url: options.stately })
     : undefined;
+  const meter = new ProgressMeter(session);
   let quitting = false;
   const quit = () => {
     if (quitting) {
@@ -143,14 +144,10 @@ async function runBacktest(options: Options): Promise<void> {
   };
 
   const interactive = !json && process.stdin.isTTY && process.stdout.isTTY;
-  // Only a display that shows progress has the bars counted: the count is a listener on every
-  // bar, and a listener costs the engine a bar object each (~0.2 M of them in a 500-symbol day).
-  // Plain lines (piped, --json) show none.
-  const meter = !json && process.stdout.isTTY ? new ProgressMeter(session) : undefined;
   if (interactive) display = (await import('../interactive-prompt.js')).startPrompt({ control: localControl(session), onQuit: quit });
-  else if (meter) display = progressBarDisplay(process.stdout, meter.snapshot());
+  else if (!json && process.stdout.isTTY) display = progressBarDisplay(process.stdout, meter.snapshot());
   const stopEvents = logSessionEvents(session, (line) => display.log(line));
-  const ticker = meter ? setInterval(() => display.update(meter.snapshot()), 250) : undefined;
+  const ticker = setInterval(() => display.update(meter.snapshot()), 250);
   process.on('SIGINT', quit);
   process.on('SIGTERM', quit);
   let summary: SessionSummary;
@@ -189,10 +186,8 @@ async function runBacktest(options: Options): Promise<void> {
     process.off('SIGINT', quit);
     process.off('SIGTERM', quit);
     stopEvents();
-    if (meter) {
-      display.update(meter.snapshot());
-      meter.dispose();
-    }
+    display.update(meter.snapshot());
+    meter.dispose();
     display.stop();
   }
 }
