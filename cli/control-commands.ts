@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import type { CommandContext } from './command-context.js';
+import { dataGroup, sessionGroup } from './command-groups.js';
 import { registerAddSymbol } from './commands/add-symbol.js';
 import { registerListDynamic } from './commands/list-dynamic.js';
 import { registerRemoveSymbol } from './commands/remove-symbol.js';
@@ -10,8 +11,8 @@ import { registerSessionStatus } from './commands/session-status.js';
  * register them, each with its own context, so they parse and answer the same way in both places.
  */
 export function registerControlCommands(program: Command, context: CommandContext): { data: Command; session: Command } {
-  const data = program.command('data').description('symbols of the running session; bar data on disk');
-  const session = program.command('session').description('the running session');
+  const data = dataGroup(program);
+  const session = sessionGroup(program);
   const commands = [registerAddSymbol(data, context), registerRemoveSymbol(data, context), registerListDynamic(data, context), registerSessionStatus(session, context)];
   for (const command of commands) {
     command

@@ -1,4 +1,4 @@
-import Table from 'cli-table3';
+import { createRequire } from 'node:module';
 import pc from 'picocolors';
 import { totalDropped } from '../model/counts.js';
 import type { DynamicSymbolView } from '../control/control-protocol.js';
@@ -12,6 +12,9 @@ const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
 // cli-table3 colors headers and borders itself, ignoring NO_COLOR: its styles are off and
 // headers go through picocolors, which knows when color is wanted.
 export function table(head: string[], rows: string[][]): string {
+  // Loaded when a table is printed (~10 ms), not by every command that could print one: a
+  // backtest with --json prints none. CommonJS, so require() is at hand.
+  const Table = createRequire(import.meta.url)('cli-table3') as typeof import('cli-table3');
   const t = new Table({ head: head.map((h) => pc.bold(h)), chars: COMPACT, style: { head: [], border: [] } });
   t.push(...rows);
   return t.toString();

@@ -1,5 +1,5 @@
-// cli-progress is CommonJS without named exports Node can detect: import the module object.
-import cliProgress from 'cli-progress';
+import { createRequire } from 'node:module';
+import type CliProgress from 'cli-progress';
 
 export interface TaskProgress {
   update(done: number, total: number): void;
@@ -9,6 +9,8 @@ export interface TaskProgress {
 /** A progress bar for a long task (import, generate) on a terminal; nothing when output is piped or JSON. */
 export function taskProgress(label: string, unit: string, enabled: boolean): TaskProgress {
   if (!enabled) return { update: () => undefined, stop: () => undefined };
+  // Loaded only for a bar on a terminal (~10 ms): piped and JSON output never draw one. CommonJS, so require() is at hand.
+  const cliProgress = createRequire(import.meta.url)('cli-progress') as typeof CliProgress;
   const bar = new cliProgress.SingleBar(
     { format: `${label} {bar} {percentage}% · {value}/{total} ${unit}`, stream: process.stdout, hideCursor: true, clearOnComplete: true, gracefulExit: true },
     cliProgress.Presets.shades_classic,

@@ -1,5 +1,5 @@
 import { createRequire } from 'node:module';
-import type { Data, DataType as DataTypeClass, Table } from 'apache-arrow';
+import type { Data, DataType as DataTypeClass, Table, Utf8 as Utf8Type } from 'apache-arrow';
 import type * as ArrowModule from 'apache-arrow';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { SessionError } from '../../model/session-error.js';
@@ -40,7 +40,7 @@ const {
   TimestampMillisecond,
   TimeUnit,
   Utf8,
-  vectorFromArray,
+  makeVector,
 } = createRequire(import.meta.url)('apache-arrow/Arrow.esnext.min') as typeof ArrowModule;
 
 const TWO_32 = 4_294_967_296;
@@ -84,12 +84,26 @@ export function encodeSegment(series: ReadonlyMap<string, BarColumnsView>): Uint
   ];
   const schema = new Schema(fields);
   const children: Data[] = [
-    makeData({ type: symbolType(), length: rows, nullCount: 0, data: indices, dictionary: vectorFromArray(names, new Utf8()) }),
+    makeData({ type: symbolType(), length: rows, nullCount: 0, data: indices, dictionary: makeVector(utf8Data(names)) }),
     makeData({ type: new TimestampMillisecond('UTC'), length: rows, nullCount: 0, data: new BigInt64Array(time.buffer) }),
     ...values.map((data) => makeData({ type: new Float64(), length: rows, nullCount: 0, data })),
   ];
   const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: rows, nullCount: 0, children }));
   return tableToIPC(new TableClass(schema, [batch]), 'file');
+}
+
+/**
+ * Symbols as utf8 data built from their bytes: `vectorFromArray` goes through Arrow's generic
+ * builders, ~0.25 ms a call, which was a third of encoding a one-symbol day partition.
+ */
+function utf8Data(names: readonly string[]): Data<Utf8Type> {
+  const encoder = new TextEncoder();
+  const bytes = names.map((name) => encoder.encode(name));
+  const valueOffsets = new Int32Array(names.length + 1);
+  bytes.forEach((encoded, k) => (valueOffsets[k + 1] = valueOffsets[k]! + encoded.length));
+  const data = new Uint8Array(valueOffsets[names.length]!);
+  bytes.forEach((encoded, k) => data.set(encoded, valueOffsets[k]!));
+  return makeData({ type: new Utf8(), length: names.length, nullCount: 0, valueOffsets, data });
 }
 
 /**

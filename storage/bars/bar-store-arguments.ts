@@ -77,13 +77,29 @@ export function normalizeBars(bars: unknown): Bar[] {
 export function normalizeColumns(columns: BarColumnsView): BarColumnsView {
   const { length, t } = columns;
   let sorted = true;
+  // A column at a time: a million bars in ~20 ms, where reading the five columns by name for
+  // each bar took 0.1–0.2 s. A bad value sends the bars through again to name the first bad bar.
+  let valid = true;
   for (let i = 0; i < length; i++) {
     const ti = t[i]!;
-    if (!Number.isInteger(ti) || ti < MIN_TIME || ti > MAX_TIME) throw badBar(i, `has t=${ti}; expected an integer epoch-ms time between 1970 and 9999`);
-    for (const field of FIELDS) if (!Number.isFinite(columns[field][i]!)) throw badBar(i, `has ${field}=${columns[field][i]}; expected a finite number`);
+    if (!(Number.isInteger(ti) && ti >= MIN_TIME && ti <= MAX_TIME)) valid = false;
     if (i > 0 && ti <= t[i - 1]!) sorted = false;
   }
+  for (const field of FIELDS) {
+    const values = columns[field];
+    for (let i = 0; i < length; i++) if (!Number.isFinite(values[i]!)) valid = false;
+  }
+  if (!valid) throwFirstBadBar(columns);
   return sorted ? columns : uniqueByTime(columns);
+}
+
+function throwFirstBadBar(columns: BarColumnsView): never {
+  for (let i = 0; i < columns.length; i++) {
+    const ti = columns.t[i]!;
+    if (!Number.isInteger(ti) || ti < MIN_TIME || ti > MAX_TIME) throw badBar(i, `has t=${ti}; expected an integer epoch-ms time between 1970 and 9999`);
+    for (const field of FIELDS) if (!Number.isFinite(columns[field][i]!)) throw badBar(i, `has ${field}=${columns[field][i]}; expected a finite number`);
+  }
+  throw new Error('throwFirstBadBar: no bad bar');
 }
 
 function badBar(index: number, what: string): SessionError {

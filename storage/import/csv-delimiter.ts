@@ -10,10 +10,7 @@ const SAMPLE_LINES = 5;
  * first line, else a comma. A semicolon file with decimal commas is told by the semicolons.
  */
 export function detectDelimiter(sample: string): CsvDelimiter {
-  const lines = sample.split(/\r?\n/).filter((line) => line.trim() !== '');
-  // The last line of a sample may be cut short.
-  const complete = lines.length > 1 && !/\n\s*$/.test(sample) ? lines.slice(0, -1) : lines;
-  const counted = complete.slice(0, SAMPLE_LINES).map(countOutsideQuotes);
+  const counted = sampleLines(sample).map(countOutsideQuotes);
   if (counted.length === 0) return ',';
   for (const candidate of CANDIDATES) {
     const first = counted[0]![candidate];
@@ -22,6 +19,27 @@ export function detectDelimiter(sample: string): CsvDelimiter {
   let best: CsvDelimiter = ',';
   for (const candidate of CANDIDATES) if (counted[0]![candidate] > counted[0]![best]) best = candidate;
   return best;
+}
+
+/**
+ * The first non-empty lines of the sample, up to `SAMPLE_LINES`, found from its start rather
+ * than by splitting all of it (a folder of files paid ~60 µs a file for that). The last line of
+ * a sample may be cut short: it counts only when it is the only one.
+ */
+function sampleLines(sample: string): string[] {
+  const lines: string[] = [];
+  for (let at = 0; lines.length < SAMPLE_LINES; ) {
+    const end = sample.indexOf('\n', at);
+    if (end < 0) {
+      const last = sample.slice(at);
+      if (lines.length === 0 && last.trim() !== '') lines.push(last);
+      break;
+    }
+    const line = sample.slice(at, end > at && sample.charCodeAt(end - 1) === 13 ? end - 1 : end);
+    if (line.trim() !== '') lines.push(line);
+    at = end + 1;
+  }
+  return lines;
 }
 
 function countOutsideQuotes(line: string): Record<CsvDelimiter, number> {

@@ -122,6 +122,16 @@ test('putManyBarColumns checks every bar before writing any', async (t) => {
   t.deepEqual(await store.getBars('AAPL', '1m', OPEN, OPEN + 2 * M), []);
 });
 
+test('putManyBarColumns names the first bad bar, whichever column is bad in it', async (t) => {
+  const dir = await tempDir();
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const store = new ArrowBarStore(dir);
+  const bars = [bar(OPEN), { ...bar(OPEN + M), v: Number.POSITIVE_INFINITY }, { ...bar(OPEN + 2 * M), t: OPEN + 2 * M + 0.5 }, { ...bar(OPEN + 3 * M), o: Number.NaN }];
+  const error = await t.throwsAsync(store.putManyBarColumns('1m', new Map([['AAPL', columnsOf(bars)]])));
+  t.true(isSessionError(error, 'BAD_INPUT'));
+  t.regex(error!.message, /bar 1 has v=Infinity/);
+});
+
 testProp(
   'the catalog kept by writes equals one rebuilt from the files',
   [fc.array(writeArb, { maxLength: 10 })],

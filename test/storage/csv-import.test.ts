@@ -330,3 +330,34 @@ test('a month that cannot be written after others were is IMPORT_INCOMPLETE, say
   t.true(isSessionError(first, 'CORRUPT_FILE'), String(first));
   t.deepEqual(await store.months('AAPL', '1m'), ['2024-02', '2024-03']);
 });
+
+test('a file over 1 MiB, streamed in chunks, reads as the same rows in a small file read whole: bars, progress, line numbers', async (t) => {
+  const t0 = Date.UTC(2024, 2, 8, 14, 30);
+  const line = (i: number) => `${new Date(t0 + i * M).toISOString()},${10 + (i % 7) / 4},${12 + (i % 5) / 8},${9 - (i % 3) / 16},${11 + (i % 11) / 32},${100 + i}`;
+  const header = '\uFEFFtimestamp,open,high,low,close,volume\r\n';
+  const rows = 30_000;
+  const big = Array.from({ length: rows }, (_, i) => line(i)).join('\r\n');
+  t.true(Buffer.byteLength(header + big) > 1 << 20);
+  const small = Array.from({ length: 50 }, (_, i) => line(rows - 50 + i)).join('\r\n');
+  const imported = async (content: string) => {
+    const store = new MemoryBarStore();
+    const progress: number[] = [];
+    const report = await importCsv({ file: await csvFile(t, content), symbol: 'AAPL', store, onProgress: ({ rows: read, bytes, totalBytes }) => progress.push(read, bytes === totalBytes ? 1 : 0) });
+    return { report, bars: await store.getBars('AAPL', '1m', ...ALL), last: progress.slice(-2) };
+  };
+  const whole = await imported(header + big);
+  t.is(whole.report.imported, rows);
+  t.deepEqual(whole.last, [rows, 1]);
+  const tail = await imported(header + small);
+  t.deepEqual(whole.bars.slice(rows - 50), tail.bars);
+  t.deepEqual(tail.last, [50, 1]);
+
+  // A bad row near the end of each: the same reason, on the line it is on in each file.
+  // Header on line 1, data rows from line 2: the bad row after `count` rows is on line count + 2.
+  const broken = (content: string, count: number) => ({ content: `${content}\r\n2024-03-09T14:30:00Z,1,2,3,1,1\r\n${line(rows + 5000)}`, bad: count + 2 });
+  for (const { content, bad } of [broken(header + big, rows), broken(header + small, 50)]) {
+    const error = await t.throwsAsync(importCsv({ file: await csvFile(t, content), symbol: 'AAPL', store: new MemoryBarStore() }));
+    t.true(isSessionError(error, 'BAD_INPUT'));
+    t.deepEqual((error as unknown as { details: { bad: unknown } }).details.bad, [{ line: bad, reason: 'high 2 is below low 3' }]);
+  }
+});
