@@ -47,7 +47,7 @@ export class RunUniverse {
 
   static restore(saved: ReadonlyArray<{ symbol: string } & UniverseEntry>): RunUniverse {
     const universe = new RunUniverse([], []);
-    for (const { symbol, streams, delivered } of saved) universe.entries.set(symbol, { streams: [...streams], delivered: [...delivered] });
+    for (const { symbol, streams, delivered } of saved) universe.set(symbol, { streams: [...streams], delivered: [...delivered] });
     return universe;
   }
 

@@ -117,6 +117,18 @@ test('the universe says whose bars of which interval the strategy receives, as s
   t.false(universe.delivers('AAA', '5m'));
 });
 
+test('a universe restored from its snapshot delivers what it did', (t) => {
+  const universe = new RunUniverse(['AAA'], ['5m']);
+  universe.add('BBB', ['1m', '15m']);
+  const restored = RunUniverse.restore(universe.snapshot());
+  for (const symbol of ['AAA', 'BBB', 'CCC']) {
+    for (const interval of ['1m', '5m', '15m'] as const) t.is(restored.delivers(symbol, interval), universe.delivers(symbol, interval), `${symbol} ${interval}`);
+  }
+  restored.drop('BBB');
+  t.false(restored.delivers('BBB', '15m'));
+  t.true(restored.delivers('AAA', '5m'));
+});
+
 test('ctx.history is the stored bars of the days before, every day of a run longer than its window (columns handed back and filled again)', async (t) => {
   const [from, to] = ['2024-03-04', '2024-03-15'];
   const warmup = nyse.tradingDays('2024-02-29', '2024-03-01');
