@@ -36,6 +36,15 @@ for (const [strategyFile, keeps] of [
     const backtest = startCli([...args, '--journal', '--speed', SPEED]);
     t.teardown(() => backtest.kill());
     await backtest.waitFor(/control API http:\/\/127\.0\.0\.1:\d+/, 'stderr', 60_000);
+    if (!keeps) {
+      // A second run on the journal being written is refused, whether it starts over or resumes.
+      for (const second of ['--journal', '--resume']) {
+        const refused = await runCli([...args, second]);
+        t.is(refused.code, 2, refused.stderr);
+        t.like(JSON.parse(refused.stdout), { error: { code: 'JOURNAL_BUSY' } });
+        t.regex(refused.stdout, /holds the journal of a run of buy-and-hold that is still running \(pid \d+\)\. Give this run another --run-dir/);
+      }
+    }
 
     const told: Array<{ symbol: string; sim: number }> = [];
     const add = async (symbol: string) => {
