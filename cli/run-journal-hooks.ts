@@ -4,6 +4,8 @@ import { nyse } from '../calendar/nyse.js';
 import type { DaySummary } from '../run/backtest-result.js';
 import { resumesFromCheckpoints, type CompletedDay, type DayCheckpoint } from '../run/day-checkpoint.js';
 import type { Strategy } from '../run/strategy.js';
+import type { RunCommand } from '../run/run-command.js';
+import { processExists } from '../control/run-file.js';
 import { JournalError } from '../storage/journal/journal-error.js';
 import { RunJournal, type RecordedRun } from '../storage/journal/run-journal.js';
 import { CliError, EXIT_USAGE } from './cli-error.js';
@@ -33,6 +35,10 @@ export interface RunJournalHooks {
   checkpoints: boolean;
   /** The completed days the run starts after (`runBacktest({ resume })`); empty when it runs them again. */
   resume: CompletedDay[];
+  /** The commands the interrupted run received from outside, made again at their minutes (`runBacktest({ commands })`). */
+  commands: RunCommand[];
+  /** Journals a command from outside, synced, before it is acknowledged (`runBacktest({ onCommand })`). */
+  onCommand(command: RunCommand): void;
   end(): void;
 }
 
@@ -45,9 +51,17 @@ export async function openRunJournal(options: RunJournalOptions, strategy: Strat
   if (!options.journal && !options.resume && !options.forceNew) return undefined;
   const days = nyse.tradingDays(options.from, options.to);
   if (days.length === 0) return undefined; // runBacktest says why
-  if (options.journal && !options.resume && !options.forceNew) {
+  if (!options.forceNew) {
     const earlier = RunJournal.read(options.runDir);
-    if (earlier?.run && !earlier.ended) {
+    // Two runs appending to one journal would each replace or interleave the other's days.
+    if (earlier && !earlier.ended && earlier.pid !== process.pid && earlier.pid > 0 && processExists(earlier.pid)) {
+      throw new CliError(
+        'JOURNAL_BUSY',
+        `${options.runDir} holds the journal of a run${earlier.run ? ` of ${earlier.run.strategy}` : ''} that is still running (pid ${earlier.pid}). Give this run another --run-dir, or wait for that one to end (--force-new starts over here anyway).`,
+        { exitCode: EXIT_USAGE },
+      );
+    }
+    if (earlier?.run && !earlier.ended && options.journal && !options.resume) {
       throw new CliError('UNFINISHED_RUN', `${options.runDir} holds the journal of an interrupted run of ${earlier.run.strategy} (${earlier.days.length} of ${earlier.run.days.length} days done). Add --resume to continue it, or --force-new to start over.`);
     }
   }
@@ -78,6 +92,8 @@ export async function openRunJournal(options: RunJournalOptions, strategy: Strat
   return {
     checkpoints,
     resume: keep ? completed : [],
+    commands: journal.commands(),
+    onCommand: (command) => journal.recordCommand(command),
     onDayStart(date, index, total) {
       write(note(index < replayed ? `Replaying day ${index + 1}/${total} ${date} (done before the interruption)` : `Day ${index + 1}/${total} ${date} streaming`));
     },

@@ -21,6 +21,8 @@ import { writeResultFiles } from './result-files.js';
 import { RunError } from './run-error.js';
 import { RunUniverse } from './run-universe.js';
 import { RunningBacktest } from './running-backtest.js';
+import type { RunCommand, RunPlannedCommand, RunSymbolCommand } from './run-command.js';
+import { CommandSchedule, type ScheduledCommand } from '../session/command-schedule.js';
 import type { BacktestSpeed } from '../actors/backtest-clock.js';
 import type { RunDay, RunSession, Strategy, StrategyBroker, StrategyContext, StrategyParams } from './strategy.js';
 import { resolveParams } from './strategy-params.js';
@@ -62,6 +64,24 @@ export interface RunBacktestOptions {
    * code reaches it while it goes: e.g. to serve the control API on it.
    */
   onStart?: (run: RunningBacktest) => void;
+  /**
+   * Adds and removals to make from outside the strategy, as the control API would, each on its
+   * day when the simulated clock stands at its minute: a run that receives commands at
+   * deterministic minutes, whatever the speed.
+   */
+  plan?: readonly RunPlannedCommand[];
+  /**
+   * The commands an interrupted run of these days received from outside (`onCommand` gave
+   * them): each is made again on its day at its minute, on the days this run runs (a day kept
+   * with `resume` has their effect in its checkpoint already).
+   */
+  commands?: readonly RunCommand[];
+  /**
+   * Called with each command from outside the strategy (`onStart`'s handle, `plan`) once it is
+   * accepted, before it is acknowledged and before it takes effect, with its day and minute:
+   * e.g. to journal it. Commands given in `commands` are not reported again.
+   */
+  onCommand?: (command: RunCommand) => void;
   /** `'max'` (default) or simulated seconds per real second. Results are the same at every speed. */
   speed?: BacktestSpeed;
   /** Called once each trading day's session streams (`index` from 0), e.g. to say which day runs. */
@@ -150,6 +170,22 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
       void runDays.stop();
     }
   };
+  assertPlan(options.plan ?? [], days, calendar);
+  /** A command from outside the strategy, made through the run as the strategy's own are; reported unless replayed. */
+  const fromOutside = (date: string, command: RunSymbolCommand, origin: { replayed: boolean; planned?: number }): Promise<unknown> => {
+    const made = command.op === 'add' ? run.session.addSymbol(command.symbol, { streams: command.streams }) : run.session.removeSymbol(command.symbol, { immediate: command.immediate, flatten: command.flatten });
+    if (!origin.replayed) options.onCommand?.({ date, sim: run.now(), command: structuredClone(command), ...(origin.planned === undefined ? {} : { planned: origin.planned }) });
+    return made;
+  };
+  const scheduled = (date: string) => (entry: ScheduledCommand<RunSymbolCommand>) => {
+    try {
+      // A failed add is on the symbol and leaves the universe as it was.
+      fromOutside(date, entry.command, entry).catch(() => undefined);
+    } catch (error) {
+      // Refused (POSITION_OPEN, UNKNOWN_SYMBOL, …) as it would be from the control API: the run goes on.
+      logger.warn(`tapedeck: ${entry.replayed ? 'replayed' : 'planned'} "${entry.command.op} ${entry.command.symbol}" on ${date} refused: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
   for (const [index, date] of days.entries()) {
     if (index < kept.length) continue;
     const startEquity = broker.equity;
@@ -159,7 +195,10 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     const session = await runDays.open(date, (opened) => {
       const tradingSession = calendar.session(date)!;
       run.beginDay({ date, open: tradingSession.open, close: tradingSession.close, index }, opened);
-      if (index === kept.length) options.onStart?.(new RunningBacktest(opened, () => run.session));
+      const journaled = (options.commands ?? []).filter((entry) => entry.date === date);
+      const planned = (options.plan ?? []).filter((entry) => entry.date === date);
+      opened.scheduleCommands(new CommandSchedule(journaled, planned), scheduled(date));
+      if (index === kept.length) options.onStart?.(new RunningBacktest(opened, (command) => fromOutside(run.day.date, command, { replayed: false }), strategy.streams));
     });
     const day = run.day;
     options.onDayStart?.(date, index, days.length);
@@ -240,6 +279,18 @@ function keptDays(resume: readonly CompletedDay[], days: readonly string[], stra
     }
     return { summary: day.summary, checkpoint: day.checkpoint };
   });
+}
+
+/** A plan's commands fall on the run's days, within their hours. */
+function assertPlan(plan: readonly RunPlannedCommand[], days: readonly string[], calendar: MarketCalendar): void {
+  for (const [index, entry] of plan.entries()) {
+    const day = days.includes(entry?.date) ? calendar.session(entry.date) : undefined;
+    if (!day) throw new RunError('INVALID_OPTION', `plan[${index}] is on ${JSON.stringify(entry?.date)}, not one of the run's days (${days[0]}..${days.at(-1)}).`, { index });
+    if (!Number.isFinite(entry.sim) || entry.sim < day.open || entry.sim >= day.close) {
+      throw new RunError('INVALID_OPTION', `plan[${index}] is at ${new Date(entry.sim).toISOString()}, outside ${entry.date}'s hours.`, { index });
+    }
+    if (entry.command?.op !== 'add' && entry.command?.op !== 'remove') throw new RunError('INVALID_OPTION', `plan[${index}] is neither an add nor a remove.`, { index });
+  }
 }
 
 /** The symbols whose bars the closed session holds (a removed symbol's are gone), with their streams. */

@@ -23,6 +23,12 @@ import type { CommonEventMap, ModeParts, ModeTypes, SessionMode, SessionSetup } 
 import type { BacktestTypes } from './backtest-mode.js';
 import type { LiveTypes } from './live-mode.js';
 
+/** Commands scheduled for a day and the function that makes each when its minute comes. */
+interface DayCommands {
+  schedule: CommandSchedule<unknown>;
+  make: (scheduled: ScheduledCommand<unknown>) => void;
+}
+
 /** Where a request comes from: the caller, a plan (its index), or the journal being replayed. */
 interface CommandOrigin {
   replayed: boolean;
@@ -62,7 +68,10 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   private readonly recordedConfig: RecordedConfig;
   private readonly resume: boolean;
   private readonly plan: SessionSetup['plan'];
-  private schedule: CommandSchedule | undefined;
+  /** Today's scheduled commands and what makes each. */
+  private schedule: DayCommands | undefined;
+  /** Set by `scheduleCommands`, for the day that starts next. */
+  private nextDayCommands: DayCommands | undefined;
   /** While an interrupted run is replayed: the minute it had reached, after which the session's own speed applies. */
   private replayUntil: number | undefined;
   /** The latest simulated minute recorded as reached. */
@@ -155,7 +164,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     }
     const schedule = this.plugin.schedule;
     if (schedule) {
-      this.schedule = new CommandSchedule(replay, this.plan);
+      this.schedule = this.takeNextDayCommands() ?? { schedule: new CommandSchedule(replay?.commands ?? [], this.plan), make: (scheduled) => this.issue(scheduled) };
       // The earlier run's day is run again at full speed up to where it got, then at this session's speed.
       if (replay && replay.reached > this.clock.now()) {
         this.replayUntil = replay.reached;
@@ -199,20 +208,38 @@ export class Session<T extends ModeTypes = BacktestTypes> {
       this.replayUntil = undefined;
       if (schedule.speed !== 'max') schedule.setSpeed(this.actor, schedule.speed);
     }
-    if (this.isRunning) for (const command of this.schedule.take(now)) this.issue(command);
+    if (this.isRunning) for (const command of this.schedule.schedule.take(now)) this.schedule.make(command);
     this.holdClock();
+  }
+
+  /**
+   * Backtest: the commands of the day that starts next (with `start()` or `nextDay`), made by
+   * `make` when the simulated clock stands at each one's minute, exactly as the session makes
+   * its plan and a replayed journal: a clock step ends after that minute, whatever the speed.
+   * A strategy run makes the commands it journaled and its plan's this way, through its broker
+   * and universe. For `start()`, they replace the `plan` and journal of the session's options.
+   */
+  scheduleCommands<C>(schedule: CommandSchedule<C>, make: (scheduled: ScheduledCommand<C>) => void): void {
+    if (!this.plugin.schedule) throw new SessionError('INVALID_OPTION', `scheduleCommands() needs a simulated clock; a ${this.mode} session has none.`);
+    this.nextDayCommands = { schedule, make: make as DayCommands['make'] };
+  }
+
+  private takeNextDayCommands(): DayCommands | undefined {
+    const commands = this.nextDayCommands;
+    this.nextDayCommands = undefined;
+    return commands;
   }
 
   /** Clock steps end after the next minute something is scheduled for. */
   private holdClock(): void {
-    const next = this.schedule?.nextAt;
+    const next = this.schedule?.schedule.nextAt;
     const until = this.replayUntil;
     this.plugin.schedule?.holdAt(next === undefined ? until : until === undefined ? next : Math.min(next, until));
   }
 
   /** Makes a scheduled or replayed command as `addSymbol`/`removeSymbol` would; a refusal is logged, never thrown. */
-  private issue(scheduled: ScheduledCommand): void {
-    const { command } = scheduled;
+  private issue(scheduled: ScheduledCommand<unknown>): void {
+    const command = scheduled.command as SymbolCommand;
     const origin = { replayed: scheduled.replayed, ...(scheduled.planned === undefined ? {} : { planned: scheduled.planned }) };
     try {
       // A failed add or removal is logged and recorded on the symbol by onSymbolStatus.
@@ -251,6 +278,9 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     this.added = [];
     this.removed = [];
     this.openDone();
+    // The last day's schedule is spent; a new day holds its clock for its own commands only.
+    this.schedule = this.takeNextDayCommands() ?? { schedule: new CommandSchedule([], []), make: (scheduled) => this.issue(scheduled) };
+    this.holdClock();
     this.plugin.nextDay(this.actor, tradingSession, configured);
     await this.settled();
   }

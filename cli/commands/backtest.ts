@@ -71,7 +71,7 @@ export function registerBacktest(program: Command): void {
     .option('--journal', 'record the session (config, every add and removal with its minute, progress) in <run-dir>/journal.jsonl')
     .option('--resume', "continue the interrupted run the journal holds: its day runs again at full speed with each command at its minute, then goes on at --speed (implies --journal)")
     .option('--force-new', 'start a new journal even if an interrupted run left one (implies --journal)')
-    .option('--plan <file>', 'make adds and removals at given minutes: a JSON list of { minute (after the open), op: add|remove, symbol, streams?, immediate? }')
+    .option('--plan <file>', 'make adds and removals at given minutes: a JSON list of { minute (after the open), op: add|remove, symbol, streams?, immediate? } (with --strategy: also date, and flatten?)')
     .option('--state-out <file>', 'write the onBar log and the session data at the end to <file> as digests, to compare runs')
     .option('--json', 'print the summary as one JSON document (progress and events go to stderr)')
     .option('--inspect', 'serve the visual inspector (statecharts, symbols, events) on 127.0.0.1 and print its URL')

@@ -18,6 +18,8 @@ import { DEFAULT_RUN_DIR, resolveRunDir } from '../../control/run-file.js';
 import type { RunningBacktest } from '../../run/running-backtest.js';
 import { isJournalError } from '../../storage/journal/journal-error.js';
 import { openRunJournal } from '../run-journal-hooks.js';
+import { readRunPlan } from '../command-plan.js';
+import { nyse } from '../../calendar/nyse.js';
 
 export interface StrategyBacktestOptions {
   strategy: string;
@@ -41,6 +43,8 @@ export interface StrategyBacktestOptions {
   journal?: boolean;
   resume?: boolean;
   forceNew?: boolean;
+  /** A JSON list of { date, minute, op, symbol, streams?, immediate?, flatten? }: ../command-plan.ts */
+  plan?: string;
 }
 
 /** `tapedeck backtest --strategy file`: a run over `--from..--to` (or the one `--date`), the metrics table at the end. */
@@ -68,6 +72,7 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
   };
   let result: BacktestResult;
   try {
+    const plan = options.plan === undefined ? undefined : await readRunPlan(options.plan, nyse, strategy.streams);
     const journal = await openRunJournal({ ...options, from, to, runDir }, strategy, (line) => progress.write(`${line}\n`));
     result = await runBacktest({
       strategy,
@@ -82,7 +87,8 @@ export async function runStrategyBacktest(options: StrategyBacktestOptions): Pro
       out,
       logger: silentLogger,
       onDay: journal ? journal.onDay(onDay) : onDay,
-      ...(journal ? { onDayStart: journal.onDayStart, checkpoints: journal.checkpoints, resume: journal.resume } : {}),
+      ...(journal ? { onDayStart: journal.onDayStart, checkpoints: journal.checkpoints, resume: journal.resume, commands: journal.commands, onCommand: journal.onCommand } : {}),
+      ...(plan ? { plan } : {}),
       onStart,
       ...(options.speed !== undefined ? { speed: options.speed } : {}),
     });

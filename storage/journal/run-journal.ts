@@ -2,6 +2,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { DaySummary } from '../../run/backtest-result.js';
 import type { CompletedDay, DayCheckpoint } from '../../run/day-checkpoint.js';
+import type { RunCommand } from '../../run/run-command.js';
+import { isInterval } from '../../model/bar.js';
 import { assertSameRun } from './config-differences.js';
 import { JournalError } from './journal-error.js';
 import { JournalWriter, readJournalLog } from './journal-log.js';
@@ -25,6 +27,7 @@ type RunJournalBody =
   | { type: 'open'; pid: number; startedAt: number; resumed: boolean }
   | { type: 'run'; run: RecordedRun }
   | { type: 'day'; index: number; summary: DaySummary; checkpoint?: DayCheckpoint }
+  | ({ type: 'command' } & RunCommand)
   | { type: 'end'; wall: number };
 
 /** A run journal folded from its records. */
@@ -32,7 +35,11 @@ export interface RunJournalRecord {
   run: RecordedRun | null;
   /** The completed days, in order: each one's summary and, when the strategy can go on from it, its checkpoint. */
   days: CompletedDay[];
+  /** Every add and removal received from outside the strategy, in the order made, with its day and minute. */
+  commands: RunCommand[];
   ended: boolean;
+  /** The process that opened the journal last. */
+  pid: number;
 }
 
 /**
@@ -43,6 +50,8 @@ export interface RunJournalRecord {
  * a day is kept whole or not at all. A resume starts after the last completed day from its
  * checkpoint; a journal without checkpoints (a strategy whose state cannot be saved, or an
  * earlier tapedeck) is resumed by running the days again, each checked against its summary.
+ * Each add and removal received from outside the strategy is written, synced, with its day and
+ * minute before it is acknowledged; the days a resume runs make them again at their minutes.
  */
 export class RunJournal {
   readonly file: string;
@@ -106,6 +115,20 @@ export class RunJournal {
     ]);
   }
 
+  /**
+   * A command received from outside the strategy, with its day and minute, on disk (synced)
+   * before the call returns: the run calls it before the command is acknowledged.
+   */
+  recordCommand(command: RunCommand): void {
+    this.#append({ type: 'command', ...structuredClone(command) }, true);
+    this.#writer.check();
+  }
+
+  /** The commands the earlier run journaled, when resuming; none otherwise. */
+  commands(): RunCommand[] {
+    return structuredClone(this.#earlier?.commands ?? []);
+  }
+
   /** A completed day (with its checkpoint, when there is one), on disk (synced) before the call returns. */
   recordDay(index: number, summary: DaySummary, checkpoint?: DayCheckpoint): void {
     this.#append({ type: 'day', index, summary, ...(checkpoint ? { checkpoint } : {}) }, true);
@@ -124,12 +147,13 @@ export class RunJournal {
 }
 
 function fold(bodies: ReadonlyArray<Record<string, unknown>>, file: string): RunJournalRecord {
-  const record: RunJournalRecord = { run: null, days: [], ended: false };
+  const record: RunJournalRecord = { run: null, days: [], commands: [], ended: false, pid: 0 };
   bodies.forEach((body, index) => {
     const bad = (what: string) => new JournalError('JOURNAL_CORRUPT', `${file} is damaged: record ${index + 2} ${what}. Start over with --force-new.`, { file, record: index + 2 });
     switch (body.type) {
       case 'open':
         record.ended = false;
+        if (typeof body.pid === 'number') record.pid = body.pid;
         return;
       case 'run':
         if (typeof body.run !== 'object' || body.run === null) throw bad('is not a run');
@@ -141,6 +165,12 @@ function fold(bodies: ReadonlyArray<Record<string, unknown>>, file: string): Run
         if (body.checkpoint !== undefined && !isCheckpoint(body.checkpoint)) throw bad(`holds no valid state of day ${record.days.length + 1}`);
         record.days.push({ summary: body.summary as DaySummary, ...(body.checkpoint === undefined ? {} : { checkpoint: body.checkpoint }) });
         return;
+      case 'command': {
+        const { date, sim, command, planned } = body;
+        if (typeof date !== 'string' || !Number.isFinite(sim) || !isRunSymbolCommand(command) || (planned !== undefined && !Number.isInteger(planned))) throw bad('is not a command {date, sim, command}');
+        record.commands.push({ date, sim: sim as number, command, ...(planned === undefined ? {} : { planned: planned as number }) });
+        return;
+      }
       case 'end':
         record.ended = true;
         return;
@@ -149,6 +179,12 @@ function fold(bodies: ReadonlyArray<Record<string, unknown>>, file: string): Run
     }
   });
   return record;
+}
+
+function isRunSymbolCommand(value: unknown): value is RunCommand['command'] {
+  if (!isObject(value) || typeof value.symbol !== 'string') return false;
+  if (value.op === 'add') return Array.isArray(value.streams) && value.streams.every(isInterval);
+  return value.op === 'remove' && typeof value.immediate === 'boolean' && typeof value.flatten === 'boolean';
 }
 
 /** The shape of a day's checkpoint, checked before a resume relies on it. */

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nyse } from '../../calendar/nyse.js';
-import { readCommandPlan } from '../../cli/command-plan.js';
+import { readCommandPlan, readRunPlan } from '../../cli/command-plan.js';
 import { recordFinalState } from '../../cli/final-state.js';
 import type { Interval } from '../../model/bar.js';
 import { silentLogger } from '../../model/logger.js';
@@ -152,6 +152,8 @@ test.after('every phase was hit: loading, catching up and streaming in planned d
   for (const phase of ['loading', 'catching up', 'streaming'] as const) t.true((landed.day.get(phase) ?? 0) > 0, `no kill landed in a planned day while ${phase}`);
   for (const phase of ['loading', 'catching up', 'streaming', 'between days'] as const) t.true((landed.run.get(phase) ?? 0) > 0, `no kill landed in a strategy run ${phase === 'between days' ? phase : `while ${phase}`}`);
   t.true(keptDays > 0, 'no resumed strategy run kept a completed day');
+  t.log(`strategy runs: ${replayed.interruptedDays} kills left commands of the interrupted day to replay, ${replayed.keptCommandDays} left kept days with commands`);
+  t.true(replayed.keptCommandDays > 0, 'no kill came after a day with commands was kept');
 });
 
 /** The plan run once, in this process, at full speed, with nothing to replay. */
@@ -171,13 +173,55 @@ async function exists(file: string): Promise<boolean> {
   );
 }
 
-// A strategy run over days, with generated params, killed while it loads, while it restores
-// the days done before an interruption, while a day streams, and between days; each time
-// resumed from its run journal. A resumed process runs only the days not done yet (the
-// strategy saves its state), and the results must be those of the run made once.
+// A strategy run over days, with generated params and a generated plan of adds and removals
+// (with or without flatten) made from outside the strategy on several days, as the control API
+// makes them, killed while it loads, while it restores the days done before an interruption,
+// while a day streams, and between days; each time resumed from its run journal. A resumed
+// process runs only the days not done yet (the strategy saves its state), makes the commands
+// the journal holds for them at their minutes, and the results must be those of the run made
+// once with the same plan.
 
 const FROM = '2024-03-04';
 const TO = '2024-03-08';
+const RUN_DAYS = ['2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08'];
+const RUN_OTHERS = ['TSLA', 'NVDA'];
+
+interface RunPlanLine {
+  date: string;
+  minute: number;
+  op: 'add' | 'remove';
+  symbol: string;
+  flatten?: boolean;
+}
+
+/**
+ * Commands on several days, day 1 always among them (early, so that every kill but a loading
+ * one comes after a command landed) and one of days 2–4 (so that a kept day or a killed day
+ * has one); a symbol is added when out of the universe, removed (flattened or not: a refusal,
+ * POSITION_OPEN, is a command too) when in.
+ */
+const runPlanArb = fc
+  .tuple(
+    fc.integer({ min: 0, max: 60 }),
+    fc.integer({ min: 1, max: 3 }),
+    fc.array(fc.tuple(fc.integer({ min: 0, max: 4 }), fc.integer({ min: 0, max: 385 })), { minLength: 1, maxLength: 6 }),
+    fc.array(fc.tuple(fc.constantFrom('AAPL', 'MSFT', ...RUN_OTHERS), fc.boolean()), { minLength: 8, maxLength: 8 }),
+  )
+  .map(([firstMinute, secondDay, more, picks]) => {
+    const times = [[0, firstMinute] as const, [secondDay, 200] as const, ...more].sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+    const inUniverse = new Set(['AAPL', 'MSFT']);
+    return times.map(([day, minute], i): RunPlanLine => {
+      const [symbol, flatten] = picks[i]!;
+      const date = RUN_DAYS[day]!;
+      if (inUniverse.has(symbol) && (flatten || !['AAPL', 'MSFT'].includes(symbol))) {
+        inUniverse.delete(symbol);
+        return { date, minute, op: 'remove', symbol, flatten };
+      }
+      if (inUniverse.has(symbol)) return { date, minute, op: 'remove', symbol };
+      inUniverse.add(symbol);
+      return { date, minute, op: 'add', symbol };
+    });
+  });
 const STRATEGY = 'examples/sma-cross.ts';
 
 const RUN_MARKERS: PhaseMarkers = [
@@ -209,25 +253,39 @@ function runMomentFor(phase: KillPhase, day: number, kept: number, delayMs: numb
   return { after: /(Journaling|Resuming) the run of /, delayMs: 0 };
 }
 
-const STRATEGY_RUNS = fc.sample(fc.tuple(fc.integer({ min: 2, max: 8 }), fc.integer({ min: 9, max: 30 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 40 })), { numRuns: RUN_AIMS.length, seed: SEED });
+const STRATEGY_RUNS = fc.sample(fc.tuple(fc.integer({ min: 2, max: 8 }), fc.integer({ min: 9, max: 30 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 40 }), runPlanArb), { numRuns: RUN_AIMS.length, seed: SEED });
 
 const runData = (async () => {
   const dir = await tempDir('kill-resume-run');
   const data = join(dir.path, 'data');
-  await generateDataset({ store: new ArrowBarStore(data), calendar: nyse, symbols: ['AAPL', 'MSFT'], from: '2024-02-26', to: TO, seed: 5 });
+  await generateDataset({ store: new ArrowBarStore(data), calendar: nyse, symbols: ['AAPL', 'MSFT', ...RUN_OTHERS], from: '2024-02-26', to: TO, seed: 5 });
   const { default: strategy } = (await import(`../../${STRATEGY}`)) as { default: Strategy };
   return { dir, data, strategy };
 })();
 
 test.before('the strategy runs made once, uninterrupted', async () => {
   const { dir, data, strategy } = await runData;
-  for (const [index, [fast, slow]] of STRATEGY_RUNS.entries()) {
-    await runBacktest({ strategy, from: FROM, to: TO, store: new ArrowBarStore(data), params: { fast, slow }, cash: 100_000, out: join(dir.path, `expected-${index}`), logger: silentLogger });
+  for (const [index, [fast, slow, , , plan]] of STRATEGY_RUNS.entries()) {
+    const planFile = join(dir.path, `run-plan-${index}.json`);
+    await writeFile(planFile, JSON.stringify(plan));
+    const commands = await readRunPlan(planFile, nyse, strategy.streams);
+    await runBacktest({ strategy, from: FROM, to: TO, store: new ArrowBarStore(data), params: { fast, slow }, cash: 100_000, plan: commands, out: join(dir.path, `expected-${index}`), logger: silentLogger });
   }
 });
 
 /** Days a resumed process kept from its journal instead of running them, over every chain: some must have been. */
 let keptDays = 0;
+/** Resumes whose first day had commands journaled before the kill, made again at their minutes; and kept days that had commands. */
+const replayed = { interruptedDays: 0, keptCommandDays: 0 };
+
+/** What the journal a killed process left says of its commands: on the day it was killed in, and on the days it kept. */
+function countCommands(runDir: string): void {
+  const journal = RunJournal.read(runDir);
+  if (!journal) return;
+  const next = RUN_DAYS[journal.days.length];
+  if (journal.commands.some((entry) => entry.date === next)) replayed.interruptedDays++;
+  if (journal.commands.some((entry) => journal.days.some((day) => day.summary.date === entry.date))) replayed.keptCommandDays++;
+}
 
 /**
  * What a process that found `kept` completed days in the journal did: it said it kept them and
@@ -247,13 +305,13 @@ test.after.always('temp folders go', async () => {
   await (await runData).dir.remove();
 });
 
-for (const [index, [fast, slow, day, delayMs]] of STRATEGY_RUNS.entries()) {
+for (const [index, [fast, slow, day, delayMs, plan]] of STRATEGY_RUNS.entries()) {
   test(`strategy run ${index + 1} over days: killed at random moments and resumed each time, it ends with the results of the run made once`, async (t) => {
     const { dir, data } = await runData;
     const expectedDir = join(dir.path, `expected-${index}`);
     const out = join(dir.path, `out-${index}`);
     const runDir = join(dir.path, `run-${index}`);
-    const args = ['backtest', '--strategy', STRATEGY, '--from', FROM, '--to', TO, '--param', `fast=${fast}`, '--param', `slow=${slow}`, '--data', data, '--run-dir', runDir, '--out', out, '--json'];
+    const args = ['backtest', '--strategy', STRATEGY, '--from', FROM, '--to', TO, '--param', `fast=${fast}`, '--param', `slow=${slow}`, '--plan', join(dir.path, `run-plan-${index}.json`), '--data', data, '--run-dir', runDir, '--out', out, '--json'];
     const story: string[] = [];
     let kills = 0;
     let finished = false;
@@ -269,6 +327,7 @@ for (const [index, [fast, slow, day, delayMs]] of STRATEGY_RUNS.entries()) {
       }
       kills++;
       landed.run.set(outcome.phase, (landed.run.get(outcome.phase) ?? 0) + 1);
+      countCommands(runDir);
     }
     if (!finished) {
       const kept = RunJournal.read(runDir)?.days.length ?? 0;
@@ -277,7 +336,10 @@ for (const [index, [fast, slow, day, delayMs]] of STRATEGY_RUNS.entries()) {
       assertRanOnlyNewDays(t, last.stderr, kept);
     }
     // To the byte: the kept days' results come from the journal, the others from running them.
-    t.is(await readFile(join(out, 'result.json'), 'utf8'), await readFile(join(expectedDir, 'result.json'), 'utf8'), `seed ${SEED}, fast ${fast}, slow ${slow}; ${story.join(', ')}`);
+    t.is(await readFile(join(out, 'result.json'), 'utf8'), await readFile(join(expectedDir, 'result.json'), 'utf8'), `seed ${SEED}, fast ${fast}, slow ${slow}, plan ${JSON.stringify(plan)}; ${story.join(', ')}`);
+    // Every command of the plan made once: those the killed processes journaled were not made again as new ones.
+    const journaled = RunJournal.read(runDir)!.commands;
+    t.is(new Set(journaled.map((entry) => `${entry.date} ${entry.planned}`)).size, journaled.length, 'a planned command was journaled twice');
     t.log(story.join(', '));
     t.true(kills >= RUN_AIMS[index]!.length - 1, `only ${kills} kills landed: ${story.join(', ')}`);
   });

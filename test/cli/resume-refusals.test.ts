@@ -1,8 +1,10 @@
 import test from 'ava';
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RunJournal } from '../../storage/journal/run-journal.js';
+import { encodeRecord } from '../../storage/journal/journal-log.js';
+import { RUN_JOURNAL_FILE, RunJournal } from '../../storage/journal/run-journal.js';
 import { SessionJournal } from '../../storage/journal/session-journal.js';
 import { runCli, workspace } from './cli-process.js';
 
@@ -33,6 +35,21 @@ test('--resume of another day or other symbols is refused saying what differs; -
   t.deepEqual(record.commands, []);
 });
 
+/**
+ * The run journal written here as an interrupted run leaves it: its `open` record names a
+ * process that is gone (this one is alive, and a journal a live run writes is JOURNAL_BUSY).
+ */
+async function asIfItsProcessDied(runDir: string): Promise<void> {
+  const gone = spawnSync(process.execPath, ['-e', '']).pid;
+  const file = join(runDir, RUN_JOURNAL_FILE);
+  const lines = (await readFile(file, 'utf8')).split('\n').filter((line) => line !== '');
+  const rewritten = lines.map((line) => {
+    const body = JSON.parse(line.slice(17)) as Record<string, unknown>;
+    return body.type === 'open' ? encodeRecord({ ...body, pid: gone }) : `${line}\n`;
+  });
+  await writeFile(file, rewritten.join(''));
+}
+
 test('a strategy run resumed with other params is refused saying so', async (t) => {
   const ws = await workspace();
   t.teardown(() => ws.remove());
@@ -47,6 +64,7 @@ test('a strategy run resumed with other params is refused saying so', async (t) 
     commission: {},
     slippage: {},
   });
+  await asIfItsProcessDied(ws.runDir);
   const other = await runCli(['backtest', '--strategy', 'examples/sma-cross.ts', '--date', '2024-03-08', '--param', 'fast=6', '--data', ws.data, '--run-dir', ws.runDir, '--out', join(ws.root, 'out'), '--resume']);
   t.is(other.code, 2, other.stderr);
   t.regex(other.stderr, /params \{"fast":"5"\} in the journal, \{"fast":"6"\} asked/);
@@ -67,6 +85,7 @@ test('a strategy run whose completed day comes out differently than its journal 
     slippage: {},
   });
   journal.recordDay(0, { date: '2024-03-08', bars: 1, pauses: [], added: [], removed: [], symbols: ['AAPL', 'MSFT'], fills: 0, startEquity: 100_000, endEquity: 100_001, pnl: 1 });
+  await asIfItsProcessDied(ws.runDir);
   const resumed = await runCli(['backtest', '--strategy', 'examples/sma-cross.ts', '--date', '2024-03-08', '--data', ws.data, '--run-dir', ws.runDir, '--out', join(ws.root, 'out'), '--resume']);
   t.is(resumed.code, 2, resumed.stderr);
   t.regex(resumed.stderr, /Day 2024-03-08 came out differently than the journal .* recorded \(pnl .* now, 1 then\)/);
