@@ -8,7 +8,7 @@ export const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url)
 export const GNU_TIME = '/usr/bin/time';
 
 /** Runs `node args…` to its exit: wall time from spawn, and the child's CPU time and peak RSS when GNU time is there. */
-export async function timeProcess(args: string[]): Promise<{ wallMs: number; peakMb?: number; cpuMs?: number; stdout: string }> {
+export async function timeProcess(args: string[]): Promise<{ wallMs: number; peakMb?: number; cpuMs?: number; systemMs?: number; stdout: string }> {
   const timed = existsSync(GNU_TIME);
   const [command, commandArgs] = timed ? [GNU_TIME, ['-f', 'cpu-s=%U+%S peak-rss-kb=%M', process.execPath, ...args]] : [process.execPath, args];
   const started = performance.now();
@@ -22,5 +22,5 @@ export async function timeProcess(args: string[]): Promise<{ wallMs: number; pea
   if (code !== 0) throw new Error(`tapedeck exited with ${code}: ${stderr.slice(-500)}`);
   const usage = /cpu-s=([\d.]+)\+([\d.]+) peak-rss-kb=(\d+)\s*$/.exec(stderr);
   if (!usage) return { wallMs, stdout };
-  return { wallMs, cpuMs: Math.round((Number(usage[1]) + Number(usage[2])) * 1000), peakMb: Number((Number(usage[3]) / 1024).toFixed(1)), stdout };
+  return { wallMs, cpuMs: Math.round((Number(usage[1]) + Number(usage[2])) * 1000), systemMs: Math.round(Number(usage[2]) * 1000), peakMb: Number((Number(usage[3]) / 1024).toFixed(1)), stdout };
 }

@@ -11,7 +11,7 @@ import { applyChanges, CatalogFile, emptyCatalog, type BarCatalog, type SeriesCh
 import { barsOf, columnsOf, mergeBars, sliceColumns } from './bar-merge.js';
 import type { BarStore } from '../../model/bar-store.js';
 import { normalizeBars, normalizeColumns, queryWindow } from './bar-store-arguments.js';
-import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type LockTimings } from './partition-lock.js';
+import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type HeldLock, type LockTimings } from './partition-lock.js';
 import { copyParts, mergedSeries, partsOf, rowsIn } from './segment-merge.js';
 import { assertValidSymbol } from '../../model/symbol-name.js';
 
@@ -19,8 +19,8 @@ import { assertValidSymbol } from '../../model/symbol-name.js';
 const CACHED_BYTES = 64 * 1024 * 1024;
 /**
  * Partitions one call writes at a time. Hundreds at once (a year of 1m bars is 250 partitions)
- * took twice as long as a month's worth: each holds a lock with its heartbeat timer and its
- * bars in memory while the file system serves the others.
+ * took twice as long as a month's worth: each holds its bars in memory while the file system
+ * serves the others.
  */
 const WRITES_AT_ONCE = 16;
 /** A partition never has more segments than this after a write: past it, a write merges them all. */
@@ -48,11 +48,11 @@ export interface CatalogRebuild {
  * of symbols is read from one or a few files straight into the engine's columns.
  *
  * A partition is a short list of immutable segment files, `<seq>.arrow`, read in order with
- * the later segment winning per bar. A write holds the partition's inter-process lock, reads
- * what is there, writes its bars as a new segment (temp file, then rename), and merges the
- * newest segments into it whenever they are no bigger than what comes after them, so a
- * partition keeps a handful of segments and each bar is rewritten a logarithmic number of
- * times, however many small writes arrive. `catalog.json` (lowdb) says what the store holds.
+ * the later segment winning per bar. A write holds its interval's inter-process lock (one for
+ * every partition it writes), reads what each partition holds, writes its bars there as a new
+ * segment (temp file, then rename), and merges the newest segments into it whenever they are
+ * no bigger than what comes after them, so a partition keeps a handful of segments and each
+ * bar is rewritten a logarithmic number of times, however many small writes arrive. `catalog.json` (lowdb) says what the store holds.
  */
 export class ArrowBarStore implements BarStore {
   readonly dir: string;
@@ -66,7 +66,7 @@ export class ArrowBarStore implements BarStore {
    */
   readonly #reading = new Map<string, Promise<CachedSegment>>();
   #cachedBytes = 0;
-  /** Per partition, the tail of its chain of writes: the lock is per process, so writes in one process queue here. */
+  /** Per interval, the tail of its chain of writes: the lock is per process, so writes in one process queue here. */
   readonly #writes = new Map<string, Promise<void>>();
 
   constructor(dir: string, options: { lockTimings?: Partial<LockTimings> } = {}) {
@@ -154,7 +154,20 @@ export class ArrowBarStore implements BarStore {
     // One catalog update for the whole call, not one per partition: the catalog is one locked
     // file, and a year of daily partitions queued on its lock took ~20 ms each. Partitions that
     // were written are counted even when another failed.
-    const written = await settledInTurns([...byPartition], WRITES_AT_ONCE, ([key, incoming]) => this.#writePartition(series, key, incoming));
+    if (byPartition.size === 0) return;
+    // One lock for the interval's whole series, not one per partition: a million-row import
+    // spans ~700 days, and each lock is a folder made and removed, ~1 ms of kernel time apiece.
+    // Every writer locks at this grain, so partitions need no lock of their own; a call takes
+    // one lock only, so writers cannot deadlock.
+    const seriesDir = path.join(this.dir, series);
+    const written = await this.#exclusive(seriesDir, async () => {
+      await mkdir(seriesDir, { recursive: true });
+      return withPartitionLock(
+        seriesDir,
+        (lock) => settledInTurns([...byPartition], WRITES_AT_ONCE, ([key, incoming]) => this.#writePartition(series, key, incoming, lock)),
+        this.#lockTimings,
+      );
+    });
     const changes = written.flatMap((outcome) => (outcome.status === 'fulfilled' ? outcome.value : []));
     if (changes.length > 0) await this.#catalog.apply(changes);
     const failed = written.find((outcome) => outcome.status === 'rejected');
@@ -253,55 +266,47 @@ export class ArrowBarStore implements BarStore {
     }
   }
 
-  /** Writes one partition's new segment and returns the catalog's changes, for the caller to apply. */
-  #writePartition(interval: StoredInterval, key: string, incoming: ReadonlyMap<string, BarColumnsView>): Promise<SeriesChange[]> {
+  /** Writes one partition's new segment, holding its interval's `lock`, and returns the catalog's changes, for the caller to apply. */
+  async #writePartition(interval: StoredInterval, key: string, incoming: ReadonlyMap<string, BarColumnsView>, lock: HeldLock): Promise<SeriesChange[]> {
     const dir = partitionDir(this.dir, interval, key);
-    return this.#exclusive(dir, async () => {
-      await mkdir(dir, { recursive: true });
-      const changes: SeriesChange[] = [];
-      await withPartitionLock(
-        dir,
-        async (lock) => {
-          // One listing serves the three needs below: under the lock no other writer adds or
-          // removes a segment, so it stays true while the write runs.
-          const listed = await listNames(dir);
-          const names = segmentsOf(listed);
-          const next = path.join(dir, segmentName((names.length > 0 ? segmentSeq(names[names.length - 1]!)! : 0) + 1));
-          // A killed writer's temp file carries the name it was about to write, which is this
-          // next one, since nothing was renamed into place after it died.
-          await removeOrphanTemps(next, listed);
-          const range = partitionRange(interval, key);
-          const segments = await Promise.all(names.map((name) => this.#load(path.join(dir, name), range)));
-          const merged = segments.slice(firstMerged(segments, incoming));
+    await mkdir(dir, { recursive: true });
+    const changes: SeriesChange[] = [];
+    // One listing serves the three needs below: under the lock no other writer adds or
+    // removes a segment, so it stays true while the write runs.
+    const listed = await listNames(dir);
+    const names = segmentsOf(listed);
+    const next = path.join(dir, segmentName((names.length > 0 ? segmentSeq(names[names.length - 1]!)! : 0) + 1));
+    // A killed writer's temp file carries the name it was about to write, which is this
+    // next one, since nothing was renamed into place after it died.
+    await removeOrphanTemps(next, listed);
+    const range = partitionRange(interval, key);
+    const segments = await Promise.all(names.map((name) => this.#load(path.join(dir, name), range)));
+    const merged = segments.slice(firstMerged(segments, incoming));
 
-          // When the write merges every segment (always, into a new partition), a symbol's
-          // series after the write is also what the new segment holds: merged once, not twice.
-          const whole = new Map<string, BarColumnsView>();
-          for (const [symbol, bars] of incoming) {
-            const before = mergedSeries(segments, symbol);
-            const after = mergeBars(before, bars);
-            changes.push(changeOf(symbol, interval, key, before.length, after));
-            if (merged.length === segments.length) whole.set(symbol, after);
-          }
-          const content = new Map<string, BarColumnsView>();
-          for (const symbol of new Set([...merged.flatMap((segment) => [...segment.symbols.keys()]), ...incoming.keys()])) {
-            const after = whole.get(symbol);
-            if (after) {
-              content.set(symbol, after);
-              continue;
-            }
-            const base = mergedSeries(merged, symbol);
-            const bars = incoming.get(symbol);
-            content.set(symbol, bars ? mergeBars(base, bars) : base);
-          }
-          await writeFileAtomic(next, encodeSegment(content), lock);
-          // Until these are gone a reader sees both, and the new segment wins wherever they differ.
-          for (const segment of merged) await rm(segment.file, { force: true });
-        },
-        this.#lockTimings,
-      );
-      return changes;
-    });
+    // When the write merges every segment (always, into a new partition), a symbol's
+    // series after the write is also what the new segment holds: merged once, not twice.
+    const whole = new Map<string, BarColumnsView>();
+    for (const [symbol, bars] of incoming) {
+      const before = mergedSeries(segments, symbol);
+      const after = mergeBars(before, bars);
+      changes.push(changeOf(symbol, interval, key, before.length, after));
+      if (merged.length === segments.length) whole.set(symbol, after);
+    }
+    const content = new Map<string, BarColumnsView>();
+    for (const symbol of new Set([...merged.flatMap((segment) => [...segment.symbols.keys()]), ...incoming.keys()])) {
+      const after = whole.get(symbol);
+      if (after) {
+        content.set(symbol, after);
+        continue;
+      }
+      const base = mergedSeries(merged, symbol);
+      const bars = incoming.get(symbol);
+      content.set(symbol, bars ? mergeBars(base, bars) : base);
+    }
+    await writeFileAtomic(next, encodeSegment(content), lock);
+    // Until these are gone a reader sees both, and the new segment wins wherever they differ.
+    for (const segment of merged) await rm(segment.file, { force: true });
+    return changes;
   }
 
   /** Runs `work` after every earlier write to `key` in this process has settled. */

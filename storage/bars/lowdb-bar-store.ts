@@ -8,7 +8,7 @@ import type { BarStore } from '../../model/bar-store.js';
 import { assertSeries, normalizeBars, queryWindow } from './bar-store-arguments.js';
 import { barsOf, columnsInWindow, columnsOf, concatColumns, mergeBars } from './bar-merge.js';
 import { MONTH_FILE, monthOf, monthRange, monthsBetween, parsePartition, partitionPath, stringifyPartition } from './bar-partition.js';
-import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type LockTimings } from './partition-lock.js';
+import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type HeldLock, type LockTimings } from './partition-lock.js';
 import { assertValidSymbol, isValidSymbol } from '../../model/symbol-name.js';
 
 /** Parsed partitions kept in memory: a month of 1m bars with extended hours is about 1 MB. */
@@ -28,16 +28,16 @@ interface CachedPartition {
  * small file, and a parsed file stays cached until it changes on disk.
  *
  * Any number of stores, in this process or others, may write one directory at once and every
- * bar lands: a write reads, merges and writes its partition holding that partition's
- * inter-process lock (`partition-lock.ts`), and makes the new file visible by renaming a temp
- * file of its own over the old one, so a reader, or a writer killed at any moment, only ever
- * leaves the old or the new file.
+ * bar lands: a write reads, merges and writes its partitions holding its series' (symbol and
+ * interval) inter-process lock (`partition-lock.ts`), and makes each new file visible by
+ * renaming a temp file of its own over the old one, so a reader, or a writer killed at any
+ * moment, only ever leaves the old or the new file.
  */
 export class LowdbBarStore implements BarStore {
   readonly dir: string;
   readonly #lockTimings: LockTimings;
   readonly #cache = new Map<string, CachedPartition>();
-  /** Per partition file, the tail of its chain of writes: the lock is per process, so writes in one process queue here. */
+  /** Per series, the tail of its chain of writes: the lock is per process, so writes in one process queue here. */
   readonly #writes = new Map<string, Promise<void>>();
 
   constructor(dir: string, options: { lockTimings?: Partial<LockTimings> } = {}) {
@@ -62,17 +62,28 @@ export class LowdbBarStore implements BarStore {
   async putBars(symbol: string, interval: Interval, bars: Bar[]): Promise<void> {
     const series = assertSeries(symbol, interval);
     const incoming = normalizeBars(bars);
-    const batches: Array<Promise<void>> = [];
+    const batches: Array<{ month: string; bars: Bar[] }> = [];
     for (let from = 0; from < incoming.length; ) {
       // Bars are sorted: a month's batch runs until the first bar at or past its end.
       const month = monthOf(incoming[from]!.t);
       const end = monthRange(month).end;
       let to = from + 1;
       while (to < incoming.length && incoming[to]!.t < end) to++;
-      batches.push(this.#merge(series.symbol, series.interval, month, incoming.slice(from, to)));
+      batches.push({ month, bars: incoming.slice(from, to) });
       from = to;
     }
-    await Promise.all(batches);
+    if (batches.length === 0) return;
+    // One lock for the series (`<SYMBOL>/<interval>.lock`), however many months the write
+    // spans: every writer locks at this grain, and a write takes one lock only.
+    const seriesDir = path.join(this.dir, series.symbol, series.interval);
+    await this.#exclusive(seriesDir, async () => {
+      await mkdir(seriesDir, { recursive: true });
+      await withPartitionLock(
+        seriesDir,
+        async (lock) => void (await Promise.all(batches.map((batch) => this.#merge(series.symbol, series.interval, batch.month, batch.bars, lock)))),
+        this.#lockTimings,
+      );
+    });
   }
 
   /** Symbols that have a folder in the store, sorted. */
@@ -100,21 +111,13 @@ export class LowdbBarStore implements BarStore {
     return (await this.months(symbol, interval)).filter((month) => month >= first && month <= last);
   }
 
-  #merge(symbol: string, interval: Interval, month: string, batch: Bar[]): Promise<void> {
+  /** Merges `batch` into its month's file, holding the series' `lock`. */
+  async #merge(symbol: string, interval: Interval, month: string, batch: Bar[], lock: HeldLock): Promise<void> {
     const file = partitionPath(this.dir, symbol, interval, month);
-    return this.#exclusive(file, async () => {
-      await mkdir(path.dirname(file), { recursive: true });
-      await withPartitionLock(
-        file,
-        async (lock) => {
-          await removeOrphanTemps(file);
-          const merged = mergeBars((await this.#load(symbol, interval, month)) ?? new BarColumns(0), columnsOf(batch));
-          await writeFileAtomic(file, stringifyPartition(symbol, interval, merged), lock);
-          this.#remember(file, stampOf(await stat(file, { bigint: true })), merged);
-        },
-        this.#lockTimings,
-      );
-    });
+    await removeOrphanTemps(file);
+    const merged = mergeBars((await this.#load(symbol, interval, month)) ?? new BarColumns(0), columnsOf(batch));
+    await writeFileAtomic(file, stringifyPartition(symbol, interval, merged), lock);
+    this.#remember(file, stampOf(await stat(file, { bigint: true })), merged);
   }
 
   /** The partition as on disk now, from the cache when the file has not changed; `undefined` when missing. */

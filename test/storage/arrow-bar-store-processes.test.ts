@@ -5,7 +5,7 @@ import path from 'node:path';
 import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import { StorageChild } from './child-process.js';
 import { tempDir } from './store-dirs.js';
-import { DAY_END, DAY_STEP, PARTITION_START, ROUNDS, TEST_LOCK_TIMINGS, writerBars } from './children/put-bars-round.js';
+import { DAY_END, DAY_STEP, overlapBars, overlapDays, PARTITION_START, ROUNDS, TEST_LOCK_TIMINGS, writerBars } from './children/put-bars-round.js';
 import { STAGES, type Stage } from './children/stall-at.js';
 
 const WRITERS = 4;
@@ -43,7 +43,7 @@ test(`${WRITERS} processes writing one day's partition at once lose no bar, and 
   t.deepEqual(catalog.series.AAPL?.['1m'], { bars: bars.length, days: 1, first: PARTITION_START, last: bars[bars.length - 1]!.t }, 'the catalog counted every bar once');
   const partition = path.join(dir, '1m', '2024-03-01');
   t.deepEqual((await readdir(partition)).filter((name) => !name.endsWith('.arrow')), [], 'no temp file left behind');
-  t.false(await stat(`${partition}.lock`).then(() => true, () => false), 'no lock left behind');
+  t.false(await stat(path.join(dir, '1m.lock')).then(() => true, () => false), 'no lock left behind');
   t.log(`${reads} reads while writing`);
 });
 
@@ -53,6 +53,8 @@ test('a writer killed anywhere in a write leaves the old or the new day, a rebui
   const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-arrow-kill-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
   const partition = path.join(dir, '1m', '2024-03-01');
+  // Every write of an interval holds one lock, the interval's: `<dir>/1m.lock`.
+  const lock = path.join(dir, '1m.lock');
   const read = async () => {
     const bars = await new ArrowBarStore(dir).getBars('AAPL', '1m', PARTITION_START, DAY_END);
     const round = bars.length === 0 ? -1 : bars[0]!.c;
@@ -80,7 +82,7 @@ test('a writer killed anywhere in a write leaves the old or the new day, a rebui
     const child = new StorageChild('arrow-write-loop.ts', [dir, String(stallRound), stage]);
     t.teardown(() => child.kill().catch(() => undefined));
     await child.waitForLine((line) => line === `stall ${stage}`);
-    t.true(await exists(`${partition}.lock`), `killed at ${stage} while holding the lock`);
+    t.true(await exists(lock), `killed at ${stage} while holding the lock`);
     await child.kill();
     const round = await read();
     // The segment is the first file a write renames: before it, the old day; after it, the new one (the catalog lags until rebuilt).
@@ -91,9 +93,30 @@ test('a writer killed anywhere in a write leaves the old or the new day, a rebui
   // The lock a dead writer left is usable again: the next write takes it over and cleans up.
   const store = new ArrowBarStore(dir, { lockTimings: TEST_LOCK_TIMINGS });
   await store.putBars('AAPL', '1m', [{ t: PARTITION_START, o: 1, h: 1, l: 1, c: lastRound, v: 1 }]);
-  t.false(await exists(`${partition}.lock`));
+  t.false(await exists(lock));
   t.deepEqual((await readdir(partition)).filter((name) => !name.endsWith('.arrow')), [], "the dead writers' temp files are gone");
   const bars = await store.getBars('AAPL', '1m', PARTITION_START, DAY_END);
   await store.rebuildCatalog();
   t.deepEqual((await store.catalog()).series.AAPL?.['1m'], { bars: bars.length, days: 1, first: PARTITION_START, last: bars[bars.length - 1]!.t });
+});
+
+test('two processes writing overlapping sets of days of one series at once lose no bar', async (t) => {
+  const dir = await tempDir('tapedeck-arrow-overlap-');
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const writers = [0, 1].map((id) => new StorageChild('overlap-writer.ts', [dir, String(id)]));
+  t.teardown(() => Promise.all(writers.map((writer) => writer.kill().catch(() => undefined))));
+  await Promise.all(writers.map((writer) => writer.waitForLine((line) => line === 'ready')));
+  for (const writer of writers) writer.send('go');
+  await Promise.all(writers.map((writer) => writer.waitForLine((line) => line === 'done')));
+  for (const writer of writers) t.is((await writer.exited).code, 0, writer.stderr);
+
+  const expected = [0, 1]
+    .flatMap((id) => Array.from({ length: ROUNDS }, (_, round) => overlapBars(id, round)).flat())
+    .sort((a, b) => a.t - b.t);
+  const days = new Set([...overlapDays(0), ...overlapDays(1)]);
+  const end = PARTITION_START + (Math.max(...days) + 1) * 86_400_000;
+  const store = new ArrowBarStore(dir);
+  t.deepEqual(await store.getBars('AAPL', '1m', PARTITION_START, end), expected, 'every bar of both writers is there, in shared days and in days of one');
+  t.deepEqual((await store.catalog()).series.AAPL?.['1m'], { bars: expected.length, days: days.size, first: expected[0]!.t, last: expected[expected.length - 1]!.t });
+  t.false(await exists(path.join(dir, '1m.lock')), 'no lock left behind');
 });

@@ -48,7 +48,7 @@ test(`${WRITERS} processes writing one partition at once lose no bar, and a read
   t.is(bars[0]!.t, PARTITION_START);
   t.is(bars[0]!.v, ROUNDS - 1, 'the shared minute holds the last write');
   const file = path.join(dir, 'AAPL', '1m', '2024-03.json');
-  t.false(await exists(`${file}.lock`), 'no lock left behind');
+  t.false(await exists(path.join(dir, 'AAPL', '1m.lock')), 'no lock left behind');
   t.deepEqual(await tempsBeside(file), [], 'no temp file left behind');
   t.log(`${reads} reads while writing`);
 });
@@ -66,6 +66,8 @@ function shuffled<T>(items: readonly T[]): T[] {
 test('a writer killed inside a write leaves the old or the new partition, and its lock is taken over', async (t) => {
   const dir = await tempDir(t);
   const file = path.join(dir, 'AAPL', '1m', '2024-03.json');
+  // A write holds its series' lock, the symbol's and interval's: `AAPL/1m.lock`.
+  const lock = path.join(dir, 'AAPL', '1m.lock');
   const read = async () => {
     const bars = await new LowdbBarStore(dir).getBars('AAPL', '1m', PARTITION_START, PARTITION_START + MAX_BARS * M);
     const round = bars.length === 0 ? -1 : bars[0]!.c;
@@ -85,7 +87,7 @@ test('a writer killed inside a write leaves the old or the new partition, and it
       await child.waitForLine(() => child.lines.length >= lines);
       await new Promise((resolve) => setTimeout(resolve, Math.random() * 60));
       await child.kill();
-      if ((await exists(`${file}.lock`)) || (await tempsBeside(file)).length > 0) cutOff++;
+      if ((await exists(lock)) || (await tempsBeside(file)).length > 0) cutOff++;
       const round = await read();
       t.true(round > lastRound, `each run continues from what the last one left (round ${round} after ${lastRound})`);
       lastRound = round;
@@ -96,7 +98,7 @@ test('a writer killed inside a write leaves the old or the new partition, and it
     t.teardown(() => child.kill().catch(() => undefined));
     await child.waitForLine((line) => line === `stall ${stage}`);
     // The child is inside its write now: it holds the lock, and before the rename its temp file is there.
-    t.true(await exists(`${file}.lock`), `killed at ${stage} while holding the lock`);
+    t.true(await exists(lock), `killed at ${stage} while holding the lock`);
     t.is((await tempsBeside(file)).length, stage === 'renamed' ? 0 : 1, `one temp file of its own at ${stage}`);
     await child.kill();
     cutOff++;
@@ -109,6 +111,6 @@ test('a writer killed inside a write leaves the old or the new partition, and it
 
   // The lock a dead writer left is usable again: the next write takes it over and cleans up.
   await new LowdbBarStore(dir, { lockTimings: TEST_LOCK_TIMINGS }).putBars('AAPL', '1m', [{ t: PARTITION_START, o: 1, h: 1, l: 1, c: 1, v: 1 }]);
-  t.false(await exists(`${file}.lock`));
+  t.false(await exists(lock));
   t.deepEqual(await tempsBeside(file), [], "the dead writers' temp files are gone");
 });

@@ -35,3 +35,17 @@ export function dayRoundBars(round: number): Bar[] {
   const count = Math.min((round + 1) * DAY_STEP, 1440);
   return Array.from({ length: count }, (_, i) => ({ t: PARTITION_START + i * 60_000, o: round, h: round + 1, l: round - 1, c: round, v: i }));
 }
+
+/** Days each overlapping writer writes, and how far apart the first days of writers 0 and 1 are: they share OVERLAP_DAYS - OVERLAP_SHIFT days. */
+export const OVERLAP_DAYS = 6;
+export const OVERLAP_SHIFT = 3;
+
+/** The UTC days writer `id` of the overlapping-writers test writes, as day numbers from PARTITION_START. */
+export function overlapDays(id: number): number[] {
+  return Array.from({ length: OVERLAP_DAYS }, (_, k) => id * OVERLAP_SHIFT + k);
+}
+
+/** Writer `id`'s round `n`: in each of its days, a minute of its own (room for 2 writers) with close `id`. */
+export function overlapBars(id: number, round: number): Bar[] {
+  return overlapDays(id).map((day) => ({ t: PARTITION_START + day * 86_400_000 + (round * 2 + id) * 60_000, o: id, h: id + 1, l: id, c: id, v: round }));
+}
