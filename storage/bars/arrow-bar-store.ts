@@ -11,7 +11,7 @@ import { applyChanges, CatalogFile, emptyCatalog, type BarCatalog, type SeriesCh
 import { barsOf, columnsOf, mergeBars, sliceColumns } from './bar-merge.js';
 import type { BarStore } from '../../model/bar-store.js';
 import { normalizeBars, normalizeColumns, queryWindow } from './bar-store-arguments.js';
-import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type HeldLock, type LockTimings } from './partition-lock.js';
+import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withWriteLock, writeFileAtomic, type HeldLock, type LockTimings } from './partition-lock.js';
 import { copyParts, mergedSeries, partsOf, rowsIn } from './segment-merge.js';
 import { assertValidSymbol } from '../../model/symbol-name.js';
 
@@ -162,7 +162,7 @@ export class ArrowBarStore implements BarStore {
     const seriesDir = path.join(this.dir, series);
     const written = await this.#exclusive(seriesDir, async () => {
       await mkdir(seriesDir, { recursive: true });
-      return withPartitionLock(
+      return withWriteLock(
         seriesDir,
         (lock) => settledInTurns([...byPartition], WRITES_AT_ONCE, ([key, incoming]) => this.#writePartition(series, key, incoming, lock)),
         this.#lockTimings,

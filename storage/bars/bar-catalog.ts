@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Low, type Adapter } from 'lowdb';
 import { SessionError } from '../../model/session-error.js';
 import type { StoredInterval } from './arrow-partition.js';
-import { removeOrphanTemps, withPartitionLock, writeFileAtomic, type HeldLock, type LockTimings } from './partition-lock.js';
+import { removeOrphanTemps, withWriteLock, writeFileAtomic, type HeldLock, type LockTimings } from './partition-lock.js';
 
 /** One symbol and interval: how many bars, on how many UTC days, from which bar to which (open times, epoch ms). */
 export interface SeriesSummary {
@@ -93,7 +93,7 @@ export class CatalogFile {
 
   async #locked(work: (db: Low<BarCatalog>) => Promise<void>): Promise<void> {
     await mkdir(path.dirname(this.file), { recursive: true });
-    await withPartitionLock(
+    await withWriteLock(
       this.file,
       async (lock) => {
         await removeOrphanTemps(this.file);

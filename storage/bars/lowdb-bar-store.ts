@@ -8,7 +8,7 @@ import type { BarStore } from '../../model/bar-store.js';
 import { assertSeries, normalizeBars, queryWindow } from './bar-store-arguments.js';
 import { barsOf, columnsInWindow, columnsOf, concatColumns, mergeBars } from './bar-merge.js';
 import { MONTH_FILE, monthOf, monthRange, monthsBetween, parsePartition, partitionPath, stringifyPartition } from './bar-partition.js';
-import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withPartitionLock, writeFileAtomic, type HeldLock, type LockTimings } from './partition-lock.js';
+import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withWriteLock, writeFileAtomic, type HeldLock, type LockTimings } from './partition-lock.js';
 import { assertValidSymbol, isValidSymbol } from '../../model/symbol-name.js';
 
 /** Parsed partitions kept in memory: a month of 1m bars with extended hours is about 1 MB. */
@@ -78,7 +78,7 @@ export class LowdbBarStore implements BarStore {
     const seriesDir = path.join(this.dir, series.symbol, series.interval);
     await this.#exclusive(seriesDir, async () => {
       await mkdir(seriesDir, { recursive: true });
-      await withPartitionLock(
+      await withWriteLock(
         seriesDir,
         async (lock) => void (await Promise.all(batches.map((batch) => this.#merge(series.symbol, series.interval, batch.month, batch.bars, lock)))),
         this.#lockTimings,

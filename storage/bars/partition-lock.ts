@@ -34,11 +34,12 @@ export interface HeldLock {
 
 /**
  * Runs `work` holding the inter-process lock of `file` (the directory `<file>.lock`, made by
- * proper-lockfile), so a read-merge-write of the file by any process on this machine or a
- * shared file system sees every earlier one. The file's folder must exist. A lock left by a
+ * proper-lockfile), so a read-merge-write of the file, or of every file under the folder
+ * `file` when that is what each writer locks, by any process on this machine or a shared file
+ * system sees every earlier one. The file's folder must exist. A lock left by a
  * killed process is taken over once its heartbeat is `staleMs` old.
  */
-export async function withPartitionLock<T>(file: string, work: (lock: HeldLock) => Promise<T>, timings: LockTimings = DEFAULT_LOCK_TIMINGS): Promise<T> {
+export async function withWriteLock<T>(file: string, work: (lock: HeldLock) => Promise<T>, timings: LockTimings = DEFAULT_LOCK_TIMINGS): Promise<T> {
   let lost: Error | undefined;
   const release = await acquire(file, timings, (error) => {
     lost = error;

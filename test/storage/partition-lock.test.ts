@@ -3,7 +3,7 @@ import { mkdir, mkdtemp, readdir, readFile, rm, utimes, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { isSessionError } from '../../model/session-error.js';
-import { withPartitionLock, writeFileAtomic } from '../../storage/bars/partition-lock.js';
+import { withWriteLock, writeFileAtomic } from '../../storage/bars/partition-lock.js';
 
 const TIMINGS = { staleMs: 2_000, updateMs: 200, waitMs: 300 };
 
@@ -20,7 +20,7 @@ test('a lock another writer holds is STORE_BUSY after the wait, naming the file 
   // A lock whose heartbeat is fresh: a live writer's.
   await mkdir(`${file}.lock`);
   let ran = false;
-  const error = await t.throwsAsync(() => withPartitionLock(file, async () => void (ran = true), { ...TIMINGS, staleMs: 60_000 }));
+  const error = await t.throwsAsync(() => withWriteLock(file, async () => void (ran = true), { ...TIMINGS, staleMs: 60_000 }));
   t.true(isSessionError(error, 'STORE_BUSY'), String(error));
   t.true(error!.message.includes(file) && error!.message.includes(`${file}.lock`), error!.message);
   t.false(ran);
@@ -31,7 +31,7 @@ test("a dead writer's lock (no heartbeat for staleMs) is taken over at once, and
   await mkdir(`${file}.lock`);
   const past = new Date(Date.now() - 60_000);
   await utimes(`${file}.lock`, past, past);
-  await withPartitionLock(file, (lock) => writeFileAtomic(file, 'new', lock), TIMINGS);
+  await withWriteLock(file, (lock) => writeFileAtomic(file, 'new', lock), TIMINGS);
   t.is(await readFile(file, 'utf8'), 'new');
   t.deepEqual(await readdir(path.dirname(file)), ['2024-03.json']);
 });
@@ -39,7 +39,7 @@ test("a dead writer's lock (no heartbeat for staleMs) is taken over at once, and
 test('a writer whose lock was taken over gets LOCK_LOST and does not replace the file', async (t) => {
   const file = await partition(t);
   const error = await t.throwsAsync(() =>
-    withPartitionLock(
+    withWriteLock(
       file,
       async (lock) => {
         // Another process removing the lock as stale: the holder's heartbeat finds it gone.
