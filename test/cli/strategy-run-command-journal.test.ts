@@ -36,15 +36,6 @@ for (const [strategyFile, keeps] of [
     const backtest = startCli([...args, '--journal', '--speed', SPEED]);
     t.teardown(() => backtest.kill());
     await backtest.waitFor(/control API http:\/\/127\.0\.0\.1:\d+/, 'stderr', 60_000);
-    if (!keeps) {
-      // A second run on the journal being written is refused, whether it starts over or resumes.
-      for (const second of ['--journal', '--resume']) {
-        const refused = await runCli([...args, second]);
-        t.is(refused.code, 2, refused.stderr);
-        t.like(JSON.parse(refused.stdout), { error: { code: 'JOURNAL_BUSY' } });
-        t.regex(refused.stdout, /holds the journal of a run of buy-and-hold that is still running \(pid \d+\)\. Give this run another --run-dir/);
-      }
-    }
 
     const add = async (symbol: string) => {
       const added = await control('data', 'add-symbol', symbol, '--wait');
@@ -102,6 +93,25 @@ for (const [strategyFile, keeps] of [
     await assertSameFiles(t, out, expectedOut);
   });
 }
+
+test('a second strategy run on the journal a running one writes is refused with JOURNAL_BUSY, whether it starts over or resumes', async (t) => {
+  const ws = await workspace();
+  t.teardown(() => ws.remove());
+  await generateDataset({ store: new ArrowBarStore(ws.data), calendar: nyse, symbols: ['AAPL', 'MSFT'], from: DAYS[0]!, to: DAYS[1]!, seed: 7 });
+  const args = ['backtest', '--strategy', 'test/fixtures/strategies/buy-and-hold.ts', '--from', DAYS[0]!, '--to', DAYS[1]!, '--data', ws.data, '--run-dir', ws.runDir, '--out', join(ws.root, 'results'), '--json'];
+  // 60: a simulated minute a second, so the first run is still running when the others try.
+  const first = startCli([...args, '--journal', '--speed', '60']);
+  t.teardown(() => first.kill());
+  await first.waitFor(/Day 1\/2 \S+ streaming/, 'stderr', 60_000);
+  for (const second of ['--journal', '--resume']) {
+    const refused = await runCli([...args, second]);
+    t.is(refused.code, 2, refused.stderr);
+    t.like(JSON.parse(refused.stdout), { error: { code: 'JOURNAL_BUSY' } });
+    t.regex(refused.stdout, /holds the journal of a run of buy-and-hold that is still running \(pid \d+\)\. Give this run another --run-dir/);
+  }
+  t.is(first.child.exitCode, null, 'the first run still runs');
+  t.is(RunJournal.read(ws.runDir)?.pid, first.child.pid, 'its journal is untouched');
+});
 
 async function assertSameFiles(t: ExecutionContext, actual: string, expected: string): Promise<void> {
   for (const name of ['result.json', 'fills.csv', 'trades.csv', 'equity.csv', 'report.html']) {
