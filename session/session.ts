@@ -69,7 +69,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   private readonly resume: boolean;
   private readonly plan: SessionSetup['plan'];
   /** Today's scheduled commands and what makes each. */
-  private schedule: DayCommands | undefined;
+  private dayCommands: DayCommands | undefined;
   /** Set by `scheduleCommands`, for the day that starts next. */
   private nextDayCommands: DayCommands | undefined;
   /** While an interrupted run is replayed: the minute it had reached, after which the session's own speed applies. */
@@ -164,7 +164,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     }
     const schedule = this.plugin.schedule;
     if (schedule) {
-      this.schedule = this.takeNextDayCommands() ?? { schedule: new CommandSchedule(replay?.commands ?? [], this.plan), make: (scheduled) => this.issue(scheduled) };
+      this.dayCommands = this.takeNextDayCommands() ?? this.ownCommands(new CommandSchedule(replay?.commands ?? [], this.plan));
       // The earlier run's day is run again at full speed up to where it got, then at this session's speed.
       if (replay && replay.reached > this.clock.now()) {
         this.replayUntil = replay.reached;
@@ -198,7 +198,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   /** On every snapshot of a running session: progress to the journal, the speed after a replay, scheduled commands due. */
   private onClock(): void {
     const schedule = this.plugin.schedule;
-    if (!schedule || !this.schedule) return;
+    if (!schedule || !this.dayCommands) return;
     const now = this.clock.now();
     if (now > this.progressMark) {
       this.progressMark = now;
@@ -208,7 +208,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
       this.replayUntil = undefined;
       if (schedule.speed !== 'max') schedule.setSpeed(this.actor, schedule.speed);
     }
-    if (this.isRunning) for (const command of this.schedule.schedule.take(now)) this.schedule.make(command);
+    if (this.isRunning) for (const command of this.dayCommands.schedule.take(now)) this.dayCommands.make(command);
     this.holdClock();
   }
 
@@ -224,6 +224,11 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     this.nextDayCommands = { schedule, make: make as DayCommands['make'] };
   }
 
+  /** Commands the session makes itself, as `addSymbol` and `removeSymbol`. */
+  private ownCommands(schedule: CommandSchedule): DayCommands {
+    return { schedule, make: (scheduled) => this.issue(scheduled as ScheduledCommand) };
+  }
+
   private takeNextDayCommands(): DayCommands | undefined {
     const commands = this.nextDayCommands;
     this.nextDayCommands = undefined;
@@ -232,14 +237,14 @@ export class Session<T extends ModeTypes = BacktestTypes> {
 
   /** Clock steps end after the next minute something is scheduled for. */
   private holdClock(): void {
-    const next = this.schedule?.schedule.nextAt;
+    const next = this.dayCommands?.schedule.nextAt;
     const until = this.replayUntil;
     this.plugin.schedule?.holdAt(next === undefined ? until : until === undefined ? next : Math.min(next, until));
   }
 
   /** Makes a scheduled or replayed command as `addSymbol`/`removeSymbol` would; a refusal is logged, never thrown. */
-  private issue(scheduled: ScheduledCommand<unknown>): void {
-    const command = scheduled.command as SymbolCommand;
+  private issue(scheduled: ScheduledCommand): void {
+    const { command } = scheduled;
     const origin = { replayed: scheduled.replayed, ...(scheduled.planned === undefined ? {} : { planned: scheduled.planned }) };
     try {
       // A failed add or removal is logged and recorded on the symbol by onSymbolStatus.
@@ -279,7 +284,7 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     this.removed = [];
     this.openDone();
     // The last day's schedule is spent; a new day holds its clock for its own commands only.
-    this.schedule = this.takeNextDayCommands() ?? { schedule: new CommandSchedule([], []), make: (scheduled) => this.issue(scheduled) };
+    this.dayCommands = this.takeNextDayCommands() ?? this.ownCommands(new CommandSchedule([], []));
     this.holdClock();
     this.plugin.nextDay(this.actor, tradingSession, configured);
     await this.settled();

@@ -241,9 +241,11 @@ const AIM_CYCLE: KillPhase[][] = [
 const RUN_AIMS = Array.from({ length: Number(process.env['KILL_RESUME_RUNS'] ?? AIM_CYCLE.length) }, (_, i) => AIM_CYCLE[i % AIM_CYCLE.length]!);
 
 /**
- * The moment a kill aimed at `phase` comes; `day` picks the day (1–4) a between-days kill
+ * The moment a kill aimed at `phase` comes; `day` picks the day (1–2) a between-days kill
  * follows (at the earliest the first one the process runs: `kept` are done), `delayMs` how far
- * into a day a streaming one lands.
+ * into a day a streaming one lands. Early days: at full speed a day passes in a fraction of a
+ * second, and on a loaded machine a kill aimed after day 4 has landed after day 5, leaving the
+ * next process nothing to run.
  */
 function runMomentFor(phase: KillPhase, day: number, kept: number, delayMs: number): KillMoment {
   // Never after day 5: that is the end, not between days (no kill then when days 1–4 were kept).
@@ -253,7 +255,7 @@ function runMomentFor(phase: KillPhase, day: number, kept: number, delayMs: numb
   return { after: /(Journaling|Resuming) the run of /, delayMs: 0 };
 }
 
-const STRATEGY_RUNS = fc.sample(fc.tuple(fc.integer({ min: 2, max: 8 }), fc.integer({ min: 9, max: 30 }), fc.integer({ min: 1, max: 4 }), fc.integer({ min: 0, max: 40 }), runPlanArb), { numRuns: RUN_AIMS.length, seed: SEED });
+const STRATEGY_RUNS = fc.sample(fc.tuple(fc.integer({ min: 2, max: 8 }), fc.integer({ min: 9, max: 30 }), fc.integer({ min: 1, max: 2 }), fc.integer({ min: 0, max: 40 }), runPlanArb), { numRuns: RUN_AIMS.length, seed: SEED });
 
 const runData = (async () => {
   const dir = await tempDir('kill-resume-run');
