@@ -89,10 +89,11 @@ export interface RunBacktestOptions {
 }
 
 /**
- * Runs a strategy over every trading day from `from` to `to`: one backtest session a day at
- * speed `max`, the simulated broker fed each 1m bar before the strategy sees it. The strategy's
- * state, positions, open GTC orders and the universe carry from one day to the next.
- * README, "Strategies and runs", says what the results mean.
+ * Runs a strategy over every trading day from `from` to `to`: one backtest session moved from
+ * day to day (at speed `max` unless `speed` says otherwise), the simulated broker fed each 1m
+ * bar before the strategy sees it. The strategy's state, positions, open GTC orders and the
+ * universe carry from one day to the next. README, "Strategies and runs", says what the results
+ * mean.
  */
 export async function runBacktest(options: RunBacktestOptions): Promise<BacktestResult> {
   const { strategy, store, logger = consoleLogger } = options;
