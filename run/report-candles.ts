@@ -46,12 +46,11 @@ export class ReportCandleCollector {
   /**
    * A symbol's candles come from the coarsest of its streamed intervals that divides the candle:
    * the same candles as from its 1m bars (derived bars are those bars aggregated, aligned to the
-   * same open), with a fraction of the bars to read. Returns the day's candles per symbol, which
-   * `addCandles` takes back (a resumed run keeps its earlier days').
+   * same open), with a fraction of the bars to read. With `added`, the day's candles per symbol
+   * go there too, as `addCandles` takes them back (a resumed run keeps its earlier days').
    */
-  addDay(data: SessionData, open: number, symbols: ReadonlyArray<{ symbol: string; streams: readonly Interval[] }>): Record<string, Bar[]> {
+  addDay(data: SessionData, open: number, symbols: ReadonlyArray<{ symbol: string; streams: readonly Interval[] }>, added?: Record<string, Bar[]>): void {
     const span = this.minutes * MINUTE_MS;
-    const added: Record<string, Bar[]> = {};
     for (const { symbol, streams } of symbols) {
       const minutes = data.columns(symbol, '1m');
       if (!minutes || minutes.length === 0) continue;
@@ -65,9 +64,8 @@ export class ReportCandleCollector {
       const candles = this.seriesOf(symbol);
       const before = candles.length;
       aggregate(source, open, span, candles);
-      added[symbol] = candles.slice(before);
+      if (added) added[symbol] = candles.slice(before);
     }
-    return added;
   }
 
   addCandles(day: Record<string, readonly Bar[]>): void {

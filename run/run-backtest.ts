@@ -7,7 +7,7 @@ import type { SlippageModel } from '../broker/slippage.js';
 import { computeMetrics, type DailyEquity } from '../metrics/compute-metrics.js';
 import { buildRoundTrips } from '../metrics/round-trips.js';
 import type { BarStore } from '../model/bar-store.js';
-import type { StreamBar } from '../model/bar.js';
+import type { Bar, StreamBar } from '../model/bar.js';
 import type { BarValuesListener } from '../data-plane/bar-notifier.js';
 import { consoleLogger, type Logger } from '../model/logger.js';
 import { createSession } from '../session/create-session.js';
@@ -214,7 +214,9 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     const summary = await session.done;
     if (failure) throw strategyFailed(strategy.name, date, failure.error);
     session.recycleColumns(history.addDay(session.data, summary.symbols));
-    const dayCandles = candles.addDay(session.data, day.open, summary.symbols);
+    // The day's candles are copied out only for a checkpoint.
+    const dayCandles: Record<string, Bar[]> | undefined = checkpoints ? {} : undefined;
+    candles.addDay(session.data, day.open, summary.symbols, dayCandles);
     hook(strategy.name, date, () => strategy.onDayEnd?.(run, day));
     broker.endOfDay();
     const endEquity = broker.equity;
@@ -236,7 +238,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
       ? {
           fills: broker.fills.slice(fillsBefore).map((fill) => ({ ...fill })),
           minutes: minutes.slice(minutesBefore).map((point) => ({ ...point })),
-          candles: dayCandles,
+          candles: dayCandles!,
           broker: broker.snapshot(),
           universe: universe.snapshot(),
           held: heldSymbols(session),
