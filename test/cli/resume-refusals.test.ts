@@ -50,20 +50,26 @@ async function asIfItsProcessDied(runDir: string): Promise<void> {
   await writeFile(file, rewritten.join(''));
 }
 
-test('a strategy run resumed with other params is refused saying so', async (t) => {
-  const ws = await workspace();
-  t.teardown(() => ws.remove());
-  const journal = RunJournal.open(ws.runDir);
+/** A run journal begun as `examples/sma-cross.ts --date 2024-03-08` with `params` would begin it. */
+async function smaCrossJournal(runDir: string, params: Record<string, string>): Promise<RunJournal> {
+  const journal = RunJournal.open(runDir);
   journal.begin({
     strategy: 'sma-cross',
     strategySha256: createHash('sha256').update(await readFile('examples/sma-cross.ts')).digest('hex'),
-    params: { fast: '5' },
+    params,
     days: ['2024-03-08'],
     symbols: null,
     cash: 100_000,
     commission: {},
     slippage: {},
   });
+  return journal;
+}
+
+test('a strategy run resumed with other params is refused saying so', async (t) => {
+  const ws = await workspace();
+  t.teardown(() => ws.remove());
+  await smaCrossJournal(ws.runDir, { fast: '5' });
   await asIfItsProcessDied(ws.runDir);
   const other = await runCli(['backtest', '--strategy', 'examples/sma-cross.ts', '--date', '2024-03-08', '--param', 'fast=6', '--data', ws.data, '--run-dir', ws.runDir, '--out', join(ws.root, 'out'), '--resume']);
   t.is(other.code, 2, other.stderr);
@@ -73,17 +79,7 @@ test('a strategy run resumed with other params is refused saying so', async (t) 
 test('a strategy run whose completed day comes out differently than its journal says is refused on resume', async (t) => {
   const ws = await workspace();
   t.teardown(() => ws.remove());
-  const journal = RunJournal.open(ws.runDir);
-  journal.begin({
-    strategy: 'sma-cross',
-    strategySha256: createHash('sha256').update(await readFile('examples/sma-cross.ts')).digest('hex'),
-    params: {},
-    days: ['2024-03-08'],
-    symbols: null,
-    cash: 100_000,
-    commission: {},
-    slippage: {},
-  });
+  const journal = await smaCrossJournal(ws.runDir, {});
   journal.recordDay(0, { date: '2024-03-08', bars: 1, pauses: [], added: [], removed: [], symbols: ['AAPL', 'MSFT'], fills: 0, startEquity: 100_000, endEquity: 100_001, pnl: 1 });
   await asIfItsProcessDied(ws.runDir);
   const resumed = await runCli(['backtest', '--strategy', 'examples/sma-cross.ts', '--date', '2024-03-08', '--data', ws.data, '--run-dir', ws.runDir, '--out', join(ws.root, 'out'), '--resume']);
