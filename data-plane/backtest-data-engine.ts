@@ -14,7 +14,7 @@ interface SymbolStream extends CountedStream {
   /** The interval of the loaded bars: 1m, or the finest one stored when that is coarser. */
   base: Interval;
   baseMs: number;
-  /** Where the loaded bars go when their own interval is streamed too. */
+  /** The loaded bars' series when their own interval is streamed too: it borrows the day's columns, revealed as they come due. */
   baseColumns: BarColumns | undefined;
   derived: Array<{ aggregator: BarAggregator; columns: BarColumns }>;
   /** When graceful removal completes: the end of the minute in progress when it was asked. */
@@ -190,7 +190,8 @@ export class BacktestDataEngine {
 
   private createStream(symbol: string, streams: Interval[], day: DayBars): SymbolStream {
     const minutes = Math.ceil((this.window.close - this.window.open) / MINUTE_MS);
-    const series = this.writer.addSymbol(symbol, streams, (interval) => Math.ceil(minutes / (INTERVAL_MS[interval] / MINUTE_MS)) + 1);
+    const base = day.interval ?? '1m';
+    const series = this.writer.addSymbol(symbol, streams, (interval) => Math.ceil(minutes / (INTERVAL_MS[interval] / MINUTE_MS)) + 1, { interval: base, bars: day });
     const stream: SymbolStream = {
       symbol,
       streams: [...streams],
@@ -200,9 +201,9 @@ export class BacktestDataEngine {
       received: day.received,
       day,
       cursor: 0,
-      base: day.interval ?? '1m',
-      baseMs: INTERVAL_MS[day.interval ?? '1m'],
-      baseColumns: series.get(day.interval ?? '1m'),
+      base,
+      baseMs: INTERVAL_MS[base],
+      baseColumns: series.get(base),
       derived: [],
       silent: false,
       drainAt: Number.POSITIVE_INFINITY,
@@ -239,7 +240,7 @@ export class BacktestDataEngine {
       const v = volumes[i]!;
       i++;
       if (baseColumns) {
-        baseColumns.append(t, o, h, l, c, v);
+        baseColumns.reveal(i);
         recordBar(this.notifier, stream, base, t, o, h, l, c, v, false);
       }
       for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(t, o, h, l, c, v, stream.emitDerived);

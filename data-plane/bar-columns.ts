@@ -14,6 +14,11 @@ export class BarColumns implements BarColumnsView {
   c: Float64Array;
   v: Float64Array;
   length = 0;
+  /**
+   * True while the columns are someone else's (`borrow`): they are read, never written, and the
+   * first write copies them into columns of this series' own.
+   */
+  private borrowed = false;
 
   /** `capacity` should be the expected count (e.g. minutes in the session) so a day never regrows. */
   constructor(capacity = 64) {
@@ -29,8 +34,30 @@ export class BarColumns implements BarColumnsView {
     this.v = block.subarray(5 * size, 6 * size);
   }
 
+  /**
+   * A series over `bars`' columns, without a copy, empty until `reveal` shows their first bars.
+   * A backtest's base interval is its loaded day as it is: writing it into a series of its own
+   * was a copy of every bar, and the store's columns are never written into once handed out.
+   */
+  static borrow(bars: BarColumnsView): BarColumns {
+    const series = new BarColumns(0);
+    ({ t: series.t, o: series.o, h: series.h, l: series.l, c: series.c, v: series.v } = bars);
+    series.borrowed = true;
+    return series;
+  }
+
+  /** Whether the columns are borrowed (`borrow`): such a series is not refilled for another day. */
+  get isBorrowed(): boolean {
+    return this.borrowed;
+  }
+
+  /** A borrowed series shows its first `length` bars: a bar is written by being revealed. */
+  reveal(length: number): void {
+    this.length = length;
+  }
+
   append(t: number, o: number, h: number, l: number, c: number, v: number): void {
-    if (this.length === this.t.length) this.grow();
+    if (this.length === this.t.length || this.borrowed) this.grow();
     const i = this.length++;
     this.t[i] = t;
     this.o[i] = o;
@@ -42,6 +69,7 @@ export class BarColumns implements BarColumnsView {
 
   /** Appends, or replaces the bar with the same `t`. Returns true when a bar was replaced. */
   upsert(bar: Bar): boolean {
+    if (this.borrowed) this.grow();
     const i = this.indexAtOrAfter(bar.t);
     if (i < this.length && this.t[i] === bar.t) {
       this.o[i] = bar.o;
@@ -65,7 +93,6 @@ export class BarColumns implements BarColumnsView {
     return { t: this.t[i]!, o: this.o[i]!, h: this.h[i]!, l: this.l[i]!, c: this.c[i]!, v: this.v[i]! };
   }
 
-  /** Bars `[from, to)` by index, as objects. */
   /** Bars `from` to `to` as views on these columns (no copy): valid until the next write. */
   view(from: number, to = this.length): BarColumnsView {
     const length = Math.max(0, to - from);
@@ -80,6 +107,7 @@ export class BarColumns implements BarColumnsView {
     };
   }
 
+  /** Bars `[from, to)` by index, as objects. */
   slice(from: number, to = this.length): Bar[] {
     const start = Math.max(0, from);
     const end = Math.min(this.length, to);
@@ -100,14 +128,17 @@ export class BarColumns implements BarColumnsView {
     return lo;
   }
 
+  /** Moves the bars into new columns of its own, twice as long (or as long, when borrowed and not full). */
   private grow(): void {
-    const wider = new BarColumns(this.t.length * 2);
-    wider.t.set(this.t);
-    wider.o.set(this.o);
-    wider.h.set(this.h);
-    wider.l.set(this.l);
-    wider.c.set(this.c);
-    wider.v.set(this.v);
+    const wider = new BarColumns(this.length === this.t.length ? this.t.length * 2 : this.t.length);
+    const n = this.length;
+    wider.t.set(this.t.subarray(0, n));
+    wider.o.set(this.o.subarray(0, n));
+    wider.h.set(this.h.subarray(0, n));
+    wider.l.set(this.l.subarray(0, n));
+    wider.c.set(this.c.subarray(0, n));
+    wider.v.set(this.v.subarray(0, n));
     ({ t: this.t, o: this.o, h: this.h, l: this.l, c: this.c, v: this.v } = wider);
+    this.borrowed = false;
   }
 }

@@ -1,5 +1,6 @@
 import { BarColumns } from './bar-columns.js';
 import type { Bar, Interval } from '../model/bar.js';
+import type { BarColumnsView } from '../model/bar-columns-view.js';
 
 /** Everything held for one symbol: its streams and one series per stream. */
 export interface SymbolData {
@@ -82,8 +83,11 @@ export class SessionData {
 /** The engine's side of `SessionData`: writes regardless of visibility. */
 export interface SessionDataWriter {
   readonly data: SessionData;
-  /** Creates (or resets) a symbol's series, presized to `capacity(interval)` bars. */
-  addSymbol(symbol: string, streams: Interval[], capacity: (interval: Interval) => number): Map<Interval, BarColumns>;
+  /**
+   * Creates (or resets) a symbol's series, presized to `capacity(interval)` bars; the series of
+   * `borrowed.interval` instead reads `borrowed.bars` as they are (`BarColumns.borrow`).
+   */
+  addSymbol(symbol: string, streams: Interval[], capacity: (interval: Interval) => number, borrowed?: { interval: Interval; bars: BarColumnsView }): Map<Interval, BarColumns>;
   removeSymbol(symbol: string): void;
   /** Forgets every symbol (a new day). */
   clear(): void;
@@ -108,9 +112,9 @@ export function createSessionData(): SessionDataWriter {
   };
   return {
     data,
-    addSymbol(symbol, streams, capacity) {
+    addSymbol(symbol, streams, capacity, borrowed) {
       const series = new Map<Interval, BarColumns>();
-      for (const interval of streams) series.set(interval, take(capacity(interval)));
+      for (const interval of streams) series.set(interval, interval === borrowed?.interval ? BarColumns.borrow(borrowed.bars) : take(capacity(interval)));
       data.symbols.set(symbol, { streams: [...streams], series });
       return series;
     },
@@ -125,6 +129,8 @@ export function createSessionData(): SessionDataWriter {
     },
     recycle(columns) {
       for (const series of columns) {
+        // Borrowed columns are a store's: they are read, never filled again.
+        if (series.isBorrowed) continue;
         const sized = spares.get(series.capacity);
         if (sized) sized.push(series);
         else spares.set(series.capacity, [series]);

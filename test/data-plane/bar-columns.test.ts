@@ -30,3 +30,25 @@ testProp('indexAtOrAfter finds the first bar at or after a time', [fc.uniqueArra
   const expected = sorted.findIndex((time) => time >= probe);
   t.is(columns.indexAtOrAfter(probe), expected === -1 ? sorted.length : expected);
 });
+
+test('a borrowed series shows what is revealed and never writes into the columns it borrows', (t) => {
+  const owner = new BarColumns(4);
+  for (let i = 0; i < 4; i++) owner.append(i * 60_000, i, i + 1, i - 1, i, 10);
+  const before = owner.slice(0);
+  const series = BarColumns.borrow(owner.view(0, 3));
+  t.true(series.isBorrowed);
+  t.is(series.length, 0);
+  series.reveal(2);
+  t.deepEqual(series.slice(0), before.slice(0, 2));
+  // The next write lands in columns of the series' own: the owner's third and fourth bars stay.
+  series.append(2 * 60_000, 99, 99, 99, 99, 99);
+  t.false(series.isBorrowed);
+  t.deepEqual(series.slice(0), [...before.slice(0, 2), { t: 2 * 60_000, o: 99, h: 99, l: 99, c: 99, v: 99 }]);
+  t.deepEqual(owner.slice(0), before);
+
+  const replaced = BarColumns.borrow(owner);
+  replaced.reveal(4);
+  t.true(replaced.upsert({ ...bar(0), c: 42 }));
+  t.is(replaced.at(0).c, 42);
+  t.deepEqual(owner.slice(0), before);
+});

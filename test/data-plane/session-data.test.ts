@@ -1,5 +1,6 @@
 import test from 'ava';
 import { createSessionData } from '../../data-plane/session-data.js';
+import { BarColumns } from '../../data-plane/bar-columns.js';
 
 function filled() {
   const writer = createSessionData();
@@ -82,4 +83,19 @@ test('a recycled series comes back empty to the next symbol asking for its size;
   series.get('1m')!.append(0, 1, 1, 1, 1, 1);
   t.deepEqual(writer.data.getLatestBar('MSFT'), { t: 0, o: 1, h: 1, l: 1, c: 1, v: 1 });
   t.not(writer.addSymbol('IBM', ['1m'], sizes).get('1m'), old, 'a series is handed out once');
+});
+
+test('a borrowed series reads the given bars as they are and is never handed out again', (t) => {
+  const writer = createSessionData();
+  const day = new BarColumns(3);
+  for (let i = 0; i < 3; i++) day.append(i * 60_000, i, i + 1, i - 1, i, 100);
+  const series = writer.addSymbol('AAPL', ['1m', '5m'], () => 3, { interval: '1m', bars: day });
+  const borrowed = series.get('1m')!;
+  t.is(borrowed.t, day.t, 'no copy');
+  t.false(series.get('5m')!.isBorrowed);
+  borrowed.reveal(2);
+  t.is(writer.data.getBarCount('AAPL'), 2);
+  writer.clear();
+  writer.recycle([borrowed]);
+  t.not(writer.addSymbol('MSFT', ['1m'], () => borrowed.capacity).get('1m'), borrowed);
 });
