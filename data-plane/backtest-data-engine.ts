@@ -1,14 +1,22 @@
-import { BarAggregator } from './bar-aggregator.js';
+import { BarAggregator, type FinishedBar } from './bar-aggregator.js';
 import type { BarColumns } from './bar-columns.js';
 import type { BarNotifier } from './bar-notifier.js';
 import { INTERVAL_MS, MINUTE_MS, type Interval } from '../model/bar.js';
 import type { BarWindow, DayBars } from './day-bars.js';
 import type { SessionDataWriter } from './session-data.js';
 import { SimulatedClock } from './simulated-clock.js';
-import type { IntervalCounts } from '../model/counts.js';
-import { copyCounts, recordBar, type CountedStream, type StreamCounts } from './stream-counts.js';
+import type { DropCounts, IntervalCounts } from '../model/counts.js';
+import { copyCounts, type StreamCounts } from './stream-counts.js';
 
-interface SymbolStream extends CountedStream {
+interface SymbolStream {
+  symbol: string;
+  streams: Interval[];
+  dropped: DropCounts;
+  received: number;
+  /** Bars each series got from the catch-up; whatever a series holds beyond them was streamed. */
+  caughtUp: IntervalCounts;
+  /** While caught up: the bars are written, not published. */
+  silent: boolean;
   day: DayBars;
   cursor: number;
   /** The interval of the loaded bars: 1m, or the finest one stored when that is coarser. */
@@ -16,10 +24,16 @@ interface SymbolStream extends CountedStream {
   baseMs: number;
   /** The loaded bars' series when their own interval is streamed too: it borrows the day's columns, revealed as they come due. */
   baseColumns: BarColumns | undefined;
-  derived: Array<{ aggregator: BarAggregator; columns: BarColumns }>;
+  derived: DerivedSeries[];
   /** When graceful removal completes: the end of the minute in progress when it was asked. */
   drainAt: number;
-  emitDerived: (interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number) => void;
+}
+
+/** One derived interval of a stream: built from the loaded bars, written to its series as each bucket closes. */
+interface DerivedSeries {
+  aggregator: BarAggregator;
+  columns: BarColumns;
+  emit: FinishedBar;
 }
 
 /**
@@ -115,6 +129,7 @@ export class BacktestDataEngine {
       stream.silent = false;
       this.byName.set(symbol, stream);
       this.active.push(stream);
+      stream.caughtUp = seriesLengths(stream);
       result.set(symbol, { ...stream.caughtUp });
     }
     return result;
@@ -164,8 +179,10 @@ export class BacktestDataEngine {
 
   /** A symbol's counters: staged (loaded, not caught up yet), streaming, or removed. */
   stats(symbol: string): StreamCounts | undefined {
-    const stream = this.byName.get(symbol) ?? this.retired.get(symbol);
-    if (stream) return copyCounts(stream);
+    const streaming = this.byName.get(symbol);
+    if (streaming) return countsOf(streaming);
+    const retired = this.retired.get(symbol);
+    if (retired) return copyCounts(retired);
     const staged = this.staged.get(symbol);
     return staged && { symbol, streams: [...staged.streams], dropped: { ...staged.day.dropped }, caughtUp: {}, streamed: {}, received: staged.day.received };
   }
@@ -183,7 +200,7 @@ export class BacktestDataEngine {
     if (stream) {
       this.byName.delete(symbol);
       this.active = this.active.filter((s) => s !== stream);
-      this.retired.set(symbol, copyCounts(stream));
+      this.retired.set(symbol, countsOf(stream));
     }
     this.writer.removeSymbol(symbol);
   }
@@ -196,31 +213,31 @@ export class BacktestDataEngine {
       symbol,
       streams: [...streams],
       dropped: { ...day.dropped },
-      caughtUp: {},
-      streamed: {},
       received: day.received,
+      caughtUp: {},
+      silent: false,
       day,
       cursor: 0,
       base,
       baseMs: INTERVAL_MS[base],
       baseColumns: series.get(base),
       derived: [],
-      silent: false,
       drainAt: Number.POSITIVE_INFINITY,
-      emitDerived: () => undefined,
     };
-    const derivedColumns = new Map<Interval, BarColumns>();
     for (const interval of streams) {
-      if (interval === stream.base) continue;
+      if (interval === base) continue;
       const columns = series.get(interval)!;
-      derivedColumns.set(interval, columns);
-      stream.derived.push({ aggregator: new BarAggregator(interval, this.window, this.alignTo), columns });
+      const emit: FinishedBar = (_, t, o, h, l, c, v) => {
+        columns.append(t, o, h, l, c, v);
+        if (!stream.silent) this.publish(symbol, interval, t, o, h, l, c, v);
+      };
+      stream.derived.push({ aggregator: new BarAggregator(interval, this.window, this.alignTo), columns, emit });
     }
-    stream.emitDerived = (interval, t, o, h, l, c, v) => {
-      derivedColumns.get(interval)!.append(t, o, h, l, c, v);
-      recordBar(this.notifier, stream, interval, t, o, h, l, c, v, false);
-    };
     return stream;
+  }
+
+  private publish(symbol: string, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number): void {
+    if (this.notifier.hasListeners) this.notifier.publish(symbol, interval, t, o, h, l, c, v, false);
   }
 
   /** Writes every bar of `stream` whose close is at or before `now`. The hot loop. */
@@ -241,13 +258,31 @@ export class BacktestDataEngine {
       i++;
       if (baseColumns) {
         baseColumns.reveal(i);
-        recordBar(this.notifier, stream, base, t, o, h, l, c, v, false);
+        if (!stream.silent) this.publish(stream.symbol, base, t, o, h, l, c, v);
       }
-      for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(t, o, h, l, c, v, stream.emitDerived);
+      for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(t, o, h, l, c, v, derived[k]!.emit);
     }
     stream.cursor = i;
-    for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.flushDue(now, stream.emitDerived);
+    for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.flushDue(now, derived[k]!.emit);
   }
+}
+
+/** Bars each series of `stream` holds: counted from the series, not bar by bar as they are written. */
+function seriesLengths(stream: SymbolStream): IntervalCounts {
+  const lengths: IntervalCounts = {};
+  if (stream.baseColumns && stream.baseColumns.length > 0) lengths[stream.base] = stream.baseColumns.length;
+  for (const { aggregator, columns } of stream.derived) if (columns.length > 0) lengths[aggregator.interval] = columns.length;
+  return lengths;
+}
+
+function countsOf(stream: SymbolStream): StreamCounts {
+  const streamed: IntervalCounts = {};
+  for (const [interval, length] of Object.entries(seriesLengths(stream)) as Array<[Interval, number]>) {
+    const live = length - (stream.caughtUp[interval] ?? 0);
+    if (live > 0) streamed[interval] = live;
+  }
+  const { symbol, streams, dropped, caughtUp, received } = stream;
+  return { symbol, streams: [...streams], dropped: { ...dropped }, caughtUp: { ...caughtUp }, streamed, received };
 }
 
 const EMPTY_DAY: DayBars = {

@@ -16,13 +16,16 @@ export interface StreamCounts {
   received?: number;
 }
 
-/** A symbol's stream as an engine writes it: counted, and silent while it is caught up. */
+/**
+ * A live symbol's stream as its engine writes it: counted bar by bar, since a live series also
+ * takes updated bars, and silent while it is caught up. (A backtest counts from its series.)
+ */
 export interface CountedStream extends StreamCounts {
   silent: boolean;
 }
 
 /**
- * Counts a bar an engine wrote and publishes it: caught up while the stream is silent, else
+ * Counts a bar the live engine wrote and publishes it: caught up while the stream is silent, else
  * streamed to the listeners. An updated bar (live) replaces one already counted.
  */
 export function recordBar(notifier: BarNotifier, stream: CountedStream, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number, updated: boolean): void {
