@@ -21,7 +21,7 @@ export type { BacktestSpeed } from './actors/backtest-clock.js';
 
 export { SessionData, type SymbolData } from './data-plane/session-data.js';
 export { INTERVALS, INTERVAL_MS, isInterval, type Bar, type Interval, type StreamBar } from './model/bar.js';
-export type { BarListener, BarValuesListener } from './data-plane/bar-notifier.js';
+export type { BarListener, BarAtListener } from './data-plane/bar-notifier.js';
 export type { DropCounts, IntervalCounts } from './model/counts.js';
 
 export { sessionMachine, type SessionPlan } from './machines/session-machine.js';

@@ -7,6 +7,7 @@ import { fromUnits, toUnits } from './money.js';
 import { validateOrderRequest, type Order, type OrderOptions, type OrderRequest, type OrderSide, type OrderStatus, type OrderType, type TimeInForce, type ValidOrderRequest } from './order.js';
 import { checkSlippageModel, slippedUnits, type SlippageModel } from './slippage.js';
 import { MINUTE_MS, type Bar } from '../model/bar.js';
+import type { BarColumnsView } from '../model/bar-columns-view.js';
 
 
 export interface BrokerOptions {
@@ -95,6 +96,8 @@ export class SimulatedBroker {
   private readonly commission: CommissionModel;
   private readonly slippage: SlippageModel;
   private readonly books = new Map<string, SymbolBook>();
+  /** Where `onBar` puts a bar object's fields for `onBarAt`: one way in for every bar. */
+  private readonly oneBar: BarColumnsView = { length: 1, t: new Float64Array(1), o: new Float64Array(1), h: new Float64Array(1), l: new Float64Array(1), c: new Float64Array(1), v: new Float64Array(1) };
   private readonly orders = new Map<string, OrderState>();
   private readonly fillLog: Fill[] = [];
   private cashUnits: number;
@@ -200,12 +203,26 @@ export class SimulatedBroker {
     if (bar.interval !== undefined && bar.interval !== '1m') {
       throw new BrokerError('INVALID_BAR', `The broker takes 1m bars only, got a ${bar.interval} bar of ${bar.symbol}.`, { symbol: bar.symbol, t: bar.t, interval: bar.interval });
     }
-    this.onBarValues(bar.symbol, bar.t, bar.o, bar.h, bar.l, bar.c);
+    const { symbol, t, o, h, l, c } = bar;
+    // A typed array would take "5" as 5: what is not a number is refused as it comes.
+    if (![t, o, h, l, c].every((field) => typeof field === 'number')) throw invalidBar({ symbol, t, o, h, l, c });
+    const one = this.oneBar;
+    [one.t[0], one.o[0], one.h[0], one.l[0], one.c[0]] = [t, o, h, l, c];
+    this.onBarAt(symbol, one, 0);
   }
 
-  /** `onBar` for a 1m bar given field by field (its volume plays no part): no bar object to build. */
-  onBarValues(symbol: string, t: number, o: number, h: number, l: number, c: number): void {
-    checkBar(symbol, t, o, h, l, c);
+  /**
+   * `onBar` for the 1m bar of `symbol` at `index` of `bars` (its volume plays no part): no bar
+   * object to build, no number boxed (`session.onBarAt` hands bars so).
+   */
+  onBarAt(symbol: string, bars: BarColumnsView, index: number): void {
+    const t = bars.t[index]!;
+    const o = bars.o[index]!;
+    const h = bars.h[index]!;
+    const l = bars.l[index]!;
+    const c = bars.c[index]!;
+    const pricesOk = l > 0 && Number.isFinite(h) && l <= o && l <= c && h >= o && h >= c; // NaN fails every comparison
+    if (typeof symbol !== 'string' || symbol.length === 0 || !Number.isSafeInteger(t) || !pricesOk) throw invalidBar({ symbol, t, o, h, l, c });
     if (t < this.lastBarT) {
       throw new BrokerError('BAR_OUT_OF_ORDER', `Bar ${symbol} at ${t} arrived after a bar at ${this.lastBarT}: bars must come in time order.`, { symbol, t });
     }
@@ -396,11 +413,8 @@ export class SimulatedBroker {
   }
 }
 
-function checkBar(symbol: string, t: number, o: number, h: number, l: number, c: number): void {
-  const pricesOk = l > 0 && Number.isFinite(h) && l <= o && l <= c && h >= o && h >= c; // NaN fails every comparison
-  if (typeof symbol !== 'string' || symbol.length === 0 || !Number.isSafeInteger(t) || !pricesOk) {
-    throw new BrokerError('INVALID_BAR', `Not a valid bar: ${JSON.stringify({ symbol, t, o, h, l, c })} (needs a symbol, an integer t, positive prices with low ≤ open, close ≤ high).`, { symbol, t });
-  }
+function invalidBar(bar: { symbol: unknown; t: unknown; o: unknown; h: unknown; l: unknown; c: unknown }): BrokerError {
+  return new BrokerError('INVALID_BAR', `Not a valid bar: ${JSON.stringify(bar)} (needs a symbol, an integer t, positive prices with low ≤ open, close ≤ high).`, { symbol: bar.symbol, t: bar.t });
 }
 
 /** Field by field: an object spread of options of varying shapes costs microseconds an order. */

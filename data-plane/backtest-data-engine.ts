@@ -29,10 +29,9 @@ interface SymbolStream {
   drainAt: number;
 }
 
-/** One derived interval of a stream: built from the loaded bars, written to its series as each bucket closes. */
+/** One derived interval of a stream: built from the loaded bars into its series (`aggregator.into`) as each bucket closes. */
 interface DerivedSeries {
   aggregator: BarAggregator;
-  columns: BarColumns;
   emit: FinishedBar;
 }
 
@@ -227,17 +226,16 @@ export class BacktestDataEngine {
     for (const interval of streams) {
       if (interval === base) continue;
       const columns = series.get(interval)!;
-      const emit: FinishedBar = (_, t, o, h, l, c, v) => {
-        columns.append(t, o, h, l, c, v);
-        if (!stream.silent) this.publish(symbol, interval, t, o, h, l, c, v);
+      const emit: FinishedBar = (index) => {
+        if (!stream.silent) this.publish(symbol, interval, columns, index);
       };
-      stream.derived.push({ aggregator: new BarAggregator(interval, this.window, this.alignTo), columns, emit });
+      stream.derived.push({ aggregator: new BarAggregator(interval, this.window, this.alignTo, columns), emit });
     }
     return stream;
   }
 
-  private publish(symbol: string, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number): void {
-    if (this.notifier.hasListeners) this.notifier.publish(symbol, interval, t, o, h, l, c, v, false);
+  private publish(symbol: string, interval: Interval, bars: BarColumns, index: number): void {
+    if (this.notifier.hasListeners) this.notifier.publish(symbol, interval, bars, index, false);
   }
 
   /** Writes every bar of `stream` whose close is at or before `now`. The hot loop. */
@@ -258,7 +256,7 @@ export class BacktestDataEngine {
       i++;
       if (baseColumns) {
         baseColumns.reveal(i);
-        if (!stream.silent) this.publish(stream.symbol, base, t, o, h, l, c, v);
+        if (!stream.silent) this.publish(stream.symbol, base, baseColumns, i - 1);
       }
       for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(t, o, h, l, c, v, derived[k]!.emit);
     }
@@ -271,7 +269,7 @@ export class BacktestDataEngine {
 function seriesLengths(stream: SymbolStream): IntervalCounts {
   const lengths: IntervalCounts = {};
   if (stream.baseColumns && stream.baseColumns.length > 0) lengths[stream.base] = stream.baseColumns.length;
-  for (const { aggregator, columns } of stream.derived) if (columns.length > 0) lengths[aggregator.interval] = columns.length;
+  for (const { aggregator } of stream.derived) if (aggregator.into.length > 0) lengths[aggregator.interval] = aggregator.into.length;
   return lengths;
 }
 

@@ -1,18 +1,21 @@
 import type { Interval, StreamBar } from '../model/bar.js';
+import type { BarColumnsView } from '../model/bar-columns-view.js';
 
 export type BarListener = (bar: StreamBar) => void;
 
 /**
- * A listener that takes a bar's fields as arguments: no object is built for it. For code that
- * reads a bar and keeps nothing of it (a broker, a counter), where an object per bar would be
- * most of the cost; `updated` is true when the bar replaces one delivered earlier (live).
+ * A listener told where a bar is: `bars`'s bar at `index`, the series the session wrote it to,
+ * to be read during the call (the series is the session's, read-only). No object is built for
+ * it, and no number boxed: fields handed as arguments to a call that is not inlined are boxed,
+ * one allocation each. For code that reads a bar and keeps nothing of it (a broker, a counter);
+ * `updated` is true when the bar replaces one delivered earlier (live).
  */
-export type BarValuesListener = (symbol: string, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number, updated: boolean) => void;
+export type BarAtListener = (symbol: string, interval: Interval, bars: BarColumnsView, index: number, updated: boolean) => void;
 
 /** Why notifications are off: the session's own deactivation, or the user's request. */
 export type PauseReason = 'deactivated' | 'user';
 
-type Subscriber = { bar: BarListener; values?: undefined } | { values: BarValuesListener; bar?: undefined };
+type Subscriber = { bar: BarListener; at?: undefined } | { at: BarAtListener; bar?: undefined };
 
 /**
  * Delivers bars to `onBar` listeners. While paused, bars are dropped, not queued: whatever was
@@ -32,8 +35,8 @@ export class BarNotifier {
     return this.add({ bar: listener });
   }
 
-  subscribeValues(listener: BarValuesListener): () => void {
-    return this.add({ values: listener });
+  subscribeAt(listener: BarAtListener): () => void {
+    return this.add({ at: listener });
   }
 
   get hasListeners(): boolean {
@@ -57,8 +60,11 @@ export class BarNotifier {
     this.pausedBy.delete(reason);
   }
 
-  /** One bar to every listener, in the order they subscribed; the object listeners share one object, built only for them. */
-  publish(symbol: string, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number, updated: boolean): void {
+  /**
+   * `bars`'s bar at `index` to every listener, in the order they subscribed; the object
+   * listeners share one object, built only for them.
+   */
+  publish(symbol: string, interval: Interval, bars: BarColumnsView, index: number, updated: boolean): void {
     if (this.pausedBy.size > 0) {
       this.dropped++;
       return;
@@ -68,11 +74,11 @@ export class BarNotifier {
     for (let i = 0; i < subscribers.length; i++) {
       const subscriber = subscribers[i]!;
       try {
-        if (subscriber.values) subscriber.values(symbol, interval, t, o, h, l, c, v, updated);
-        else subscriber.bar((bar ??= streamBar(symbol, interval, t, o, h, l, c, v, updated)));
+        if (subscriber.at) subscriber.at(symbol, interval, bars, index, updated);
+        else subscriber.bar((bar ??= streamBar(symbol, interval, bars, index, updated)));
       } catch (error) {
         this.listenerErrors++;
-        this.onListenerError(error, bar ?? streamBar(symbol, interval, t, o, h, l, c, v, updated));
+        this.onListenerError(error, bar ?? streamBar(symbol, interval, bars, index, updated));
       }
     }
     this.delivered++;
@@ -87,6 +93,8 @@ export class BarNotifier {
   }
 }
 
-function streamBar(symbol: string, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number, updated: boolean): StreamBar {
-  return updated ? { symbol, interval, t, o, h, l, c, v, updated: true } : { symbol, interval, t, o, h, l, c, v };
+function streamBar(symbol: string, interval: Interval, bars: BarColumnsView, i: number, updated: boolean): StreamBar {
+  const bar: StreamBar = { symbol, interval, t: bars.t[i]!, o: bars.o[i]!, h: bars.h[i]!, l: bars.l[i]!, c: bars.c[i]!, v: bars.v[i]! };
+  if (updated) bar.updated = true;
+  return bar;
 }

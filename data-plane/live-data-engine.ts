@@ -248,7 +248,7 @@ export class LiveDataEngine {
     const minute = stream.series.get('1m');
     if (minute) {
       minute.append(t, o, h, l, c, v);
-      recordBar(this.notifier, stream, '1m', t, o, h, l, c, v, false);
+      recordBar(this.notifier, stream, '1m', minute, minute.length - 1, false);
     }
     for (const d of stream.derived) {
       const emit = this.emitter(stream, d);
@@ -276,7 +276,7 @@ export class LiveDataEngine {
     const minute = stream.series.get('1m');
     if (minute) {
       minute.upsert(bar);
-      recordBar(this.notifier, stream, '1m', bar.t, bar.o, bar.h, bar.l, bar.c, bar.v, true);
+      recordBar(this.notifier, stream, '1m', minute, minute.indexAtOrAfter(bar.t), true);
     }
     for (const d of stream.derived) {
       const start = this.bucketStart(d.interval, bar.t);
@@ -294,12 +294,12 @@ export class LiveDataEngine {
     if (!bar) return;
     d.columns.upsert(bar);
     stream.updated++;
-    recordBar(this.notifier, stream, d.interval, bar.t, bar.o, bar.h, bar.l, bar.c, bar.v, true);
+    recordBar(this.notifier, stream, d.interval, d.columns, i, true);
   }
 
   /** Refills the open bucket of `d` from today's minutes after one of them was replaced. */
   private reopenBucket(stream: LiveStream, d: DerivedSeries, start: number): void {
-    d.aggregator = new BarAggregator(d.interval, this.window, this.alignTo);
+    d.aggregator = new BarAggregator(d.interval, this.window, this.alignTo, d.columns);
     const emit = this.emitter(stream, d);
     const { today } = stream;
     for (let i = today.indexAtOrAfter(start); i < today.length; i++) {
@@ -349,7 +349,10 @@ export class LiveDataEngine {
     stream.today = new BarColumns(minutes);
     stream.derived = stream.streams
       .filter((interval) => interval !== '1m')
-      .map((interval) => ({ interval, aggregator: new BarAggregator(interval, this.window, this.alignTo), columns: series.get(interval)! }));
+      .map((interval) => {
+        const columns = series.get(interval)!;
+        return { interval, aggregator: new BarAggregator(interval, this.window, this.alignTo, columns), columns };
+      });
     const now = this.clock.now();
     for (const bar of bars) {
       if (bar.t + MINUTE_MS > now) this.early.push({ ...bar, symbol: stream.symbol });
@@ -363,11 +366,11 @@ export class LiveDataEngine {
     const minute = stream.series.get('1m');
     for (const interval of stream.streams) {
       if (interval === '1m') continue;
-      const aggregator = new BarAggregator(interval, window, alignTo);
-      const d: DerivedSeries = { interval, aggregator, columns: stream.series.get(interval)! };
+      const columns = stream.series.get(interval)!;
+      const d: DerivedSeries = { interval, aggregator: new BarAggregator(interval, window, alignTo, columns), columns };
       const emit = this.emitter(stream, d);
-      for (let i = 0; i < day.length; i++) aggregator.add(day.t[i]!, day.o[i]!, day.h[i]!, day.l[i]!, day.c[i]!, day.v[i]!, emit);
-      aggregator.flushDue(window.close, emit);
+      for (let i = 0; i < day.length; i++) d.aggregator.add(day.t[i]!, day.o[i]!, day.h[i]!, day.l[i]!, day.c[i]!, day.v[i]!, emit);
+      d.aggregator.flushDue(window.close, emit);
     }
     if (!minute) return;
     for (let i = 0; i < day.length; i++) minute.append(day.t[i]!, day.o[i]!, day.h[i]!, day.l[i]!, day.c[i]!, day.v[i]!);
@@ -375,10 +378,7 @@ export class LiveDataEngine {
   }
 
   private emitter(stream: LiveStream, d: DerivedSeries) {
-    return (interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number) => {
-      d.columns.append(t, o, h, l, c, v);
-      recordBar(this.notifier, stream, interval, t, o, h, l, c, v, false);
-    };
+    return (index: number) => recordBar(this.notifier, stream, d.interval, d.columns, index, false);
   }
 }
 

@@ -1,4 +1,5 @@
 import type { Interval } from '../model/bar.js';
+import type { BarColumnsView } from '../model/bar-columns-view.js';
 import type { DropCounts, IntervalCounts } from '../model/counts.js';
 import type { BarNotifier } from './bar-notifier.js';
 
@@ -25,16 +26,16 @@ export interface CountedStream extends StreamCounts {
 }
 
 /**
- * Counts a bar the live engine wrote and publishes it: caught up while the stream is silent, else
+ * Counts a bar the live engine wrote (`bars`'s bar at `index`) and publishes it: caught up while the stream is silent, else
  * streamed to the listeners. An updated bar (live) replaces one already counted.
  */
-export function recordBar(notifier: BarNotifier, stream: CountedStream, interval: Interval, t: number, o: number, h: number, l: number, c: number, v: number, updated: boolean): void {
+export function recordBar(notifier: BarNotifier, stream: CountedStream, interval: Interval, bars: BarColumnsView, index: number, updated: boolean): void {
   if (stream.silent) {
     stream.caughtUp[interval] = (stream.caughtUp[interval] ?? 0) + 1;
     return;
   }
   if (!updated) stream.streamed[interval] = (stream.streamed[interval] ?? 0) + 1;
-  if (notifier.hasListeners) notifier.publish(stream.symbol, interval, t, o, h, l, c, v, updated);
+  if (notifier.hasListeners) notifier.publish(stream.symbol, interval, bars, index, updated);
 }
 
 export function copyCounts({ symbol, streams, dropped, caughtUp, streamed, received }: StreamCounts): StreamCounts {

@@ -8,7 +8,7 @@ import { computeMetrics, type DailyEquity } from '../metrics/compute-metrics.js'
 import { buildRoundTrips } from '../metrics/round-trips.js';
 import type { BarStore } from '../model/bar-store.js';
 import type { Bar, StreamBar } from '../model/bar.js';
-import type { BarValuesListener } from '../data-plane/bar-notifier.js';
+import type { BarAtListener } from '../data-plane/bar-notifier.js';
 import { consoleLogger, type Logger } from '../model/logger.js';
 import { createSession } from '../session/create-session.js';
 import { resolveStreams, resolveSymbols } from '../session/session-options.js';
@@ -154,17 +154,17 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   const summaries: DaySummary[] = kept.map(({ summary }) => structuredClone(summary));
   let bars = 0;
   let failure: { error: unknown } | undefined;
-  // Bars come field by field: the broker and the equity curve take every 1m bar, and an object
-  // is built only for a bar the strategy receives.
-  runDays.onBar = (symbol, interval, t, o, h, l, c, v) => {
+  // Bars come by position in their series: the broker and the equity curve take every 1m bar,
+  // and an object is built only for a bar the strategy receives.
+  runDays.onBar = (symbol, interval, series, i) => {
     if (failure) return;
     try {
       run.startDayOnce();
       if (interval === '1m') {
-        broker.onBarValues(symbol, t, o, h, l, c);
+        broker.onBarAt(symbol, series, i);
         bars++;
       }
-      if (universe.delivers(symbol, interval)) strategy.onBar?.(run, { symbol, interval, t, o, h, l, c, v });
+      if (universe.delivers(symbol, interval)) strategy.onBar?.(run, { symbol, interval, t: series.t[i]!, o: series.o[i]!, h: series.h[i]!, l: series.l[i]!, c: series.c[i]!, v: series.v[i]! });
       if (interval === '1m') recordMinute(minutes, broker);
     } catch (error) {
       failure = { error };
@@ -324,7 +324,7 @@ function recordMinute(minutes: EquityPoint[], broker: SimulatedBroker): void {
  * with no listener, so no bar of theirs is published.
  */
 class RunDays {
-  onBar: BarValuesListener | undefined;
+  onBar: BarAtListener | undefined;
   private session: Session | undefined;
   private listening = false;
 
@@ -345,7 +345,7 @@ class RunDays {
     }
     const opened = session;
     if (this.onBar && !this.listening) {
-      opened.onBarValues(this.onBar);
+      opened.onBarAt(this.onBar);
       this.listening = true;
     }
     beforeStart?.(opened);

@@ -1,6 +1,6 @@
 import { createActor, waitFor, type Actor, type AnyStateMachine } from 'xstate';
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
-import { BarNotifier, type BarListener, type BarValuesListener } from '../data-plane/bar-notifier.js';
+import { BarNotifier, type BarListener, type BarAtListener } from '../data-plane/bar-notifier.js';
 import { MINUTE_MS, type Interval } from '../model/bar.js';
 import { emptyDropCounts } from '../model/counts.js';
 import { createSessionData, type SessionData, type SessionDataWriter } from '../data-plane/session-data.js';
@@ -397,12 +397,13 @@ export class Session<T extends ModeTypes = BacktestTypes> {
   }
 
   /**
-   * `onBar` for a listener that takes a bar's fields as arguments — `(symbol, interval, t, o, h,
-   * l, c, v, updated)` — and keeps nothing of it: the same bars, in the same order, with no object
-   * built per bar. Returns the unsubscribe function.
+   * `onBar` for a listener told where each bar is — `(symbol, interval, bars, index, updated)`,
+   * the bar being `bars.t[index]`, `bars.o[index]`, … of the series the session wrote it to —
+   * that keeps nothing of it: the same bars, in the same order, with no object built and no
+   * number boxed per bar. Read the bar during the call. Returns the unsubscribe function.
    */
-  onBarValues(listener: BarValuesListener): () => void {
-    return this.notifier.subscribeValues(listener);
+  onBarAt(listener: BarAtListener): () => void {
+    return this.notifier.subscribeAt(listener);
   }
 
   on<K extends keyof T['events']>(type: K, handler: (payload: T['events'][K]) => void): () => void {

@@ -1,9 +1,16 @@
 import test from 'ava';
 import { BarNotifier } from '../../data-plane/bar-notifier.js';
+import { BarColumns } from '../../data-plane/bar-columns.js';
 import type { StreamBar } from '../../model/bar.js';
 
 const bar = (t: number): StreamBar => ({ symbol: 'AAPL', interval: '1m', t, o: 1, h: 1, l: 1, c: 1, v: 1 });
-const publish = (notifier: BarNotifier, { symbol, interval, t, o, h, l, c, v }: StreamBar) => notifier.publish(symbol, interval, t, o, h, l, c, v, false);
+/** A bar is published by its place in a series: here the last of a series holding it. */
+const publish = (notifier: BarNotifier, { symbol, interval, t, o, h, l, c, v }: StreamBar, updated = false) => {
+  const series = new BarColumns(2);
+  series.append(0, 0, 0, 0, 0, 0);
+  series.append(t, o, h, l, c, v);
+  notifier.publish(symbol, interval, series, 1, updated);
+};
 
 test('starts delivering, with nothing dropped', (t) => {
   const notifier = new BarNotifier(() => t.fail());
@@ -66,7 +73,7 @@ test('unsubscribing during delivery does not skip another listener', (t) => {
   t.deepEqual(seen, ['a', 'b', 'b']);
 });
 
-test('values listeners and bar listeners hear each bar in the order they subscribed; bar listeners share one object', (t) => {
+test('position listeners and bar listeners hear each bar in the order they subscribed; bar listeners share one object', (t) => {
   const notifier = new BarNotifier(() => t.fail());
   const seen: string[] = [];
   const objects: StreamBar[] = [];
@@ -74,24 +81,24 @@ test('values listeners and bar listeners hear each bar in the order they subscri
     seen.push(`a${b.t}`);
     objects.push(b);
   });
-  notifier.subscribeValues((symbol, interval, time, o, h, l, c, v, updated) => seen.push(`v${time}:${[symbol, interval, o, h, l, c, v, updated].join(',')}`));
+  notifier.subscribeAt((symbol, interval, bars, i, updated) => seen.push(`v${bars.t[i]}:${[symbol, interval, bars.o[i], bars.h[i], bars.l[i], bars.c[i], bars.v[i], updated].join(',')}`));
   notifier.subscribe((b) => {
     seen.push(`b${b.t}`);
     objects.push(b);
   });
-  notifier.publish('AAPL', '5m', 300_000, 1, 3, 0.5, 2, 10, true);
+  publish(notifier, { symbol: 'AAPL', interval: '5m', t: 300_000, o: 1, h: 3, l: 0.5, c: 2, v: 10 }, true);
   t.deepEqual(seen, ['a300000', 'v300000:AAPL,5m,1,3,0.5,2,10,true', 'b300000']);
   t.is(objects[0], objects[1]);
   t.deepEqual(objects[0], { symbol: 'AAPL', interval: '5m', t: 300_000, o: 1, h: 3, l: 0.5, c: 2, v: 10, updated: true });
 });
 
-test('a throwing values listener is reported with the bar it was given', (t) => {
+test('a throwing position listener is reported with the bar it was given', (t) => {
   const reported: StreamBar[] = [];
   const notifier = new BarNotifier((_error, b) => reported.push(b));
-  notifier.subscribeValues(() => {
+  notifier.subscribeAt(() => {
     throw new Error('bug');
   });
-  notifier.publish('AAPL', '1m', 60_000, 1, 1, 1, 1, 1, false);
+  publish(notifier, bar(60_000));
   t.deepEqual(reported, [bar(60_000)]);
   t.is(notifier.listenerErrors, 1);
 });

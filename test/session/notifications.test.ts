@@ -73,10 +73,12 @@ test('listeners hear nothing during a catch-up; caught-up bars are read from the
   t.deepEqual(h.bars.slice(heard).map((b) => b.symbol).sort(), ['AAPL', 'TSLA']);
 });
 
-test('onBarValues hears the bars onBar hears, field by field, in the same order, paused alike', async (t) => {
+test('onBarAt hears the bars onBar hears, by their place in the series, in the same order, paused alike', async (t) => {
   const h = harness({ symbols: [{ symbol: 'AAPL', streams: ['1m', '5m'] }, { symbol: 'MSFT', streams: ['1m', '15m'] }] });
   const heard: string[] = [];
-  h.session.onBarValues((symbol, interval, time, o, hi, l, c, v, updated) => heard.push(JSON.stringify({ symbol, interval, t: time, o, h: hi, l, c, v, ...(updated ? { updated } : {}) })));
+  h.session.onBarAt((symbol, interval, bars, i, updated) =>
+    heard.push(JSON.stringify({ symbol, interval, t: bars.t[i], o: bars.o[i], h: bars.h[i], l: bars.l[i], c: bars.c[i], v: bars.v[i], ...(updated ? { updated } : {}) })),
+  );
   await h.session.start();
   await h.session.advance(20);
   h.session.pauseNotifications();
