@@ -11,9 +11,10 @@ export interface BarStore {
   putBars(symbol: string, interval: Interval, bars: Bar[]): Promise<void>;
   /**
    * Optional: the same bars as `getBars`, as columns, for stores that hold them that way. The
-   * session loads through it when present: no object per bar. The session may hold the columns
-   * until its close, so a store must never write into columns it has handed out (both stores
-   * here write a new series on every `putBars`).
+   * session loads through it when present: no object per bar. The session reads the columns as
+   * they are, for as long as it or a run's history keeps the day (its 1m series is a view of
+   * them), so a store must never write into columns it has handed out (the stores here write a
+   * new series on every `putBars`).
    */
   getBarColumns?(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<BarColumnsView>;
   /**
