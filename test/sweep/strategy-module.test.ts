@@ -1,0 +1,52 @@
+import test from 'ava';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { isRunError } from '../../run/run-error.js';
+import { importStrategyFile } from '../../sweep/strategy-module.js';
+
+/** A folder of strategy files: the loader writes its compiled module next to the source, so each test has its own. */
+async function folder(t: { teardown: (fn: () => Promise<void>) => void }, files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'tapedeck-strategy-module-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  for (const [name, text] of Object.entries(files)) await writeFile(path.join(dir, name), text);
+  return dir;
+}
+
+const STRATEGY = `
+import { fileURLToPath } from 'node:url';
+import { LEVEL, type Level } from './levels.js';
+interface Params { level: Level; dir: string }
+const params: Params = { level: LEVEL, dir: fileURLToPath(new URL('.', import.meta.url)) };
+export default { name: 'typed', params, symbols: ['AAA'], streams: ['1m'] };
+`;
+
+test('a TypeScript strategy loads with its local TypeScript imports, from its own folder, and leaves no file behind', async (t) => {
+  const dir = await folder(t, { 'strategy.ts': STRATEGY, 'levels.ts': 'export type Level = number;\nexport const LEVEL: Level = 42;\n' });
+  const strategy = await importStrategyFile(path.join(dir, 'strategy.ts'));
+  t.is(strategy.name, 'typed');
+  t.is(strategy.params.level, 42);
+  t.is(path.resolve(String(strategy.params.dir)), dir, 'import.meta.url is in the source folder, so its imports resolve as the source would');
+  t.deepEqual((await readdir(dir)).sort(), ['levels.ts', 'strategy.ts']);
+});
+
+test('several loads of one file at once each get the strategy and leave nothing behind', async (t) => {
+  const dir = await folder(t, { 'strategy.ts': STRATEGY, 'levels.ts': 'export type Level = number;\nexport const LEVEL: Level = 7;\n' });
+  const loaded = await Promise.all(Array.from({ length: 6 }, () => importStrategyFile(path.join(dir, 'strategy.ts'))));
+  t.deepEqual(loaded.map((strategy) => strategy.params.level), [7, 7, 7, 7, 7, 7]);
+  t.deepEqual((await readdir(dir)).sort(), ['levels.ts', 'strategy.ts']);
+});
+
+test('a strategy that does not compile is INVALID_STRATEGY, with where and why', async (t) => {
+  const dir = await folder(t, { 'broken.ts': 'export default { name: "broken", params: { a: 1 }\n' });
+  const error = await t.throwsAsync(importStrategyFile(path.join(dir, 'broken.ts'), 'strategies/broken.ts'));
+  t.true(isRunError(error, 'INVALID_STRATEGY'));
+  t.regex(error!.message, /^strategies\/broken\.ts does not compile: .*broken\.ts:2:\d+: Expected "}" but found end of file/);
+  t.deepEqual(await readdir(dir), ['broken.ts']);
+});
+
+test('a strategy that throws as it is imported fails with its own error and leaves no file behind', async (t) => {
+  const dir = await folder(t, { 'throws.ts': 'const why: string = "no data feed configured";\nthrow new Error(why);\n' });
+  await t.throwsAsync(importStrategyFile(path.join(dir, 'throws.ts')), { message: 'no data feed configured' });
+  t.deepEqual(await readdir(dir), ['throws.ts']);
+});
