@@ -1,12 +1,10 @@
-import { historyLoader } from '../actors/history-loader.js';
 import { symbolMachine } from './symbol-machine.js';
 
 /**
- * The symbol chart in a backtest: `loadDay` reads the day from the bar store; the session then
- * catches up every symbol of its pause in one go and sends each `CAUGHT_UP`, so the symbol
- * starts no catch-up of its own: it waits for that.
+ * The symbol chart in a backtest: the session loads the days of a pause's symbols in one read
+ * and sends each `LOADED`, then catches them all up in one go and sends `CAUGHT_UP`, so the
+ * symbol starts no load and no catch-up of its own: it waits for those.
  */
 export const backtestSymbolMachine = symbolMachine.provide({
-  actors: { loadDay: historyLoader },
-  actions: { startCatchUp: () => undefined, stopCatchUp: () => undefined },
+  actions: { startLoad: () => undefined, stopLoad: () => undefined, startCatchUp: () => undefined, stopCatchUp: () => undefined },
 });

@@ -24,7 +24,7 @@ export interface BacktestTypes {
   clock: { now(): number };
 }
 
-const RUNNING_STATES = new Set(['starting', 'streaming', 'reloading', 'paused', 'catchingUp', 'reactivating']);
+const RUNNING_STATES = new Set(['starting', 'streaming', 'paused', 'catchingUp', 'reactivating']);
 
 /** The backtest plug-in: the session machine with its pause/catch-up region, on the simulated clock and stored bars. */
 export function backtestMode(options: ResolvedOptions, store: BarStore) {
