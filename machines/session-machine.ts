@@ -1,4 +1,4 @@
-import { assign, emit, enqueueActions, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
+import { assign, enqueueActions, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import { backtestClock, type AdvanceEvent, type BacktestSpeed, type TickEvent } from '../actors/backtest-clock.js';
 import { catchUp } from '../actors/catch-up.js';
 import { pauseDayLoader, type DaysLoadedEvent } from '../actors/pause-day-loader.js';
@@ -9,7 +9,7 @@ import type { BarWindow } from '../data-plane/day-bars.js';
 import type { BarStore } from '../model/bar-store.js';
 import { symbolStatus, type SymbolReport } from './symbol-machine.js';
 import { backtestSymbolMachine } from './backtest-symbol-machine.js';
-import { nextSymbolActorId, removalOf, symbolActorId, symbolStatusEmitted, type SymbolEntry, type SymbolRoster, type SymbolStatusEmitted } from './symbol-roster.js';
+import { nextSymbolActorId, removalOf, symbolActorId, type SymbolEntry, type SymbolRoster } from './symbol-roster.js';
 import type { SymbolFailure } from '../model/symbol-status.js';
 import type { PauseRecord } from '../model/pause-record.js';
 import type { StoreSource } from '../actors/symbol-job.js';
@@ -52,6 +52,8 @@ export interface SessionContext {
   /** The simulated time the clock is cleared to run to: the close at `'max'`, else what `ADVANCE` added. */
   clearedTo: number;
   requests: RequestInbox;
+  /** The statuses the symbols reported, in order, until the session's owner takes them (after each step). */
+  statuses: SymbolReport[];
   stopRequested: boolean;
   openPause: (Omit<PauseRecord, 'durationMs'> & { startedPerf: number }) | undefined;
   pauses: PauseRecord[];
@@ -67,11 +69,9 @@ export type SessionEvent =
   | { type: 'SET_SPEED'; speed: BacktestSpeed }
   | { type: 'ADD_SYMBOL'; symbol: string; streams: Interval[]; wallTime: number }
   | { type: 'REMOVE_SYMBOL'; symbol: string; immediate: boolean }
-  | DaysLoadedEvent
-  | SymbolReport;
+  | DaysLoadedEvent;
 
 export type SessionEmitted =
-  | SymbolStatusEmitted
   | { type: 'pause'; phase: 'begin'; reason: PauseRecord['reason']; simTime: number; symbols: string[] }
   | { type: 'pause'; phase: 'end'; record: PauseRecord };
 
@@ -94,6 +94,8 @@ export interface SessionInput {
   plan: SessionPlan;
   /** Shared with the caller, who counts each request in before sending it. */
   requests?: RequestInbox;
+  /** Shared with the caller, who takes the symbols' statuses from it after each step. */
+  statuses?: SymbolReport[];
 }
 
 const STOPPED: SymbolFailure = { code: 'STOPPED', message: 'The session was stopped before the symbol was caught up.' };
@@ -133,7 +135,7 @@ export const sessionMachine = setup({
       const sim = context.engine.clock.now();
       for (const { symbol, streams } of context.plan.configured) {
         symbols[symbol] = {
-          ref: spawn('symbol', { id: symbolActorId(symbols, symbol, 'configured'), input: { symbol, streams, origin: 'configured', source: sourceOf(context.plan) } }),
+          ref: spawn('symbol', { id: symbolActorId(symbols, symbol, 'configured'), input: { symbol, streams, origin: 'configured', source: sourceOf(context.plan), statuses: context.statuses } }),
           streams,
           origin: 'configured',
           addedAt: { sim, wall: Date.now() },
@@ -149,7 +151,7 @@ export const sessionMachine = setup({
       const { symbol, streams, wallTime } = event;
       const ref = spawn('symbol', {
         id: symbolActorId(context.symbols, symbol, 'dynamic'),
-        input: { symbol, streams, origin: 'dynamic', source: sourceOf(context.plan) },
+        input: { symbol, streams, origin: 'dynamic', source: sourceOf(context.plan), statuses: context.statuses },
       });
       return {
         symbols: { ...context.symbols, [symbol]: { ref, streams, origin: 'dynamic', addedAt: { sim: context.engine.clock.now(), wall: wallTime } } },
@@ -179,7 +181,6 @@ export const sessionMachine = setup({
         loading: isLoading(context.batch[event.symbol]) ? context.loading - 1 : context.loading,
       });
     }),
-    emitSymbolStatus: emit(({ event }) => symbolStatusEmitted(event as SymbolReport)),
     deactivateData: ({ context }) => context.engine.deactivate(),
     reactivateData: ({ context }) => context.engine.reactivate(),
     beginPause: enqueueActions(({ context, enqueue }) => {
@@ -344,7 +345,7 @@ export const sessionMachine = setup({
           continue;
         }
         const id = nextSymbolActorId(context.symbols, symbol);
-        const ref = spawn('symbol', { id, input: { symbol, streams, origin: 'configured', source: sourceOf(plan) } });
+        const ref = spawn('symbol', { id, input: { symbol, streams, origin: 'configured', source: sourceOf(plan), statuses: context.statuses } });
         symbols[symbol] = { ref, streams, origin: 'configured', addedAt };
       }
       return {
@@ -375,13 +376,13 @@ export const sessionMachine = setup({
     draining: [],
     clearedTo: input.plan.speed === 'max' ? input.plan.window.close : input.plan.window.open,
     requests: input.requests ?? { waiting: 0 },
+    statuses: input.statuses ?? [],
     stopRequested: false,
     openPause: undefined,
     pauses: [],
   }),
   initial: 'idle',
   on: {
-    SYMBOL_STATUS: { actions: 'emitSymbolStatus' },
     SET_SPEED: { actions: 'setSpeed' },
   },
   states: {

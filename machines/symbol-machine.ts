@@ -10,6 +10,8 @@ export interface SymbolInput {
   streams: Interval[];
   origin: SymbolOrigin;
   source: SymbolSource;
+  /** Backtest: where the symbol's statuses go, for its session to hand on after each of its steps (see backtestSymbolMachine). */
+  statuses?: SymbolReport[];
 }
 
 export interface SymbolContext extends SymbolInput {

@@ -104,6 +104,9 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     this.openDone();
     this.machineActor.subscribe({
       next: (snapshot) => {
+        // First: what happens next (scheduled commands, the close) sees the symbols as they are.
+        const statuses = this.plugin.takeStatuses?.();
+        if (statuses) for (const status of statuses) this.onSymbolStatus(status);
         const state = leafState(snapshot.value);
         if (state !== 'idle' && state !== 'closed') this.onClock();
         if (state === this.lastState) return;
