@@ -1,10 +1,9 @@
-import { fromPromise } from 'xstate';
 import { INTERVAL_MS, INTERVALS, type Interval } from '../model/bar.js';
 import type { BarColumnsView } from '../model/bar-columns-view.js';
 import { validateDayBars, validateDayColumns, type DayBars } from '../data-plane/day-bars.js';
 import { totalDropped } from '../model/counts.js';
 import { SessionError } from '../model/session-error.js';
-import { sourceOf, type StoreSource, type SymbolJob, type SymbolLoad } from './symbol-job.js';
+import type { StoreSource } from './symbol-job.js';
 
 export type HistoryLoadInput = Omit<StoreSource, 'mode'> & { symbol: string; streams?: readonly Interval[] };
 
@@ -83,9 +82,3 @@ function describe(value: unknown): string {
   if (value === undefined) return 'nothing';
   return `a ${typeof value}`;
 }
-
-/** A backtest symbol's `load`: its day, handed to the session to be caught up with its pause. */
-export const historyLoader = fromPromise<SymbolLoad, SymbolJob>(async ({ input }) => {
-  const day = await loadDayBars({ ...sourceOf(input, 'backtest'), symbol: input.symbol, streams: input.streams });
-  return { received: day.received, day };
-});

@@ -71,8 +71,8 @@ export async function loadGap({ symbol, engine, plan }: LiveLoadInput): Promise<
 export const addHistory = fromPromise<SymbolLoad, SymbolJob>(async ({ input: job }) => {
   const input = { ...sourceOf(job, 'live'), symbol: job.symbol };
   const history = await loadLiveHistory(input);
-  const caughtUp = input.engine.completeFill(input.symbol, history) ?? {};
-  return { received: history.received, caughtUp };
+  input.engine.completeFill(input.symbol, history);
+  return { received: history.received };
 });
 
 /** A live symbol's `catchUp` after a feed drop; the output is how many 1m bars it restored. */

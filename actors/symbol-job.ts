@@ -1,7 +1,6 @@
 import type { Interval } from '../model/bar.js';
 import type { BarStore } from '../model/bar-store.js';
-import type { IntervalCounts } from '../model/counts.js';
-import type { BarWindow, DayBars } from '../data-plane/day-bars.js';
+import type { BarWindow } from '../data-plane/day-bars.js';
 import type { LiveDataEngine } from '../data-plane/live-data-engine.js';
 import type { MarketCalendar, TradingSession } from '../calendar/market-calendar.js';
 import type { HistorySource } from '../model/live-feed.js';
@@ -46,14 +45,9 @@ export interface SymbolJob {
   source: SymbolSource;
 }
 
-/**
- * What a load found. `day` is handed to the session to be caught up with the others of its
- * pause (backtest); `caughtUp` says the load already wrote the symbol's history (live).
- */
+/** What a live symbol's load did, once it wrote the symbol's history: the bars it received. */
 export interface SymbolLoad {
   received: number;
-  day?: DayBars;
-  caughtUp?: IntervalCounts;
 }
 
 /** The source a mode's actor expects, or a bug report. */

@@ -1,15 +1,29 @@
 import pc from 'picocolors';
 import type { Session } from '../session/session.js';
 import type { SymbolInfo } from '../model/session-summary.js';
-import { caughtUpBars, count, fail, ok } from './messages.js';
+import { caughtUpBars, count, fail, ok, symbolList } from './messages.js';
 import { duration, exchangeTime } from './time-format.js';
 
 /**
  * Turns what happens to a session's symbols into lines stamped with the simulated exchange time:
- * adds, catch-ups with their pause, failures, removals. Returns the unsubscribe function.
+ * adds, catch-ups with their pause, failures, removals. The configured symbols that go active
+ * together (at the open, all caught up in one pause) are told in one line; an added symbol gets
+ * its own. Returns the unsubscribe function.
  */
-export function logSessionEvents(session: Session, log: (line: string) => void): () => void {
+export function logSessionEvents(session: Session, write: (line: string) => void): () => void {
   const stamp = (text: string) => `${pc.dim(exchangeTime(session.clock.now(), session.calendar.timeZone))} ${text}`;
+  // Configured symbols gone active and not told yet: they go active in one go, the clock
+  // stopped, so they are told in one line once that go is over (or before any other line).
+  let active: string[] = [];
+  const tellActive = () => {
+    if (active.length === 0) return;
+    write(stamp(ok(activeLine(active))));
+    active = [];
+  };
+  const log = (line: string) => {
+    tellActive();
+    write(line);
+  };
   // Each symbol's origin, listed once for all symbols: listing them on every event would cost
   // a session of n symbols n² symbol rows at its start. A symbol that failed or went may be
   // added again, so its origin is looked up again then.
@@ -25,7 +39,12 @@ export function logSessionEvents(session: Session, log: (line: string) => void):
         if (isDynamic(symbol)) log(stamp(`${symbol} queued for addition (${infoOf(symbol)?.streams.join(', ')})`));
         break;
       case 'active':
-        log(stamp(ok(isDynamic(symbol) ? `${symbol} is active (caught up ${count(caughtUpBars(infoOf(symbol)?.caughtUp))} bars)` : `${symbol} is active`)));
+        if (isDynamic(symbol)) {
+          log(stamp(ok(`${symbol} is active (caught up ${count(caughtUpBars(infoOf(symbol)?.caughtUp))} bars)`)));
+          break;
+        }
+        if (active.length === 0) queueMicrotask(tellActive);
+        active.push(symbol);
         break;
       case 'failed':
         origins.delete(symbol);
@@ -48,5 +67,13 @@ export function logSessionEvents(session: Session, log: (line: string) => void):
   return () => {
     offSymbol();
     offPause();
+    tellActive();
   };
 }
+
+/** `AAPL is active`, `AAPL, MSFT are active`, `500 symbols (S000, S001, S002 … S499) are active`. */
+function activeLine(symbols: readonly string[]): string {
+  if (symbols.length === 1) return `${symbols[0]} is active`;
+  return `${symbolList(symbols)} are active`;
+}
+

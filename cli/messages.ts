@@ -20,6 +20,15 @@ export function plural(n: number, word: string): string {
   return `${count(n)} ${word}${n === 1 ? '' : 's'}`;
 }
 
+/** Up to this many symbols are named in a line; more are counted. */
+const SYMBOLS_NAMED = 8;
+
+/** A few symbols by name (`AAPL, MSFT`); many counted, with the first and the last (`500 symbols (S000, S001, S002 … S499)`). */
+export function symbolList(symbols: readonly string[]): string {
+  if (symbols.length <= SYMBOLS_NAMED) return symbols.join(', ');
+  return `${plural(symbols.length, 'symbol')} (${symbols.slice(0, 3).join(', ')} … ${symbols.at(-1)})`;
+}
+
 export function colorStatus(status: SymbolStatus | string): string {
   switch (status) {
     case 'active':

@@ -1,15 +1,15 @@
-import { assign, emit, enqueueActions, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
+import { assign, enqueueActions, setup, type ActorRefFrom, type SnapshotFrom } from 'xstate';
 import { backtestClock, type AdvanceEvent, type BacktestSpeed, type TickEvent } from '../actors/backtest-clock.js';
 import { catchUp } from '../actors/catch-up.js';
-import { carriedDaysLoader } from '../actors/carried-days-loader.js';
+import { pauseDayLoader, type DaysLoadedEvent } from '../actors/pause-day-loader.js';
 import type { BacktestDataEngine } from '../data-plane/backtest-data-engine.js';
 import type { IntervalCounts } from '../model/counts.js';
 import { MINUTE_MS, type Interval } from '../model/bar.js';
-import type { BarWindow, DayBars } from '../data-plane/day-bars.js';
+import type { BarWindow } from '../data-plane/day-bars.js';
 import type { BarStore } from '../model/bar-store.js';
 import { symbolStatus, type SymbolReport } from './symbol-machine.js';
 import { backtestSymbolMachine } from './backtest-symbol-machine.js';
-import { nextSymbolActorId, removalOf, symbolActorId, symbolStatusEmitted, type SymbolEntry, type SymbolRoster, type SymbolStatusEmitted } from './symbol-roster.js';
+import { nextSymbolActorId, removalOf, symbolActorId, type SymbolEntry, type SymbolRoster } from './symbol-roster.js';
 import type { SymbolFailure } from '../model/symbol-status.js';
 import type { PauseRecord } from '../model/pause-record.js';
 import type { StoreSource } from '../actors/symbol-job.js';
@@ -32,9 +32,10 @@ export interface SessionPlan {
 
 /**
  * A symbol in the current catch-up: still loading, loaded and staged, or out (failed/removed).
- * `reloaded`: a symbol carried over from the day before, staged without leaving `active`.
+ * `reloading`/`reloaded`: a symbol carried over from the day before, loaded and staged without
+ * leaving `active`.
  */
-type BatchState = 'loading' | 'loaded' | 'reloaded' | 'out';
+type BatchState = 'loading' | 'reloading' | 'loaded' | 'reloaded' | 'out';
 
 export interface SessionContext {
   engine: BacktestDataEngine;
@@ -43,10 +44,7 @@ export interface SessionContext {
   /** Symbols waiting for the next catch-up, in request order. */
   pending: string[];
   batch: Record<string, BatchState>;
-  /**
-   * Symbols carried over to a new day with their actors (still `active`), waiting for their day:
-   * the session loads them all at once, with no event per symbol.
-   */
+  /** Symbols carried over to a new day with their actors (still `active`), waiting for their day. */
   carried: string[];
   /** How many of `batch` are still loading: the guard that ends a pause is checked on every event, so it must not scan the batch. */
   loading: number;
@@ -54,6 +52,8 @@ export interface SessionContext {
   /** The simulated time the clock is cleared to run to: the close at `'max'`, else what `ADVANCE` added. */
   clearedTo: number;
   requests: RequestInbox;
+  /** The statuses the symbols reported, in order, until the session's owner takes them (after each step). */
+  statuses: SymbolReport[];
   stopRequested: boolean;
   openPause: (Omit<PauseRecord, 'durationMs'> & { startedPerf: number }) | undefined;
   pauses: PauseRecord[];
@@ -69,10 +69,9 @@ export type SessionEvent =
   | { type: 'SET_SPEED'; speed: BacktestSpeed }
   | { type: 'ADD_SYMBOL'; symbol: string; streams: Interval[]; wallTime: number }
   | { type: 'REMOVE_SYMBOL'; symbol: string; immediate: boolean }
-  | SymbolReport;
+  | DaysLoadedEvent;
 
 export type SessionEmitted =
-  | SymbolStatusEmitted
   | { type: 'pause'; phase: 'begin'; reason: PauseRecord['reason']; simTime: number; symbols: string[] }
   | { type: 'pause'; phase: 'end'; record: PauseRecord };
 
@@ -95,6 +94,8 @@ export interface SessionInput {
   plan: SessionPlan;
   /** Shared with the caller, who counts each request in before sending it. */
   requests?: RequestInbox;
+  /** Shared with the caller, who takes the symbols' statuses from it after each step. */
+  statuses?: SymbolReport[];
 }
 
 const STOPPED: SymbolFailure = { code: 'STOPPED', message: 'The session was stopped before the symbol was caught up.' };
@@ -115,14 +116,13 @@ export const sessionMachine = setup({
     symbol: backtestSymbolMachine,
     clock: backtestClock,
     catchUp,
-    carriedDays: carriedDaysLoader,
+    loadDays: pauseDayLoader,
   },
   delays: {
     loadTimeout: ({ context }) => context.plan.loadTimeoutMs,
   },
   guards: {
     hasPendingSymbols: ({ context }) => context.pending.length > 0,
-    hasCarriedSymbols: ({ context }) => context.carried.length > 0,
     batchSettled: ({ context }) => context.loading === 0,
     addsPendingAtClose: ({ context }) => context.engine.atClose && context.pending.length > 0,
     /** At the close, once every request made there has been handled. */
@@ -135,7 +135,7 @@ export const sessionMachine = setup({
       const sim = context.engine.clock.now();
       for (const { symbol, streams } of context.plan.configured) {
         symbols[symbol] = {
-          ref: spawn('symbol', { id: symbolActorId(symbols, symbol, 'configured'), input: { symbol, streams, origin: 'configured', source: sourceOf(context.plan) } }),
+          ref: spawn('symbol', { id: symbolActorId(symbols, symbol, 'configured'), input: { symbol, streams, origin: 'configured', source: sourceOf(context.plan), statuses: context.statuses } }),
           streams,
           origin: 'configured',
           addedAt: { sim, wall: Date.now() },
@@ -151,7 +151,7 @@ export const sessionMachine = setup({
       const { symbol, streams, wallTime } = event;
       const ref = spawn('symbol', {
         id: symbolActorId(context.symbols, symbol, 'dynamic'),
-        input: { symbol, streams, origin: 'dynamic', source: sourceOf(context.plan) },
+        input: { symbol, streams, origin: 'dynamic', source: sourceOf(context.plan), statuses: context.statuses },
       });
       return {
         symbols: { ...context.symbols, [symbol]: { ref, streams, origin: 'dynamic', addedAt: { sim: context.engine.clock.now(), wall: wallTime } } },
@@ -178,24 +178,9 @@ export const sessionMachine = setup({
         pending: context.pending.filter((s) => s !== event.symbol),
         draining: context.draining.filter((s) => s !== event.symbol),
         batch: event.symbol in context.batch ? { ...context.batch, [event.symbol]: 'out' } : context.batch,
-        loading: context.batch[event.symbol] === 'loading' ? context.loading - 1 : context.loading,
+        loading: isLoading(context.batch[event.symbol]) ? context.loading - 1 : context.loading,
       });
     }),
-    stageLoadedDay: ({ context, event }) => {
-      if (event.type !== 'SYMBOL_LOADED') return;
-      const entry = context.symbols[event.symbol];
-      if (entry && context.batch[event.symbol] === 'loading') context.engine.stage(event.symbol, entry.streams, event.day);
-    },
-    trackBatch: assign(({ context, event }) => {
-      if (event.type !== 'SYMBOL_STATUS' || context.batch[event.symbol] !== 'loading') return {};
-      const next: BatchState | undefined = event.status === 'catchingUp' ? 'loaded' : event.status === 'failed' || event.status === 'removed' ? 'out' : undefined;
-      if (!next) return {};
-      // Updated in place: the batch is this pause's own object (startBatch makes a new one), and
-      // copying it for each of n symbols' reports made the first pause of a big session O(n²).
-      context.batch[event.symbol] = next;
-      return { loading: context.loading - 1 };
-    }),
-    emitSymbolStatus: emit(({ event }) => symbolStatusEmitted(event as SymbolReport)),
     deactivateData: ({ context }) => context.engine.deactivate(),
     reactivateData: ({ context }) => context.engine.reactivate(),
     beginPause: enqueueActions(({ context, enqueue }) => {
@@ -220,51 +205,53 @@ export const sessionMachine = setup({
       for (const symbol of context.pending) {
         const entry = context.symbols[symbol];
         if (!entry) continue;
+        if (carried.has(symbol)) {
+          batch[symbol] = 'reloading';
+          continue;
+        }
         batch[symbol] = 'loading';
-        if (!carried.has(symbol)) enqueue.sendTo(entry.ref, { type: 'LOAD' });
+        enqueue.sendTo(entry.ref, { type: 'LOAD' });
       }
-      enqueue.assign({ batch, loading: Object.keys(batch).length, pending: [] });
+      enqueue.assign({ batch, loading: Object.keys(batch).length, pending: [], carried: [] });
     }),
-    /** The carried symbols' days: staged for the catch-up, or the symbol fails with the load's reason. */
-    stageCarriedDays: enqueueActions(({ context, enqueue }, days: Map<string, DayBars | SymbolFailure>) => {
+    /**
+     * Days the pause's load delivered: staged for the catch-up, the symbol told it is loaded
+     * (one carried over stays `active`), or failed with the load's reason. The batch is this
+     * pause's own object (startBatch makes a new one): updated in place, as copying it for each
+     * delivery would make a pause of n symbols loaded one by one O(n²).
+     */
+    stageDays: enqueueActions(({ context, enqueue }, days: DaysLoadedEvent['days']) => {
       let settled = 0;
       for (const [symbol, day] of days) {
         const entry = context.symbols[symbol];
-        if (!entry || context.batch[symbol] !== 'loading') continue;
+        const state = context.batch[symbol];
+        if (!entry || !isLoading(state)) continue;
         settled++;
         if ('code' in day) {
           context.batch[symbol] = 'out';
           enqueue.sendTo(entry.ref, { type: 'ABORT', error: day, loaded: 0 });
-        } else {
-          context.batch[symbol] = 'reloaded';
-          context.engine.stage(symbol, entry.streams, day);
+          continue;
         }
+        context.engine.stage(symbol, entry.streams, day);
+        if (state === 'reloading') {
+          context.batch[symbol] = 'reloaded';
+          continue;
+        }
+        context.batch[symbol] = 'loaded';
+        enqueue.sendTo(entry.ref, { type: 'LOADED', received: day.received });
       }
-      // The batch is this pause's own object (see trackBatch).
-      enqueue.assign({ carried: [], loading: context.loading - settled });
-    }),
-    failCarriedDays: enqueueActions(({ context, enqueue }, error: unknown) => {
-      const failure: SymbolFailure = { code: 'LOAD_FAILED', message: error instanceof Error ? error.message : String(error) };
-      let settled = 0;
-      for (const symbol of context.carried) {
-        const entry = context.symbols[symbol];
-        if (!entry || context.batch[symbol] !== 'loading') continue;
-        settled++;
-        context.batch[symbol] = 'out';
-        enqueue.sendTo(entry.ref, { type: 'ABORT', error: failure, loaded: 0 });
-      }
-      enqueue.assign({ carried: [], loading: context.loading - settled });
+      enqueue.assign({ loading: context.loading - settled });
     }),
     timeOutLoads: enqueueActions(({ context, enqueue }) => {
       const seconds = context.plan.loadTimeoutMs / 1000;
       const batch = { ...context.batch };
       for (const [symbol, state] of Object.entries(context.batch)) {
-        if (state !== 'loading') continue;
+        if (!isLoading(state)) continue;
         batch[symbol] = 'out';
         const message = `Loading ${symbol} took longer than ${seconds} s and was abandoned; the session went on without it. Raise loadTimeoutMs if the store is slow.`;
         enqueue.sendTo(context.symbols[symbol]!.ref, { type: 'ABORT', error: { code: 'LOAD_TIMEOUT', message }, loaded: 0 });
       }
-      enqueue.assign({ batch, loading: 0, carried: [] });
+      enqueue.assign({ batch, loading: 0 });
     }),
     confirmCaughtUp: enqueueActions(({ context, enqueue }, counts: Map<string, IntervalCounts>) => {
       for (const symbol of counts.keys()) {
@@ -286,11 +273,11 @@ export const sessionMachine = setup({
     abortBatch: enqueueActions(({ context, enqueue }) => {
       for (const [symbol, state] of Object.entries(context.batch)) {
         if (state === 'out') continue;
-        const loaded = state === 'loading' ? 0 : context.engine.stats(symbol)?.received;
+        const loaded = isLoading(state) ? 0 : context.engine.stats(symbol)?.received;
         enqueue(({ context: c }) => c.engine.remove(symbol));
         enqueue.sendTo(context.symbols[symbol]!.ref, { type: 'ABORT', error: STOPPED, loaded });
       }
-      enqueue.assign({ batch: {}, loading: 0, carried: [] });
+      enqueue.assign({ batch: {}, loading: 0 });
     }),
     abortPending: enqueueActions(({ context, enqueue }) => {
       for (const symbol of context.pending) {
@@ -358,7 +345,7 @@ export const sessionMachine = setup({
           continue;
         }
         const id = nextSymbolActorId(context.symbols, symbol);
-        const ref = spawn('symbol', { id, input: { symbol, streams, origin: 'configured', source: sourceOf(plan) } });
+        const ref = spawn('symbol', { id, input: { symbol, streams, origin: 'configured', source: sourceOf(plan), statuses: context.statuses } });
         symbols[symbol] = { ref, streams, origin: 'configured', addedAt };
       }
       return {
@@ -389,15 +376,14 @@ export const sessionMachine = setup({
     draining: [],
     clearedTo: input.plan.speed === 'max' ? input.plan.window.close : input.plan.window.open,
     requests: input.requests ?? { waiting: 0 },
+    statuses: input.statuses ?? [],
     stopRequested: false,
     openPause: undefined,
     pauses: [],
   }),
   initial: 'idle',
   on: {
-    SYMBOL_STATUS: { actions: ['trackBatch', 'emitSymbolStatus'] },
     SET_SPEED: { actions: 'setSpeed' },
-    SYMBOL_LOADED: { actions: 'stageLoadedDay' },
   },
   states: {
     idle: {
@@ -415,9 +401,9 @@ export const sessionMachine = setup({
       },
       states: {
         // The configured symbols load in the first pause, like any added symbol; on a new day,
-        // those carried over from the day before are read together first.
+        // with those carried over from the day before.
         starting: {
-          always: [{ guard: 'hasCarriedSymbols', target: 'deactivated.reloading' }, { target: 'deactivated' }],
+          always: 'deactivated',
         },
         streaming: {
           invoke: {
@@ -446,17 +432,16 @@ export const sessionMachine = setup({
             STOP: { target: 'reactivating', actions: ['requestStop', 'abortBatch'] },
           },
           states: {
-            // A new day's symbols carried over from the day before load in one read, beside the others' loads.
-            reloading: {
-              invoke: {
-                src: 'carriedDays',
-                input: ({ context }) => ({ source: sourceOf(context.plan), symbols: context.carried }),
-                onDone: { target: 'paused', actions: { type: 'stageCarriedDays', params: ({ event }) => event.output } },
-                onError: { target: 'paused', actions: { type: 'failCarriedDays', params: ({ event }: { event: { error: unknown } }) => event.error } },
-              },
-              after: { loadTimeout: { target: 'catchingUp', actions: 'timeOutLoads' } },
-            },
+            // The pause's symbols load together: one actor, one read when the store has a batch read.
             paused: {
+              invoke: {
+                src: 'loadDays',
+                input: ({ context }) => ({
+                  source: sourceOf(context.plan),
+                  symbols: Object.keys(context.batch).map((symbol) => ({ symbol, streams: context.symbols[symbol]!.streams })),
+                }),
+              },
+              on: { DAYS_LOADED: { actions: { type: 'stageDays', params: ({ event }) => event.days } } },
               always: { guard: 'batchSettled', target: 'catchingUp' },
               after: { loadTimeout: { target: 'catchingUp', actions: 'timeOutLoads' } },
             },
@@ -510,4 +495,8 @@ export type SessionSnapshot = SnapshotFrom<typeof sessionMachine>;
 /** An active symbol with the same streams keeps its actor from one day to the next. */
 function carriesOver(entry: SymbolEntry, streams: readonly Interval[]): boolean {
   return symbolStatus(entry.ref) === 'active' && entry.streams.length === streams.length && entry.streams.every((interval, i) => interval === streams[i]);
+}
+
+function isLoading(state: BatchState | undefined): boolean {
+  return state === 'loading' || state === 'reloading';
 }

@@ -1,7 +1,6 @@
 import { assign, fromPromise, sendParent, setup, spawnChild, stopChild, type ActorRefFrom, type DoneActorEvent, type ErrorActorEvent } from 'xstate';
 import type { SymbolJob, SymbolLoad, SymbolSource } from '../actors/symbol-job.js';
 import type { Interval } from '../model/bar.js';
-import type { DayBars } from '../data-plane/day-bars.js';
 import { type SymbolStatus, type SymbolFailure, failureOf } from '../model/symbol-status.js';
 
 export type SymbolOrigin = 'configured' | 'dynamic';
@@ -11,6 +10,8 @@ export interface SymbolInput {
   streams: Interval[];
   origin: SymbolOrigin;
   source: SymbolSource;
+  /** Backtest: where the symbol's statuses go, for its session to hand on after each of its steps (see backtestSymbolMachine). */
+  statuses?: SymbolReport[];
 }
 
 export interface SymbolContext extends SymbolInput {
@@ -29,6 +30,8 @@ export interface SymbolContext extends SymbolInput {
 
 export type SymbolEvent =
   | { type: 'LOAD' }
+  /** Backtest: the session loaded the symbol's day (`received` bars) with the others of its pause, and stages it for their catch-up. */
+  | { type: 'LOADED'; received: number }
   /** The session wrote the symbol's history up to its clock. */
   | { type: 'CAUGHT_UP' }
   /** The feed reconnected: fetch what was missed since `downSince`. */
@@ -39,14 +42,15 @@ export type SymbolEvent =
   | { type: 'CANCEL' }
   /** Failed from outside: load timeout, session stopped, catch-up failed. */
   | { type: 'ABORT'; error: SymbolFailure; /** Bars received by the load it ends, when not what the symbol recorded. */ loaded?: number }
+  /** The symbol's own load (live) ended. */
+  | DoneActorEvent<SymbolLoad, 'load'>
+  | ErrorActorEvent<unknown, 'load'>
   /** The symbol's own catch-up (live gap fill) ended. */
   | DoneActorEvent<number, 'catchUp'>
   | ErrorActorEvent<unknown, 'catchUp'>;
 
 /** What a symbol actor tells its session. */
-export type SymbolReport =
-  | { type: 'SYMBOL_STATUS'; symbol: string; status: SymbolStatus; error?: SymbolFailure }
-  | { type: 'SYMBOL_LOADED'; symbol: string; day: DayBars };
+export type SymbolReport = { type: 'SYMBOL_STATUS'; symbol: string; status: SymbolStatus; error?: SymbolFailure };
 
 function suppliedByMode<T>(name: string) {
   return fromPromise<T, SymbolJob>(() => Promise.reject(new Error(`The symbol chart's ${name} actor is supplied by the session mode (provide).`)));
@@ -57,11 +61,12 @@ function suppliedByMode<T>(name: string) {
  * its history, is caught up to the session clock, streams, and ends removed or failed. Every
  * state is a status and reports itself to the session.
  *
- * The mode supplies the actors (`provide`): `loadDay` fetches the day's history; `catchUp` is the live
- * gap fill after a feed drop, while in a backtest the session catches up every symbol of a
- * pause at once and sends `CAUGHT_UP` (its mode starts no catch-up of the symbol's own). A live load writes the history itself and goes straight
- * to `active`. `hide`/`show` bracket a catch-up a symbol runs on its own (live); every way out
- * of `catchingUp` passes through `show`.
+ * The mode supplies the actors (`provide`). Live, `loadDay` fetches and writes the symbol's
+ * history and the symbol goes straight to `active`; `catchUp` is the gap fill after a feed drop.
+ * In a backtest the session loads the days of every symbol of a pause in one read, sends each
+ * `LOADED` (or `ABORT` with the reason), catches them all up at once and sends `CAUGHT_UP`: its
+ * mode starts no load and no catch-up of the symbol's own. `hide`/`show` bracket a catch-up a
+ * symbol runs on its own (live); every way out of `catchingUp` passes through `show`.
  */
 export const symbolMachine = setup({
   types: {
@@ -74,7 +79,6 @@ export const symbolMachine = setup({
     catchUp: suppliedByMode<number>('catchUp'),
   },
   guards: {
-    loadCaughtUp: (_, load: SymbolLoad) => load.caughtUp !== undefined,
     gapWaiting: ({ context }) => context.gapSince !== undefined,
   },
   actions: {
@@ -84,17 +88,16 @@ export const symbolMachine = setup({
       status: params.status,
       ...(context.error ? { error: context.error } : {}),
     })),
-    recordLoad: assign({ loaded: (_, load: SymbolLoad) => load.received }),
-    handDayToSession: sendParent(({ context }, load: SymbolLoad): SymbolReport => {
-      if (!load.day) throw new Error(`The load of ${context.symbol} wrote nothing and handed no day to catch up.`);
-      return { type: 'SYMBOL_LOADED', symbol: context.symbol, day: load.day };
-    }),
+    recordLoad: assign({ loaded: (_, received: number) => received }),
     recordLoadError: assign({ error: (_, error: unknown) => failureOf(error) }),
     recordAbort: assign(({ context }, abort: { error: SymbolFailure; loaded?: number }) => ({ error: abort.error, loaded: abort.loaded ?? context.loaded })),
     rememberGap: assign({ gapSince: ({ context }, downSince: number) => Math.min(context.gapSince ?? downSince, downSince) }),
     queueGap: assign({ queuedGap: ({ context }, downSince: number) => Math.min(context.queuedGap ?? downSince, downSince) }),
     recordFill: assign({ gapFills: ({ context }) => context.gapFills + 1, gapSince: ({ context }) => context.queuedGap, queuedGap: undefined, fillError: undefined }),
     recordFillError: assign({ gapSince: ({ context }) => context.queuedGap, queuedGap: undefined, fillError: (_, error: unknown) => failureOf(error) }),
+    /** The symbol's own load (live), spawned rather than invoked: a backtest's session loads its symbols' days itself. */
+    startLoad: spawnChild('loadDay', { id: 'load', input: ({ context }) => ({ symbol: context.symbol, streams: context.streams, source: context.source }) }),
+    stopLoad: stopChild('load'),
     /**
      * The symbol's own catch-up, spawned rather than invoked: a backtest, whose session catches
      * every symbol of a pause up at once, supplies no-ops and so creates no actor per symbol.
@@ -129,21 +132,14 @@ export const symbolMachine = setup({
       on: { LOAD: 'loading' },
     },
     loading: {
-      entry: { type: 'reportStatus', params: { status: 'loading' } },
-      invoke: {
-        src: 'loadDay',
-        input: ({ context }) => ({ symbol: context.symbol, streams: context.streams, source: context.source }),
-        onDone: [
-          { guard: { type: 'loadCaughtUp', params: ({ event }) => event.output }, target: 'active', actions: { type: 'recordLoad', params: ({ event }) => event.output } },
-          {
-            target: 'catchingUp',
-            actions: [
-              { type: 'recordLoad', params: ({ event }) => event.output },
-              { type: 'handDayToSession', params: ({ event }) => event.output },
-            ],
-          },
-        ],
-        onError: { target: 'failed', actions: { type: 'recordLoadError', params: ({ event }: { event: { error: unknown } }) => event.error } },
+      entry: [{ type: 'reportStatus', params: { status: 'loading' } }, 'startLoad'],
+      exit: 'stopLoad',
+      on: {
+        // Live: the load wrote the history, caught up to the feed.
+        'xstate.done.actor.load': { target: 'active', actions: { type: 'recordLoad', params: ({ event }) => event.output.received } },
+        'xstate.error.actor.load': { target: 'failed', actions: { type: 'recordLoadError', params: ({ event }: { event: ErrorActorEvent<unknown, 'load'> }) => event.error } },
+        // Backtest: the session loaded the day and catches it up with the others of the pause.
+        LOADED: { target: 'catchingUp', actions: { type: 'recordLoad', params: ({ event }) => event.received } },
       },
     },
     catchingUp: {

@@ -6,6 +6,7 @@ import type { PauseRecord } from '../model/pause-record.js';
 import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
 import { leafState } from '../machines/leaf-state.js';
 import { sessionMachine, type RequestInbox, type SessionEmitted, type SessionPlan } from '../machines/session-machine.js';
+import type { SymbolReport } from '../machines/symbol-machine.js';
 import type { CommonEventMap, ModeParts, SessionMode } from './session-mode.js';
 import type { ResolvedOptions, ResolvedSymbol } from './session-options.js';
 import type { TradingSession } from '../calendar/market-calendar.js';
@@ -24,7 +25,7 @@ export interface BacktestTypes {
   clock: { now(): number };
 }
 
-const RUNNING_STATES = new Set(['starting', 'streaming', 'reloading', 'paused', 'catchingUp', 'reactivating']);
+const RUNNING_STATES = new Set(['starting', 'streaming', 'paused', 'catchingUp', 'reactivating']);
 
 /** The backtest plug-in: the session machine with its pause/catch-up region, on the simulated clock and stored bars. */
 export function backtestMode(options: ResolvedOptions, store: BarStore) {
@@ -50,14 +51,17 @@ export function backtestMode(options: ResolvedOptions, store: BarStore) {
     const engine = new BacktestDataEngine(plan.window, plan.alignTo, writer, notifier);
     /** Requests sent but not yet handled: a clock step ends after the minute they were made in. */
     const inbox: RequestInbox = { waiting: 0 };
+    /** The symbols' statuses, put there while the session steps and taken after each step. */
+    const statuses: SymbolReport[] = [];
     return {
       name: 'backtest',
       machine: sessionMachine,
-      input: { engine, plan, requests: inbox },
+      input: { engine, plan, requests: inbox, statuses },
       clock: { now: () => engine.clock.now() },
       runningStates: RUNNING_STATES,
       unfinished: 'caught up',
       roster: (snapshot) => snapshot.context.symbols,
+      takeStatuses: () => statuses.splice(0),
       // Streaming with no request waiting.
       started: (snapshot) => leafState(snapshot.value) === 'streaming' && snapshot.context.requests.waiting === 0,
       listen: (actor) => actor.on('pause', (event) => notify('pause', event)),

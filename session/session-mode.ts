@@ -44,6 +44,11 @@ export interface SessionMode<T extends ModeTypes> {
   /** What an add still waiting at the close never got to be (`caught up`, `loaded`). */
   readonly unfinished: string;
   roster(snapshot: SnapshotFrom<T['machine']>): SymbolRoster;
+  /**
+   * The statuses the symbols reported during the machine's last step, in order, where they do
+   * not come as the machine's `symbol` events (a backtest's). Called after every step.
+   */
+  takeStatuses?(): Array<{ symbol: string; status: SymbolStatus; error?: SymbolFailure }>;
   /** After `START`, `start()` resolves once this holds (or the session closed). */
   started(snapshot: SnapshotFrom<T['machine']>): boolean;
   /** Forwards the machine's mode-specific emitted events to the session's observers. */

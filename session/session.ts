@@ -13,7 +13,7 @@ import { SessionObservers } from './session-observers.js';
 import { SymbolRequests } from './symbol-requests.js';
 import { leafState } from '../machines/leaf-state.js';
 import { symbolStatus } from '../machines/symbol-machine.js';
-import type { SymbolRoster } from '../machines/symbol-roster.js';
+import type { SymbolEntry, SymbolRoster } from '../machines/symbol-roster.js';
 import { resolveStreams, resolveSymbols, type SymbolConfig } from './session-options.js';
 import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
 import type { RecordedConfig, SessionRecorder, SessionReplay, SymbolCommand } from '../model/session-recorder.js';
@@ -104,6 +104,9 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     this.openDone();
     this.machineActor.subscribe({
       next: (snapshot) => {
+        // First: what happens next (scheduled commands, the close) sees the symbols as they are.
+        const statuses = this.plugin.takeStatuses?.();
+        if (statuses) for (const status of statuses) this.onSymbolStatus(status);
         const state = leafState(snapshot.value);
         if (state !== 'idle' && state !== 'closed') this.onClock();
         if (state === this.lastState) return;
@@ -364,31 +367,37 @@ export class Session<T extends ModeTypes = BacktestTypes> {
 
   /** Every symbol added while the session ran, with its status. */
   listDynamic(): DynamicSymbolInfo[] {
-    return this.listSymbols()
-      .filter((info) => info.origin === 'dynamic')
-      .map(({ symbol, status, streams, addedAt, error }) => ({ symbol, status, streams, addedAt, ...(error ? { error } : {}) }));
+    // Only the added symbols' rows are built: the close asks for them, with hundreds configured.
+    return Object.entries(this.roster())
+      .filter(([, entry]) => entry.origin === 'dynamic')
+      .map(([symbol, entry]) => {
+        const { status, streams, addedAt, error } = this.symbolInfo(symbol, entry);
+        return { symbol, status, streams, addedAt, ...(error ? { error } : {}) };
+      });
   }
 
   /** Every symbol, configured or added, with status and counters. */
   listSymbols(): Array<T['info']> {
-    return Object.entries(this.roster()).map(([symbol, entry]) => {
-      const { context } = entry.ref.getSnapshot();
-      const stats = this.plugin.stats(symbol);
-      const base: SymbolInfo = {
-        symbol,
-        origin: entry.origin,
-        status: symbolStatus(entry.ref),
-        streams: entry.streams,
-        addedAt: entry.addedAt,
-        // A backtest symbol carried over to a new day kept its actor: the engine knows today's load.
-        loaded: stats?.received ?? context.loaded,
-        dropped: stats?.dropped ?? emptyDropCounts(),
-        caughtUp: stats?.caughtUp ?? {},
-        streamed: stats?.streamed ?? {},
-        ...(context.error ? { error: context.error } : {}),
-      };
-      return this.plugin.symbolInfo(base, context);
-    });
+    return Object.entries(this.roster()).map(([symbol, entry]) => this.symbolInfo(symbol, entry));
+  }
+
+  private symbolInfo(symbol: string, entry: SymbolEntry): T['info'] {
+    const { context } = entry.ref.getSnapshot();
+    const stats = this.plugin.stats(symbol);
+    const base: SymbolInfo = {
+      symbol,
+      origin: entry.origin,
+      status: symbolStatus(entry.ref),
+      streams: entry.streams,
+      addedAt: entry.addedAt,
+      // A backtest symbol carried over to a new day kept its actor: the engine knows today's load.
+      loaded: stats?.received ?? context.loaded,
+      dropped: stats?.dropped ?? emptyDropCounts(),
+      caughtUp: stats?.caughtUp ?? {},
+      streamed: stats?.streamed ?? {},
+      ...(context.error ? { error: context.error } : {}),
+    };
+    return this.plugin.symbolInfo(base, context);
   }
 
   /** Subscribes to bars as they become visible. Returns the unsubscribe function. */

@@ -20,7 +20,7 @@ import { CliError, EXIT_USAGE } from '../cli-error.js';
 import { exitForSymbols } from '../run-outcome.js';
 import { assertWritableDir, RUN_DIR_ROLE } from '../writable-dir.js';
 import { logSessionEvents } from '../event-lines.js';
-import { fail, note } from '../messages.js';
+import { fail, note, symbolList } from '../messages.js';
 import { parsePort, parseSpeed, parseStreams, parseSymbols } from '../option-parsers.js';
 import { ProgressMeter } from '../progress-meter.js';
 import { renderSummary } from '../summary-table.js';
@@ -152,7 +152,7 @@ async function runBacktest(options: Options): Promise<void> {
   process.on('SIGTERM', quit);
   let summary: SessionSummary;
   try {
-    display.log(note(`tapedeck backtest ${session.tradingSession.date} · ${options.symbols.join(', ')} (${options.streams.join(', ')}) · speed ${speed} · control API ${server.url} (run file ${server.runFile})`));
+    display.log(note(`tapedeck backtest ${session.tradingSession.date} · ${symbolList(options.symbols)} (${options.streams.join(', ')}) · speed ${speed} · control API ${server.url} (run file ${server.runFile})`));
     if (inspector) display.log(note(`Inspector: ${inspector.url} — open it in a browser`));
     if (stately) display.log(note(`Sending the session to Stately's inspector at ${options.stately === true ? 'ws://localhost:8080' : options.stately}`));
     const replay = options.resume ? journal?.record : undefined;

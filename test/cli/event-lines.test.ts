@@ -31,15 +31,30 @@ function fakeSession(rows: Array<Pick<SymbolInfo, 'symbol' | 'origin' | 'streams
   return fake;
 }
 
-test("a session's symbols going active are told with one listing of the symbols, not one per event", (t) => {
+test("the configured symbols going active together are told in one line, with one listing of the symbols", async (t) => {
   const rows = Array.from({ length: 500 }, (_, i) => ({ symbol: `S${i}`, origin: 'configured' as const, streams: ['1m' as const], caughtUp: {} }));
   const fake = fakeSession(rows);
   const lines: string[] = [];
   logSessionEvents(fake.session, (line) => lines.push(plain(line)));
   for (const { symbol } of rows) fake.emit(symbol, 'active');
-  t.is(lines.length, 500);
-  t.true(lines[499]!.endsWith('✓ S499 is active'));
+  await Promise.resolve();
+  t.deepEqual(lines, ['10:00 ✓ 500 symbols (S0, S1, S2 … S499) are active']);
   t.is(fake.listed, 1);
+});
+
+test('a few configured symbols are named; an added one going active meanwhile keeps its own line', async (t) => {
+  const fake = fakeSession([
+    { symbol: 'AAPL', origin: 'configured', streams: ['1m'], caughtUp: {} },
+    { symbol: 'MSFT', origin: 'configured', streams: ['1m'], caughtUp: {} },
+    { symbol: 'TSLA', origin: 'dynamic', streams: ['1m'], caughtUp: { '1m': 30 } },
+  ]);
+  const lines: string[] = [];
+  logSessionEvents(fake.session, (line) => lines.push(plain(line).replace(/^\S+ /, '')));
+  fake.emit('AAPL', 'active');
+  fake.emit('MSFT', 'active');
+  fake.emit('TSLA', 'active');
+  await Promise.resolve();
+  t.deepEqual(lines, ['✓ AAPL, MSFT are active', '✓ TSLA is active (caught up 30 bars)']);
 });
 
 test('a symbol removed and added again is told as an added symbol, with its catch-up', (t) => {

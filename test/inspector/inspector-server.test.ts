@@ -149,7 +149,7 @@ test('streams the state, status steps, transitions, log and prices of an add', a
   const log = all.flatMap((u) => u.log ?? []);
   t.truthy(log.find((e) => e.actor === 'session' && e.event === 'ADD_SYMBOL' && e.detail?.includes('symbol=TSLA')));
   t.truthy(log.find((e) => e.actor === 'TSLA' && e.event === 'LOAD' && e.from === 'session'));
-  t.truthy(log.find((e) => e.actor === 'TSLA' && e.event === 'xstate.done.actor' && e.from === 'loadDay'));
+  t.truthy(log.find((e) => e.actor === 'TSLA' && e.event === 'LOADED' && e.from === 'session'));
   t.deepEqual(log.filter((e) => e.actor === 'state' && !e.event.startsWith('pause ')).map((e) => e.event), ['streaming', 'paused', 'catchingUp', 'reactivating', 'streaming'], 'every state passed through, from the page connecting on');
   t.truthy(log.find((e) => e.event === 'pause begin' && e.detail === 'add TSLA'));
   t.true(log.every((e) => e.sim === session.tradingSession.open + 30 * 60_000 || e.sim === session.tradingSession.open), 'simulated time on every entry');

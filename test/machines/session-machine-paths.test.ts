@@ -29,7 +29,7 @@ function describe(transition: AnyTransitionDefinition): string {
 const taken = new Set<string>();
 const takenBySymbols = new Set<string>();
 
-function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean; failCarriedDays?: boolean } = {}) {
+function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean } = {}) {
   const calendar = shortCalendar(30);
   const session = calendar.session(DATE)!;
   const store = new ScriptedStore({ AAPL: fullDay(session), TSLA: fullDay(session), NVDA: fullDay(session) });
@@ -49,9 +49,7 @@ function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean; failCar
   };
   const machine = options.failCatchUp
     ? sessionMachine.provide({ actors: { catchUp: fromPromise(async () => Promise.reject(new Error('catch-up broke'))) } })
-    : options.failCarriedDays
-      ? sessionMachine.provide({ actors: { carriedDays: fromPromise(async () => Promise.reject(new Error('reload broke'))) } })
-      : sessionMachine;
+    : sessionMachine;
   const inspect = (event: InspectionEvent) => {
     if (event.type !== '@xstate.microstep') return;
     const into = event.actorRef === actor ? taken : (event.actorRef as { logic?: unknown }).logic === backtestSymbolMachine ? takenBySymbols : undefined;
@@ -187,14 +185,18 @@ test.serial('next days: carried symbols reload together, a new one loads, a relo
   t.is(actor.getSnapshot().context.symbols.AAPL!.ref.getSnapshot().value, 'failed', 'a reload past its timeout');
   t.is(actor.getSnapshot().context.symbols.TSLA, undefined, 'a symbol not in the plan left');
 
-  const broken = start({ failCarriedDays: true });
+  const broken = start();
   broken.actor.send({ type: 'START' });
   await broken.until('streaming');
   step(broken.actor, 30);
   await broken.until('closed');
+  broken.store.script('AAPL', { kind: 'reject', message: 'reload broke' });
   broken.actor.send({ type: 'NEXT_DAY', plan: nextDayPlan(broken.plan, [{ symbol: 'AAPL', streams: ['1m'] }]) });
   await broken.until('streaming');
-  t.is(broken.actor.getSnapshot().context.symbols.AAPL!.ref.getSnapshot().value, 'failed');
+  const failed = broken.actor.getSnapshot().context.symbols.AAPL!.ref.getSnapshot();
+  t.is(failed.value, 'failed');
+  t.like(failed.context.error, { code: 'LOAD_FAILED' });
+  t.regex(failed.context.error!.message, /reload broke/);
 });
 
 function calendarDay(plan: SessionPlan) {
@@ -211,7 +213,8 @@ test.serial('every transition of the session machine was taken', (t) => {
 // (a reconnect's gap fill, a load that writes its own history).
 const LIVE_ONLY = new Set([
   'symbol --GAP--> (self)',
-  'symbol.loading --xstate.done.actor.0.symbol.loading--> symbol.active',
+  'symbol.loading --xstate.done.actor.load--> symbol.active',
+  'symbol.loading --xstate.error.actor.load--> symbol.failed',
   'symbol.catchingUp --GAP--> (self)',
   'symbol.catchingUp --DRAIN--> symbol.draining',
   'symbol.catchingUp --xstate.done.actor.catchUp--> symbol.active',

@@ -1,7 +1,7 @@
 import test from 'ava';
 import { MemoryBarStore, SessionError, type Bar, type BarColumnsView, type BarStore, type Interval } from 'tapedeck';
 import { fullDay } from '../support/day-data.js';
-import { DATE, harness, shortCalendar } from '../support/session-harness.js';
+import { DATE, harness, shortCalendar, type Harness } from '../support/session-harness.js';
 
 /**
  * A store with a batch read that counts its reads. A symbol in `corrupt` stands for bars in a
@@ -47,6 +47,27 @@ async function storeWith(symbols: string[]): Promise<CountingStore> {
   for (const [i, symbol] of symbols.entries()) await store.putBars(symbol, '1m', fullDay(day, 100 + (i % 50)));
   return store;
 }
+
+test("many symbols start with a handful of session events, not some per symbol, and each symbol's statuses are still told in order", async (t) => {
+  const symbols = Array.from({ length: 200 }, (_, i) => `S${String(i).padStart(3, '0')}`);
+  const store = await storeWith(symbols);
+  let sessionEvents = 0;
+  const h: { session?: Harness['session'] } = {};
+  h.session = harness({
+    store,
+    symbols: symbols.map((symbol) => ({ symbol, streams: ['1m', '5m'] })),
+    inspect: (event) => {
+      if (event.type === '@xstate.event' && h.session && event.actorRef === h.session.actor) sessionEvents++;
+    },
+  }).session;
+  const statuses = new Map<string, string[]>();
+  h.session.on('symbol', ({ symbol, status }) => statuses.set(symbol, [...(statuses.get(symbol) ?? []), status]));
+  await h.session.start();
+  t.true(sessionEvents <= 10, `${sessionEvents} session events to start ${symbols.length} symbols`);
+  t.deepEqual([...statuses.keys()].sort(), symbols);
+  for (const [symbol, told] of statuses) t.deepEqual(told, ['queued', 'loading', 'catchingUp', 'active'], symbol);
+  t.deepEqual(h.session.listSymbols().filter((s) => s.status !== 'active'), []);
+});
 
 test('500 configured symbols are loaded with a handful of batch reads, none one by one', async (t) => {
   const symbols = Array.from({ length: 500 }, (_, i) => `S${String(i).padStart(3, '0')}`);
