@@ -35,6 +35,16 @@ interface CachedSegment {
   segment: Segment;
 }
 
+/** How a write reports on itself as it goes. */
+export interface PutOptions {
+  /**
+   * Hears of each partition (its key: `YYYY-MM-DD`, or `YYYY` for `1d`) as its new segment lands.
+   * A write whose other partitions fail still wrote these, and a call that throws may have:
+   * this is how a caller says what landed.
+   */
+  onPartitionWritten?: (partition: string) => void;
+}
+
 /** What a rebuild of the catalog found. */
 export interface CatalogRebuild {
   catalog: BarCatalog;
@@ -131,12 +141,12 @@ export class ArrowBarStore implements BarStore {
    * copy when a series is already sorted with one bar per `t`. The same checks; the columns must
    * not change until the promise settles.
    */
-  async putManyBarColumns(interval: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>): Promise<void> {
+  async putManyBarColumns(interval: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>, options: PutOptions = {}): Promise<void> {
     const series = assertStoredInterval(interval);
-    return this.#putMany(series, new Map([...bars].map(([symbol, columns]) => [assertValidSymbol(symbol), normalizeColumns(columns)])));
+    return this.#putMany(series, new Map([...bars].map(([symbol, columns]) => [assertValidSymbol(symbol), normalizeColumns(columns)])), options);
   }
 
-  async #putMany(series: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>): Promise<void> {
+  async #putMany(series: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>, { onPartitionWritten }: PutOptions = {}): Promise<void> {
     const byPartition = new Map<string, Map<string, BarColumnsView>>();
     for (const [symbol, batch] of bars) {
       for (let from = 0; from < batch.length; ) {
@@ -164,7 +174,12 @@ export class ArrowBarStore implements BarStore {
       await mkdir(seriesDir, { recursive: true });
       return withWriteLock(
         seriesDir,
-        (lock) => settledInTurns([...byPartition], WRITES_AT_ONCE, ([key, incoming]) => this.#writePartition(series, key, incoming, lock)),
+        (lock) =>
+          settledInTurns([...byPartition], WRITES_AT_ONCE, async ([key, incoming]) => {
+            const changes = await this.#writePartition(series, key, incoming, lock);
+            onPartitionWritten?.(key);
+            return changes;
+          }),
         this.#lockTimings,
       );
     });

@@ -9,7 +9,7 @@ import { barsOf, sliceColumns, uniqueByTime } from '../bars/bar-merge.js';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { monthOf, monthRange } from '../bars/bar-partition.js';
 import { ArrowBarStore } from '../bars/arrow-bar-store.js';
-import { assertStoredInterval, type StoredInterval } from '../bars/arrow-partition.js';
+import { assertStoredInterval, partitionKey, partitionRange, type StoredInterval } from '../bars/arrow-partition.js';
 import { detectLayout, parseColumnSpec, positionalLayout, type ColumnSpec, type CsvLayout } from './csv-header.js';
 import { detectDelimiter, type CsvDelimiter } from './csv-delimiter.js';
 import { CsvRecords, CsvSyntaxError } from './csv-records.js';
@@ -74,9 +74,10 @@ const DAY_MS = 86_400_000;
  * Imports a vendor CSV of bars into `store`: one symbol, or many from a symbol column. The
  * delimiter (`,` `;` tab) is found from the first lines. The file is streamed and checked
  * whole before anything is written: with bad rows and without `skipBad` it throws `BAD_INPUT`
- * listing them and the store is unchanged. Bars are then put one month at a time (each month
- * lands whole or not at all), so a re-import of the same file leaves the store as it was; if
- * a month cannot be written after others were, `IMPORT_INCOMPLETE` says which months landed.
+ * listing them and the store is unchanged. Bars are then put in one write on the Arrow store
+ * (each day partition landing whole or not at all), a month at a time on a store of month files,
+ * so a re-import of the same file leaves the store as it was; if some bars cannot be written
+ * after others were, `IMPORT_INCOMPLETE` says which months landed.
  */
 export async function importCsv(options: CsvImportOptions): Promise<CsvImportReport> {
   const parsed = await readCsv(options);
@@ -387,33 +388,73 @@ function dayStart(t: number, zone: LocalTimeZone): number {
 }
 
 /**
- * Puts the bars a month at a time, all symbols of a month in one write on the Arrow store. A
- * failure on the first month leaves the store unchanged and is thrown as it is; a later one is
- * `IMPORT_INCOMPLETE`, naming the months written and not.
+ * Puts the bars a month at a time, each month whole or not at all on a store of month files;
+ * on the Arrow store, all of them in one write, whose partitions land one by one: one lock and
+ * one catalog update for a file of any length (a write a month took 23 of each for a million
+ * 1m bars, and rewrote the growing catalog each time). A failure before any bar landed leaves
+ * the store unchanged and is thrown as it is; a later one is `IMPORT_INCOMPLETE`, naming the
+ * months written and not.
  */
 async function putByMonth(store: BarStore, interval: StoredInterval, series: ReadonlyMap<string, BarColumns>, file: string): Promise<void> {
+  if (store instanceof ArrowBarStore) {
+    const landed = new Set<string>();
+    try {
+      await store.putManyBarColumns(interval, series, { onPartitionWritten: (partition) => landed.add(partition) });
+    } catch (error) {
+      if (landed.size === 0) throw error;
+      const written: Array<{ month: string; bars: number }> = [];
+      const notWritten: string[] = [];
+      for (const [month, batch] of monthBatches(series)) {
+        if ([...partitionsOf(interval, batch)].every((partition) => landed.has(partition))) written.push({ month, bars: barCount(batch) });
+        else notWritten.push(month);
+      }
+      // Every partition landed and the catalog update failed: the bars are there, the catalog does not count them yet.
+      throw incomplete(file, notWritten[0] ?? 'the catalog update', error, written, notWritten);
+    }
+    return;
+  }
   const batches = monthBatches(series);
   const written: Array<{ month: string; bars: number }> = [];
   for (const [month, batch] of batches) {
     try {
-      if (store instanceof ArrowBarStore) await store.putManyBarColumns(interval, batch);
       // Only the Arrow store takes 1d, so here the interval is an intraday one.
-      else for (const [symbol, bars] of batch) await store.putBars(symbol, interval as Interval, barsOf(bars));
+      for (const [symbol, bars] of batch) await store.putBars(symbol, interval as Interval, barsOf(bars));
     } catch (error) {
       if (written.length === 0) throw error;
-      const left = [...batches.keys()].slice(written.length);
-      const landed = written.map((entry) => `${entry.month} (${entry.bars} bars)`).join(', ');
-      throw new SessionError(
-        'IMPORT_INCOMPLETE',
-        `Importing ${file} stopped at ${month}: ${error instanceof Error ? error.message : String(error)} Written: ${landed}. Not written: ${left.join(', ')}. Fix the cause and import the file again: the months already written are replaced with the same bars.`,
-        { file, written, notWritten: left },
-        { cause: error },
-      );
+      throw incomplete(file, month, error, written, [...batches.keys()].slice(written.length));
     }
-    let count = 0;
-    for (const bars of batch.values()) count += bars.length;
-    written.push({ month, bars: count });
+    written.push({ month, bars: barCount(batch) });
   }
+}
+
+function incomplete(file: string, stoppedAt: string, error: unknown, written: Array<{ month: string; bars: number }>, notWritten: string[]): SessionError {
+  const landed = written.map((entry) => `${entry.month} (${entry.bars} bars)`).join(', ');
+  return new SessionError(
+    'IMPORT_INCOMPLETE',
+    `Importing ${file} stopped at ${stoppedAt}: ${error instanceof Error ? error.message : String(error)} Written: ${landed}. Not written: ${notWritten.join(', ') || 'none'}. Fix the cause and import the file again: the months already written are replaced with the same bars.`,
+    { file, written, notWritten },
+    { cause: error },
+  );
+}
+
+function barCount(batch: ReadonlyMap<string, BarColumnsView>): number {
+  let count = 0;
+  for (const bars of batch.values()) count += bars.length;
+  return count;
+}
+
+/** The Arrow store's partitions that a month's bars fall in. */
+function partitionsOf(interval: StoredInterval, batch: ReadonlyMap<string, BarColumnsView>): Set<string> {
+  const partitions = new Set<string>();
+  for (const bars of batch.values()) {
+    for (let i = 0; i < bars.length; ) {
+      const partition = partitionKey(interval, bars.t[i]!);
+      partitions.add(partition);
+      const end = partitionRange(interval, partition).end;
+      while (i < bars.length && bars.t[i]! < end) i++;
+    }
+  }
+  return partitions;
 }
 
 /** The bars of every symbol in batches of one UTC month, in month order: the unit of writing. */
