@@ -303,7 +303,8 @@ export class ArrowBarStore implements BarStore {
     const whole = new Map<string, BarColumnsView>();
     for (const [symbol, bars] of incoming) {
       const before = mergedSeries(segments, symbol);
-      const after = mergeBars(before, bars);
+      // Into a new partition (every partition of an import into a new store) the bars go as they came.
+      const after = before.length === 0 ? bars : mergeBars(before, bars);
       changes.push(changeOf(symbol, interval, key, before.length, after));
       if (merged.length === segments.length) whole.set(symbol, after);
     }

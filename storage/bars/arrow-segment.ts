@@ -71,8 +71,10 @@ export function encodeSegment(series: ReadonlyMap<string, BarColumnsView>): Uint
     indices.fill(index, row, row + bars.length);
     for (let i = 0; i < bars.length; i++) {
       const t = bars.t[i]!;
-      time[2 * (row + i)] = t % TWO_32;
-      time[2 * (row + i) + 1] = Math.floor(t / TWO_32);
+      // ToUint32 is t modulo 2^32 for a non-negative integer: the low word, without a division.
+      const low = t >>> 0;
+      time[2 * (row + i)] = low;
+      time[2 * (row + i) + 1] = (t - low) / TWO_32;
     }
     VALUE_COLUMNS.forEach((column, k) => values[k]!.set(bars[column].subarray(0, bars.length), row));
     row += bars.length;

@@ -209,15 +209,16 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvImportOpt
 
   const times = new IsoUtcDays((text) => parseCsvTime(text, zone, epochUnit));
   /** A row's time as the bar's `t`, or why it cannot be one. */
-  const barTime = (timeText: string): number | string => {
-    const t = times.read(timeText);
+  const barTime = (timeText: string): number | string => barTimeOf(times.read(timeText), timeText, 0, timeText.length);
+  /** The time read from `text[from, to)` as the bar's `t`, or why it cannot be one: the text is cut out for a message only. */
+  const barTimeOf = (t: number | string, text: string, from: number, to: number): number | string => {
     if (typeof t === 'string') return t;
-    if (t < MIN_TIME || t > MAX_TIME) return `time ${JSON.stringify(timeText)} is before 1970 or after 9999`;
+    if (t < MIN_TIME || t > MAX_TIME) return `time ${JSON.stringify(text.slice(from, to))} is before 1970 or after 9999`;
     if (interval === '1d') {
       const day = dayStart(t, zone);
-      return day >= 0 ? day : `time ${JSON.stringify(timeText)} is not the start of a day in UTC or ${zone.timeZone}, as a 1d bar's must be`;
+      return day >= 0 ? day : `time ${JSON.stringify(text.slice(from, to))} is not the start of a day in UTC or ${zone.timeZone}, as a 1d bar's must be`;
     }
-    if (t % step !== 0) return `time ${JSON.stringify(timeText)} (${new Date(t).toISOString()}) is not on a ${step / 60_000}-minute boundary`;
+    if (t % step !== 0) return `time ${JSON.stringify(text.slice(from, to))} (${new Date(t).toISOString()}) is not on a ${step / 60_000}-minute boundary`;
     return t;
   };
 
@@ -250,7 +251,10 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvImportOpt
     }
     if (values[1]! < values[2]!) return false;
     const field = (column: number) => text.slice(bounds[2 * column]!, bounds[2 * column + 1]!);
-    const t = barTime(layout.date === undefined ? field(layout.time) : `${field(layout.date)} ${field(layout.time)}`);
+    const t =
+      layout.date === undefined
+        ? barTimeOf(times.readAt(text, bounds[2 * layout.time]!, bounds[2 * layout.time + 1]!), text, bounds[2 * layout.time]!, bounds[2 * layout.time + 1]!)
+        : barTime(`${field(layout.date)} ${field(layout.time)}`);
     if (typeof t === 'string') return false;
     const series = seriesOf(layout.symbol === undefined ? reading.symbol! : field(layout.symbol).trim().toUpperCase());
     if (typeof series === 'string') return false;
