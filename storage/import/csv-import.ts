@@ -32,15 +32,11 @@ export async function importCsv(options: CsvImportOptions): Promise<CsvImportRep
 
 /** The reading half of `importCsv`: everything up to the first write, with the same errors. */
 export async function readCsv(options: CsvImportOptions): Promise<ParsedCsv> {
-  assertStoreTakes(options.store, options.interval);
-  return readCsvFile(options);
-}
-
-/** Daily bars need the Arrow store: said before a file is read. */
-export function assertStoreTakes(store: BarStore, interval: CsvImportOptions['interval']): void {
-  if (interval === '1d' && !(store instanceof ArrowBarStore)) {
-    throw new SessionError('INVALID_INTERVAL', 'Daily bars (1d) are kept in the Arrow store only: import them with --store arrow.', { interval });
+  // Daily bars need the Arrow store: said before the file is read.
+  if (options.interval === '1d' && !(options.store instanceof ArrowBarStore)) {
+    throw new SessionError('INVALID_INTERVAL', 'Daily bars (1d) are kept in the Arrow store only: import them with --store arrow.', { interval: options.interval });
   }
+  return readCsvFile(options);
 }
 
 /**

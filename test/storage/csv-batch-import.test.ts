@@ -86,26 +86,3 @@ test('a file of many months is one write to the Arrow store: one lock, one catal
   t.deepEqual((await store.getBars('AAPL', '1m', ...ALL)).map((bar) => bar.o), [1, 2, 3, 4]);
   t.deepEqual((await store.catalog()).series['AAPL']?.['1m']?.bars, 4);
 });
-
-test('files read partly on a thread import as files all read here: the same outcomes, in order, and the same bars', async (t) => {
-  const { dir, file } = await setUp(t);
-  const files: Array<{ file: string; symbol?: string }> = [];
-  for (let k = 0; k < 60; k++) {
-    const symbol = `S${k % 7}`;
-    const rows = Array.from({ length: 50 + k }, (_, i) => `${new Date(T0 + ((i * 7 + k) % 90) * 60_000).toISOString()},${k},${k + i},${k},${k},${i}`);
-    // Every tenth file has a bad row; the others overlap in time with earlier files of their symbol.
-    if (k % 10 === 3) rows.push(`${new Date(T0).toISOString()},1,x,1,1,1`);
-    files.push({ file: await file(`${k}.csv`, `${HEADER}${rows.join('\n')}\n`), symbol });
-  }
-  const imported = async (readThread: boolean) => {
-    const store = new ArrowBarStore(path.join(dir, `store-${readThread}`));
-    const outcomes: unknown[] = [];
-    await importCsvFiles(files, { store, readThread }, (outcome) => outcomes.push('error' in outcome ? { file: outcome.file, error: (outcome.error as Error).message } : outcome));
-    const bars = await store.getManyBarColumns(['S0', 'S1', 'S2', 'S3', 'S4', 'S5', 'S6'], '1m', ...ALL);
-    return { outcomes, bars: [...bars].map(([symbol, columns]) => [symbol, [...columns.t.subarray(0, columns.length)], [...columns.h.subarray(0, columns.length)]]) };
-  };
-  const there = await imported(true);
-  const here = await imported(false);
-  t.deepEqual(there, here);
-  t.is(there.outcomes.filter((outcome) => 'error' in (outcome as object)).length, 6);
-});
