@@ -69,3 +69,29 @@ test('importing a CSV of UTC times does not load temporal-polyfill; one of excha
   t.false(await importLoadsTemporal('timestamp,open,high,low,close,volume\n2024-03-08T14:30:00Z,1,1,1,1,1\n'));
   t.true(await importLoadsTemporal('timestamp,open,high,low,close,volume\n2024-03-08 09:30:00,1,1,1,1,1\n'));
 });
+
+/** How many time zones a fresh process that imports `csv` with `timeZone` asked Intl about. */
+async function zoneLookups(csv: string, timeZone?: string): Promise<number> {
+  const probe = `let lookups = 0;
+const DateTimeFormat = Intl.DateTimeFormat;
+Intl.DateTimeFormat = function (locale, options) { if (options?.timeZone !== undefined) lookups++; return new DateTimeFormat(locale, options); };
+const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+const { tmpdir } = await import('node:os');
+const path = await import('node:path');
+const { importCsv } = await import(${JSON.stringify(IMPORTER)});
+const { MemoryBarStore } = await import(${JSON.stringify(MEMORY_STORE)});
+const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-import-cost-'));
+await writeFile(path.join(dir, 'AAPL.csv'), ${JSON.stringify(csv)});
+await importCsv({ file: path.join(dir, 'AAPL.csv'), symbol: 'AAPL', store: new MemoryBarStore(), ${timeZone === undefined ? '' : `timeZone: ${JSON.stringify(timeZone)}`} });
+await rm(dir, { recursive: true });
+process.stdout.write(String(lookups));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--conditions=tapedeck-source', '--import', 'tsx', '--input-type=module', '-e', probe]);
+  return Number(stdout);
+}
+
+test('importing UTC times in the default time zone never looks a zone up; a zone given is checked', async (t) => {
+  const utc = 'timestamp,open,high,low,close,volume\n2024-03-08T14:30:00Z,1,1,1,1,1\n';
+  t.is(await zoneLookups(utc), 0);
+  t.is(await zoneLookups(utc, 'America/New_York'), 0);
+  t.true((await zoneLookups(utc, 'Europe/London')) > 0);
+});

@@ -13,7 +13,7 @@ import { CsvRecords, CsvSyntaxError } from './csv-records.js';
 import { parseCsvTime, type EpochUnit } from './csv-time.js';
 import { plainDecimal } from './plain-decimal.js';
 import { IsoUtcDays } from './iso-utc-days.js';
-import { LocalTimeZone } from './local-time.js';
+import { DEFAULT_TIME_ZONE, LocalTimeZone } from './local-time.js';
 import { assertValidSymbol, isValidSymbol } from '../../model/symbol-name.js';
 
 export interface CsvReadOptions {
@@ -74,15 +74,12 @@ export interface ParsedCsv {
   report: CsvImportReport;
 }
 
-/**
- * Reads and checks a CSV file of bars, writing nothing: the reading half of `importCsv`, with
- * its errors. It needs no store, so a worker thread can run it.
- */
+/** Reads and checks a CSV file of bars, writing nothing: the reading half of `importCsv`, with its errors. */
 export async function readCsvFile(options: CsvReadOptions): Promise<ParsedCsv> {
   const { file, skipBad = false, onProgress } = options;
   const symbol = options.symbol === undefined ? undefined : assertValidSymbol(options.symbol);
   const interval = assertStoredInterval(options.interval ?? '1m');
-  const zone = new LocalTimeZone(options.timeZone ?? 'America/New_York');
+  const zone = new LocalTimeZone(options.timeZone ?? DEFAULT_TIME_ZONE);
   const columns = typeof options.columns === 'string' ? parseColumnSpec(options.columns) : options.columns;
   const reading: Reading = { file, symbol, zone, interval, epochUnit: options.epochUnit, columns };
   let totalBytes: number;
