@@ -143,7 +143,14 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvReadOptio
   const step = interval === '1d' ? DAY_MS : INTERVAL_MS[interval as Interval];
   const result: ReadRows = { count: 0, good: 0, bars: new Map(), bad: [], badCount: 0 };
   let bytesRead = () => totalBytes;
-  let layout: CsvLayout | undefined = columns?.headerless ? positionalLayout(columns) : undefined;
+  let layout: CsvLayout | undefined;
+  /** The layout's columns of open, high, low, close and volume: a row read by name five times was a look-up by a changing key each time. */
+  const valueColumns = new Int32Array(FIELDS.length);
+  const useLayout = (found: CsvLayout) => {
+    layout = found;
+    FIELDS.forEach((field, k) => (valueColumns[k] = found[field]));
+  };
+  if (columns?.headerless) useLayout(positionalLayout(columns));
   const namedColumns = columns && !columns.headerless ? columns.names : undefined;
   // Rows of one symbol, the same as the last row's most of the time: no map look-up then.
   let lastSymbol = '';
@@ -189,12 +196,14 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvReadOptio
    */
   let delimiter: CsvDelimiter = ',';
   const bounds = new Int32Array(64);
+  const fieldText = (text: string, column: number) => text.slice(bounds[2 * column]!, bounds[2 * column + 1]!);
   const quickRow = (text: string, from: number, to: number): boolean => {
     if (!layout || layout.columns > bounds.length / 2) return false;
+    const count = layout.columns;
     let at = from;
-    for (let k = 0; k < layout.columns; k++) {
+    for (let k = 0; k < count; k++) {
       const next = text.indexOf(delimiter, at);
-      const last = k === layout.columns - 1;
+      const last = k === count - 1;
       // Too few fields, or too many.
       if (last ? next >= 0 && next < to : next < 0 || next >= to) return false;
       const end = last ? to : next;
@@ -203,19 +212,17 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvReadOptio
       at = end + 1;
     }
     for (let k = 0; k < FIELDS.length; k++) {
-      const column = layout[FIELDS[k]!];
+      const column = valueColumns[k]!;
       const value = plainDecimal(text, bounds[2 * column]!, bounds[2 * column + 1]!);
       if (Number.isNaN(value)) return false;
       values[k] = value;
     }
     if (values[1]! < values[2]!) return false;
-    const field = (column: number) => text.slice(bounds[2 * column]!, bounds[2 * column + 1]!);
-    const t =
-      layout.date === undefined
-        ? barTimeOf(times.readAt(text, bounds[2 * layout.time]!, bounds[2 * layout.time + 1]!), text, bounds[2 * layout.time]!, bounds[2 * layout.time + 1]!)
-        : barTime(`${field(layout.date)} ${field(layout.time)}`);
+    const timeFrom = bounds[2 * layout.time]!;
+    const timeTo = bounds[2 * layout.time + 1]!;
+    const t = layout.date === undefined ? barTimeOf(times.readAt(text, timeFrom, timeTo), text, timeFrom, timeTo) : barTime(`${fieldText(text, layout.date)} ${text.slice(timeFrom, timeTo)}`);
     if (typeof t === 'string') return false;
-    const series = seriesOf(layout.symbol === undefined ? reading.symbol! : field(layout.symbol).trim().toUpperCase());
+    const series = seriesOf(layout.symbol === undefined ? reading.symbol! : fieldText(text, layout.symbol).trim().toUpperCase());
     if (typeof series === 'string') return false;
     result.count++;
     if (onProgress && result.count % PROGRESS_EVERY === 0) onProgress({ rows: result.count, bytes: bytesRead(), totalBytes });
@@ -230,7 +237,7 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvReadOptio
   const onRecord = (record: string[], line: number) => {
     if (record.length === 1 && record[0]!.trim() === '') return;
     if (!layout) {
-      layout = headerLayout(record, namedColumns, reading, line);
+      useLayout(headerLayout(record, namedColumns, reading, line));
       return;
     }
     result.count++;
