@@ -76,6 +76,13 @@ export class SegmentEncoder {
   readonly #sightings = new Map<string, number>();
   readonly #templates = new Map<string, SegmentTemplate>();
 
+  /** Bytes of the templates it keeps. */
+  get heldBytes(): number {
+    let bytes = 0;
+    for (const template of this.#templates.values()) bytes += template.bytes.byteLength;
+    return bytes;
+  }
+
   encode(series: ReadonlyMap<string, BarColumnsView>): Uint8Array {
     const columns = segmentColumns(series);
     const shape = `${columns.rows}:${columns.names.length}:${columns.nameBytes.byteLength}`;
@@ -85,7 +92,7 @@ export class SegmentEncoder {
     const seen = (this.#sightings.get(shape) ?? 0) + 1;
     if (this.#sightings.size >= MAX_SHAPES) this.#sightings.clear();
     this.#sightings.set(shape, seen);
-    if (seen >= 2) {
+    if (seen >= 2 && bytes.byteLength <= MAX_TEMPLATE_BYTES) {
       if (this.#templates.size >= MAX_TEMPLATES) this.#templates.clear();
       const made = templateOf(bytes);
       if (made) this.#templates.set(shape, made);
@@ -97,6 +104,8 @@ export class SegmentEncoder {
 /** Shapes counted, and templates kept, at most: a template is the size of one segment. */
 const MAX_SHAPES = 4096;
 const MAX_TEMPLATES = 16;
+/** The writer's cost is per segment, not per byte: a big segment (a day of 500 symbols is 10 MB) gains nothing worth keeping its bytes for. */
+const MAX_TEMPLATE_BYTES = 1024 * 1024;
 
 /** One segment's bytes and where each column lies in them. */
 interface SegmentTemplate {

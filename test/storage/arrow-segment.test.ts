@@ -45,3 +45,21 @@ test('segments of one shape after the second are filled into a template, and rea
     t.deepEqual([timeAt(read, 0), timeAt(read, 1439), read.o[7], read.v[1439]], [DAY, DAY + 1439 * 60_000, k + 7, 100 * k + 1439]);
   }
 });
+
+test('a big segment is never kept as a template; a small one is, once its shape comes again', (t) => {
+  const encoder = new SegmentEncoder();
+  const columns = (rows: number) => {
+    const bars = new BarColumns(rows);
+    for (let i = 0; i < rows; i++) bars.append(DAY + i * 1_000, i, i + 1, i - 1, i, i);
+    return new Map([['BIG', bars]]);
+  };
+  const big = columns(30_000);
+  t.true(encoder.encode(big).byteLength > 1024 * 1024);
+  for (let k = 0; k < 3; k++) t.is(Buffer.compare(encoder.encode(big), encodeSegment(big)), 0);
+  t.is(encoder.heldBytes, 0);
+  const small = columns(390);
+  encoder.encode(small);
+  t.is(encoder.heldBytes, 0, 'a shape met once');
+  const bytes = encoder.encode(small);
+  t.is(encoder.heldBytes, bytes.byteLength, 'a shape met twice');
+});
