@@ -30,3 +30,68 @@ await startQueueWorker({ url: 'not a url', name: 'q', data: '.' }).catch(() => {
 await import('ws');`;
   t.deepEqual(await loadedAfter(script, ['bullmq', 'ioredis', 'ws']), ['bullmq', 'ioredis', 'ws']);
 });
+
+const IMPORTER = fileURLToPath(new URL('../storage/import/csv-import.ts', import.meta.url));
+const MEMORY_STORE = fileURLToPath(new URL('../storage/bars/memory-bar-store.ts', import.meta.url));
+
+/** Whether a fresh process that imports `csv` loaded temporal-polyfill, by `import` (seen by a load hook) or by `require`. */
+async function importLoadsTemporal(csv: string): Promise<boolean> {
+  // The hook thread answers a ping after every load it reported, on the same port: the answer says all of them have arrived.
+  const hooks = `export async function initialize({ port }) { globalThis.port = port; port.on('message', () => port.postMessage('pong')); port.unref(); }
+export async function load(url, context, next) { if (url.includes('/temporal-polyfill/')) globalThis.port.postMessage(url); return next(url, context); }`;
+  const probe = `const { register, createRequire } = await import('node:module');
+const { MessageChannel } = await import('node:worker_threads');
+const { mkdtemp, writeFile } = await import('node:fs/promises');
+const { tmpdir } = await import('node:os');
+const path = await import('node:path');
+const { port1, port2 } = new MessageChannel();
+let imported = false;
+let answered;
+const pong = new Promise((resolve) => (answered = resolve));
+port1.on('message', (message) => (message === 'pong' ? answered() : (imported = true)));
+register('data:text/javascript,' + encodeURIComponent(${JSON.stringify(hooks)}), { data: { port: port2 }, transferList: [port2] });
+const { importCsv } = await import(${JSON.stringify(IMPORTER)});
+const { MemoryBarStore } = await import(${JSON.stringify(MEMORY_STORE)});
+const file = path.join(await mkdtemp(path.join(tmpdir(), 'tapedeck-import-cost-')), 'AAPL.csv');
+await writeFile(file, ${JSON.stringify(csv)});
+await importCsv({ file, symbol: 'AAPL', store: new MemoryBarStore() });
+port1.postMessage('ping');
+await pong;
+port1.close();
+const required = Object.keys(createRequire(import.meta.url).cache).some((name) => name.includes('/node_modules/temporal-polyfill/'));
+await (await import('node:fs/promises')).rm(path.dirname(file), { recursive: true });
+process.stdout.write(JSON.stringify(imported || required));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--conditions=tapedeck-source', '--import', 'tsx', '--input-type=module', '-e', probe]);
+  return JSON.parse(stdout) as boolean;
+}
+
+test('importing a CSV of UTC times does not load temporal-polyfill; one of exchange-local times does', async (t) => {
+  t.false(await importLoadsTemporal('timestamp,open,high,low,close,volume\n2024-03-08T14:30:00Z,1,1,1,1,1\n'));
+  t.true(await importLoadsTemporal('timestamp,open,high,low,close,volume\n2024-03-08 09:30:00,1,1,1,1,1\n'));
+});
+
+/** How many time zones a fresh process that imports `csv` with `timeZone` asked Intl about. */
+async function zoneLookups(csv: string, timeZone?: string): Promise<number> {
+  const probe = `let lookups = 0;
+const DateTimeFormat = Intl.DateTimeFormat;
+Intl.DateTimeFormat = function (locale, options) { if (options?.timeZone !== undefined) lookups++; return new DateTimeFormat(locale, options); };
+const { mkdtemp, rm, writeFile } = await import('node:fs/promises');
+const { tmpdir } = await import('node:os');
+const path = await import('node:path');
+const { importCsv } = await import(${JSON.stringify(IMPORTER)});
+const { MemoryBarStore } = await import(${JSON.stringify(MEMORY_STORE)});
+const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-import-cost-'));
+await writeFile(path.join(dir, 'AAPL.csv'), ${JSON.stringify(csv)});
+await importCsv({ file: path.join(dir, 'AAPL.csv'), symbol: 'AAPL', store: new MemoryBarStore(), ${timeZone === undefined ? '' : `timeZone: ${JSON.stringify(timeZone)}`} });
+await rm(dir, { recursive: true });
+process.stdout.write(String(lookups));`;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--conditions=tapedeck-source', '--import', 'tsx', '--input-type=module', '-e', probe]);
+  return Number(stdout);
+}
+
+test('importing UTC times in the default time zone never looks a zone up; a zone given is checked', async (t) => {
+  const utc = 'timestamp,open,high,low,close,volume\n2024-03-08T14:30:00Z,1,1,1,1,1\n';
+  t.is(await zoneLookups(utc), 0);
+  t.is(await zoneLookups(utc, 'America/New_York'), 0);
+  t.true((await zoneLookups(utc, 'Europe/London')) > 0);
+});

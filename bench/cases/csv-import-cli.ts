@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
@@ -48,13 +49,14 @@ async function timeImports(dir: string, name: string, params: Record<string, unk
   const systems: number[] = [];
   const peaks: number[] = [];
   const loads: number[] = [];
+  const stores: string[] = [];
   // One run first, untimed: the OS file cache then holds the modules and the files.
   for (let i = -1; i < RUNS; i++) {
     const data = path.join(dir, `data-${name}-${i}`);
+    stores.push(data);
     const { wallMs, cpuMs, systemMs, peakMb, stdout } = await timeProcess([CLI, 'data', 'import', ...args, '--data', data, '--json']);
     const imported = JSON.parse(stdout) as { rows: number };
     if (imported.rows !== rows) throw new Error(`${name}: imported ${imported.rows} rows of ${rows}`);
-    await rm(data, { recursive: true, force: true });
     if (i < 0) continue;
     rates.push(rows / (wallMs / 1000));
     if (cpuMs !== undefined) cpus.push(cpuMs);
@@ -62,6 +64,12 @@ async function timeImports(dir: string, name: string, params: Record<string, unk
     if (peakMb !== undefined) peaks.push(peakMb);
     loads.push(os.loadavg()[0]!);
   }
+  // Removed only now: ext4 without a journal (this VM's) passes over every inode freed in the
+  // last minute before it reuses one, so a store of 1,400 files deleted just before the next
+  // run made each of that run's inodes cost ~1 ms of kernel time, a second in all that a new
+  // store on a disk that did not just delete one never pays.
+  for (const data of stores) await rm(data, { recursive: true, force: true });
+  const nodeStart = await nodeStartMs();
   report(name, { ...params, store: 'arrow', measured: 'spawn to exit, one command' }, {
     unit: 'rows/s',
     ...summarize(rates, 0),
@@ -74,5 +82,17 @@ async function timeImports(dir: string, name: string, params: Record<string, unk
     systemCpu: systems.length ? { unit: 'ms sys', ...summarize(systems, 0) } : { unavailable: `${GNU_TIME} not found` },
     peakRss: peaks.length ? { unit: 'MB', ...summarize(peaks, 1) } : { unavailable: `${GNU_TIME} not found` },
     loadAverage: { min: Math.min(...loads), max: Math.max(...loads) },
+    // What starting Node alone costs here (NODE_EXTRA_CA_CERTS, when set, adds ~50 ms to it): part of every run, none of it the import's.
+    nodeStart: { unit: 'ms wall, node -e 0', ...summarize(nodeStart, 0) },
   });
+}
+
+async function nodeStartMs(): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    await new Promise<void>((resolve, reject) => spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' }).on('error', reject).on('close', () => resolve()));
+    times.push(performance.now() - started);
+  }
+  return times;
 }

@@ -6,7 +6,7 @@ import { BarColumns } from '../../data-plane/bar-columns.js';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { isSessionError } from '../../model/session-error.js';
 import { assertStoredInterval, isPartitionKey, partitionDir, partitionKey, partitionRange, probedPartitions, segmentName, segmentSeq, STORED_INTERVALS, type StoredInterval } from './arrow-partition.js';
-import { decodeSegment, encodeSegment, type Segment } from './arrow-segment.js';
+import { decodeSegment, SegmentEncoder, type Segment } from './arrow-segment.js';
 import { applyChanges, CatalogFile, emptyCatalog, type BarCatalog, type SeriesChange } from './bar-catalog.js';
 import { barsOf, columnsOf, mergeBars, sliceColumns } from './bar-merge.js';
 import type { BarStore } from '../../model/bar-store.js';
@@ -35,6 +35,16 @@ interface CachedSegment {
   segment: Segment;
 }
 
+/** How a write reports on itself as it goes. */
+export interface PutOptions {
+  /**
+   * Hears of each partition (its key: `YYYY-MM-DD`, or `YYYY` for `1d`) as its new segment lands.
+   * A write whose other partitions fail still wrote these, and a call that throws may have:
+   * this is how a caller says what landed.
+   */
+  onPartitionWritten?: (partition: string) => void;
+}
+
 /** What a rebuild of the catalog found. */
 export interface CatalogRebuild {
   catalog: BarCatalog;
@@ -59,6 +69,8 @@ export class ArrowBarStore implements BarStore {
   readonly #lockTimings: LockTimings;
   readonly #catalog: CatalogFile;
   readonly #cache = new Map<string, CachedSegment>();
+  /** One for the store's writes: the days of one symbol's import share a few shapes. */
+  readonly #encoder = new SegmentEncoder();
   /**
    * Segment reads under way, by file version: a session that loads 500 symbols at once asks for
    * one day 500 times before the first read lands, and each would otherwise hold its own copy
@@ -131,12 +143,12 @@ export class ArrowBarStore implements BarStore {
    * copy when a series is already sorted with one bar per `t`. The same checks; the columns must
    * not change until the promise settles.
    */
-  async putManyBarColumns(interval: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>): Promise<void> {
+  async putManyBarColumns(interval: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>, options: PutOptions = {}): Promise<void> {
     const series = assertStoredInterval(interval);
-    return this.#putMany(series, new Map([...bars].map(([symbol, columns]) => [assertValidSymbol(symbol), normalizeColumns(columns)])));
+    return this.#putMany(series, new Map([...bars].map(([symbol, columns]) => [assertValidSymbol(symbol), normalizeColumns(columns)])), options);
   }
 
-  async #putMany(series: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>): Promise<void> {
+  async #putMany(series: StoredInterval, bars: ReadonlyMap<string, BarColumnsView>, { onPartitionWritten }: PutOptions = {}): Promise<void> {
     const byPartition = new Map<string, Map<string, BarColumnsView>>();
     for (const [symbol, batch] of bars) {
       for (let from = 0; from < batch.length; ) {
@@ -164,7 +176,12 @@ export class ArrowBarStore implements BarStore {
       await mkdir(seriesDir, { recursive: true });
       return withWriteLock(
         seriesDir,
-        (lock) => settledInTurns([...byPartition], WRITES_AT_ONCE, ([key, incoming]) => this.#writePartition(series, key, incoming, lock)),
+        (lock) =>
+          settledInTurns([...byPartition], WRITES_AT_ONCE, async ([key, incoming]) => {
+            const changes = await this.#writePartition(series, key, incoming, lock);
+            onPartitionWritten?.(key);
+            return changes;
+          }),
         this.#lockTimings,
       );
     });
@@ -288,7 +305,8 @@ export class ArrowBarStore implements BarStore {
     const whole = new Map<string, BarColumnsView>();
     for (const [symbol, bars] of incoming) {
       const before = mergedSeries(segments, symbol);
-      const after = mergeBars(before, bars);
+      // Into a new partition (every partition of an import into a new store) the bars go as they came.
+      const after = before.length === 0 ? bars : mergeBars(before, bars);
       changes.push(changeOf(symbol, interval, key, before.length, after));
       if (merged.length === segments.length) whole.set(symbol, after);
     }
@@ -303,7 +321,7 @@ export class ArrowBarStore implements BarStore {
       const bars = incoming.get(symbol);
       content.set(symbol, bars ? mergeBars(base, bars) : base);
     }
-    await writeFileAtomic(next, encodeSegment(content), lock);
+    await writeFileAtomic(next, this.#encoder.encode(content), lock);
     // Until these are gone a reader sees both, and the new segment wins wherever they differ.
     for (const segment of merged) await rm(segment.file, { force: true });
     return changes;

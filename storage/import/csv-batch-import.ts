@@ -1,4 +1,3 @@
-import type { BarColumns } from '../../data-plane/bar-columns.js';
 import { isSessionError } from '../../model/session-error.js';
 import { readCsv, writeBars, type CsvImportOptions, type CsvImportReport, type ParsedCsv } from './csv-import.js';
 
@@ -32,7 +31,7 @@ export async function importCsvFiles(
     held = 0;
     const label = written.length === 1 ? written[0]!.file : `${written.length} files (${written.map(({ file }) => file).slice(0, 3).join(', ')}${written.length > 3 ? ', …' : ''})`;
     try {
-      await writeBars(options.store, written[0]!.parsed.interval, written.map(({ parsed }) => parsed.series as ReadonlyMap<string, BarColumns>), label);
+      await writeBars(options.store, written[0]!.parsed.interval, written.map(({ parsed }) => parsed.series), label);
     } catch (error) {
       for (const { file } of written) onOutcome({ file, error });
       return;

@@ -1,5 +1,13 @@
-import { Temporal } from 'temporal-polyfill';
+import { createRequire } from 'node:module';
+import type * as TemporalModule from 'temporal-polyfill';
 import { SessionError } from '../../model/session-error.js';
+
+/**
+ * Loaded at the first local date looked up: a file of UTC or epoch times never needs it, and
+ * loading it took ~25 ms of a 0.45 s import of 500 files.
+ */
+let temporal: typeof TemporalModule.Temporal | undefined;
+const Temporal = (): typeof TemporalModule.Temporal => (temporal ??= (createRequire(import.meta.url)('temporal-polyfill') as typeof TemporalModule).Temporal);
 
 /** One local date's offsets: most days have one; a DST day has two and the instant it switches. */
 interface DayOffsets {
@@ -10,8 +18,13 @@ interface DayOffsets {
   after?: number;
 }
 
-/** Time zone names a `LocalTimeZone` was made with: Temporal knows them. */
-const knownZones = new Set<string>();
+/**
+ * Time zone names a `LocalTimeZone` was made with: Temporal knows them. The default needs no
+ * check: checking a name first loads ICU's zone data, ~12 ms, which a file of UTC or epoch times
+ * never uses.
+ */
+export const DEFAULT_TIME_ZONE = 'America/New_York';
+const knownZones = new Set<string>([DEFAULT_TIME_ZONE]);
 
 /**
  * Turns exchange-local wall times into epoch ms. Temporal costs ~15 µs a call, far too much
@@ -30,9 +43,11 @@ export class LocalTimeZone {
 
   constructor(timeZone: string) {
     // Checked once a process per name: an import makes one per file, and the check cost ~30 µs.
+    // Intl knows every IANA name Temporal does (the polyfill asks it); Temporal is asked only
+    // about what Intl refuses, such as an offset (+05:30) on an older ICU.
     if (!knownZones.has(timeZone)) {
       try {
-        Temporal.Now.zonedDateTimeISO(timeZone);
+        if (!isIntlTimeZone(timeZone)) Temporal().Now.zonedDateTimeISO(timeZone);
       } catch (error) {
         throw new SessionError('INVALID_OPTION', `Unknown time zone ${JSON.stringify(timeZone)}: use an IANA name such as America/New_York or UTC.`, { timeZone }, { cause: error });
       }
@@ -57,9 +72,9 @@ export class LocalTimeZone {
   }
 
   #lookUp(key: number, year: number, month: number, day: number): DayOffsets {
-    const date = Temporal.PlainDate.from({ year, month, day });
+    const date = Temporal().PlainDate.from({ year, month, day });
     const start = date.toZonedDateTime({ timeZone: this.timeZone });
-    const eve = Temporal.Instant.fromEpochMilliseconds(start.epochMilliseconds - 1).toZonedDateTimeISO(this.timeZone);
+    const eve = Temporal().Instant.fromEpochMilliseconds(start.epochMilliseconds - 1).toZonedDateTimeISO(this.timeZone);
     let offsets: DayOffsets;
     if (eve.offsetNanoseconds !== start.offsetNanoseconds) {
       // The clocks changed at midnight (e.g. São Paulo until 2019): the day starts with the switch.
@@ -72,5 +87,14 @@ export class LocalTimeZone {
     }
     this.#days.set(key, offsets);
     return offsets;
+  }
+}
+
+function isIntlTimeZone(timeZone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone });
+    return true;
+  } catch {
+    return false;
   }
 }

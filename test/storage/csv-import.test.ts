@@ -12,6 +12,7 @@ import { parseCsvTime } from '../../storage/import/csv-time.js';
 import { LocalTimeZone } from '../../storage/import/local-time.js';
 import { LowdbBarStore } from '../../storage/bars/lowdb-bar-store.js';
 import { MemoryBarStore } from '../../storage/bars/memory-bar-store.js';
+import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 
 const M = 60_000;
 const ALL: [number, number] = [0, Date.UTC(2100, 0, 1)];
@@ -329,6 +330,28 @@ test('a month that cannot be written after others were is IMPORT_INCOMPLETE, say
   const first = await t.throwsAsync(() => importCsv({ file: later, symbol: 'AAPL', store }));
   t.true(isSessionError(first, 'CORRUPT_FILE'), String(first));
   t.deepEqual(await store.months('AAPL', '1m'), ['2024-02', '2024-03']);
+});
+
+test('on the Arrow store a file is one write: a day that cannot be written leaves the others written, and IMPORT_INCOMPLETE names its month', async (t) => {
+  const file = await csvFile(t, 'timestamp,open,high,low,close,volume\n2024-02-29T14:30:00Z,1,1,1,1,1\n2024-03-07T14:30:00Z,2,2,2,2,2\n2024-03-08T14:30:00Z,2,2,2,2,2\n2024-04-01T14:30:00Z,3,3,3,3,3\n');
+  const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-csv-arrow-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const store = new ArrowBarStore(dir);
+  await mkdir(path.join(dir, '1m', '2024-03-08'), { recursive: true });
+  await writeFile(path.join(dir, '1m', '2024-03-08', '00000001.arrow'), 'not arrow');
+
+  const error = await t.throwsAsync(() => importCsv({ file, symbol: 'AAPL', store }));
+  t.true(isSessionError(error, 'IMPORT_INCOMPLETE'), String(error));
+  t.regex(error!.message, /stopped at 2024-03: Bar file .*00000001\.arrow is corrupt.* Written: 2024-02 \(1 bars\), 2024-04 \(1 bars\)\. Not written: 2024-03\./);
+  t.deepEqual((error as { details?: unknown }).details, { file, written: [{ month: '2024-02', bars: 1 }, { month: '2024-04', bars: 1 }], notWritten: ['2024-03'] });
+  t.deepEqual((await store.getBars('AAPL', '1m', Date.UTC(2024, 1, 1), Date.UTC(2024, 2, 8))).map((bar) => bar.o), [1, 2], 'February and 7 March landed');
+  t.deepEqual((await store.getBars('AAPL', '1m', Date.UTC(2024, 3, 1), Date.UTC(2024, 4, 1))).map((bar) => bar.o), [3], 'April landed');
+  t.is((await store.catalog()).series['AAPL']?.['1m']?.bars, 3, 'the catalog counts what landed');
+
+  // Only the bad day to write: nothing landed, and the cause is thrown as it is.
+  const later = await csvFile(t, 'timestamp,open,high,low,close,volume\n2024-03-08T14:31:00Z,2,2,2,2,2\n');
+  const first = await t.throwsAsync(() => importCsv({ file: later, symbol: 'AAPL', store }));
+  t.true(isSessionError(first, 'CORRUPT_FILE'), String(first));
 });
 
 test('a file over 1 MiB, streamed in chunks, reads as the same rows in a small file read whole: bars, progress, line numbers', async (t) => {

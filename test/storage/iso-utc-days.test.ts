@@ -29,6 +29,19 @@ testProp(
   { numRuns: 500 },
 );
 
+testProp(
+  'a time read where it lies in a line reads as the full parser reads it cut out',
+  [fc.array(fc.tuple(fc.string({ maxLength: 30 }), time, fc.string({ maxLength: 30 })), { maxLength: 40 })],
+  (t, rows) => {
+    const days = new IsoUtcDays(parse);
+    t.deepEqual(
+      rows.map(([before, text, after]) => days.readAt(`${before}${text}${after}`, before.length, before.length + text.length)),
+      rows.map(([, text]) => parse(text)),
+    );
+  },
+  { numRuns: 500 },
+);
+
 test('a day of rows parses its date once', (t) => {
   let parsed = 0;
   const days = new IsoUtcDays((text) => {
