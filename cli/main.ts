@@ -46,6 +46,8 @@ const dataCommands = new Map<string, (data: Command) => Promise<void>>([
 
 const [name, subName] = process.argv.slice(2).filter((arg) => !arg.startsWith('-'));
 const top = name === undefined ? undefined : topCommands.get(name);
+// `--version` alone is answered by the program itself: no command needs loading.
+const versionOnly = name === undefined && process.argv.slice(2).some((arg) => arg === '-V' || arg === '--version');
 if (top) {
   await top();
 } else if (name === 'data' || name === 'session') {
@@ -57,7 +59,7 @@ if (top) {
     const { data } = await registerShellControlCommands();
     if (name === 'data' && !data.commands.some((command) => command.name() === subName)) await registerDataCommands(data);
   }
-} else {
+} else if (!versionOnly) {
   // In the order `--help` lists them.
   await topCommands.get('backtest')!();
   await topCommands.get('live')!();

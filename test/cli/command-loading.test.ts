@@ -1,5 +1,8 @@
 import test from 'ava';
-import { runCli } from './cli-process.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { cliEnv, runCli } from './cli-process.js';
 
 // The command loads only the module of the command it runs: each command must still be found
 // alone, and a name that is no command must still be one.
@@ -29,4 +32,19 @@ test('a name that is no command is a usage error, also one that names a property
     t.is(result.code, 2, words.join(' '));
     t.regex(result.stderr, /Unknown command/);
   }
+});
+
+test('--version answers without loading a command: none of the packages the commands load is loaded', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'tapedeck-version-'));
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  // At exit, the packages in the CommonJS cache: xstate and commander's neighbours are CommonJS.
+  const probe = join(dir, 'probe.cjs');
+  await writeFile(probe, `process.on('exit', () => process.stderr.write('loaded:' + JSON.stringify(Object.keys(require.cache).filter((f) => /node_modules\\/(xstate|temporal-polyfill|proper-lockfile)\\//.test(f)).length)));`);
+  const result = await runCli(['--version'], { ...cliEnv(), NODE_OPTIONS: `--require ${probe}` });
+  t.is(result.code, 0, result.stderr);
+  t.regex(result.stdout, /^\d+\.\d+\.\d+\n$/);
+  t.regex(result.stderr, /loaded:0$/);
+  // The probe does see them once a command is loaded.
+  const help = await runCli(['backtest', '--help'], { ...cliEnv(), NODE_OPTIONS: `--require ${probe}` });
+  t.regex(help.stderr, /loaded:[1-9]\d*$/);
 });
