@@ -6,14 +6,26 @@ import { RunError } from '../run/run-error.js';
 import { asStrategy, type Strategy } from '../run/strategy.js';
 
 const TYPESCRIPT = /\.(ts|mts|cts)$/;
+/**
+ * tapedeck itself runs from its TypeScript sources (its tests, `npm start`, the bench): then a
+ * strategy's `import 'tapedeck'` is TypeScript too, and only a loader hook can import it.
+ */
+const FROM_SOURCES = import.meta.url.endsWith('.ts');
 
 /**
  * Imports a strategy file (an absolute path): its default export (or `strategy`) made with
  * `defineStrategy`. A TypeScript file runs as it is, with no build step, in the main thread and
- * in every pool thread alike (`compiledNextTo`).
+ * in every pool thread alike: compiled (`importCompiled`), or through tsx's loader when tapedeck
+ * runs from its sources (tsx's `--import` does not reach worker threads, so each registers it).
  */
 export async function importStrategyFile(file: string, source = file): Promise<Strategy> {
-  const loaded = (TYPESCRIPT.test(file) ? await importTypeScript(file, source) : await import(pathToFileURL(file).href)) as { default?: unknown; strategy?: unknown };
+  let loaded: { default?: unknown; strategy?: unknown };
+  if (!TYPESCRIPT.test(file)) loaded = await import(pathToFileURL(file).href);
+  else if (FROM_SOURCES) {
+    const { register } = await import('tsx/esm/api');
+    register();
+    loaded = await import(pathToFileURL(file).href);
+  } else loaded = (await importCompiled(file, source)) as typeof loaded;
   return asStrategy(loaded.default ?? loaded.strategy, source);
 }
 
@@ -25,7 +37,7 @@ export async function importStrategyFile(file: string, source = file): Promise<S
  * hook for TypeScript (tsx's) would do the same, but hooks run on a thread of their own and every
  * later import of the process goes through them: ~0.5 s of CPU a command.
  */
-async function importTypeScript(file: string, source: string): Promise<unknown> {
+export async function importCompiled(file: string, source = file): Promise<unknown> {
   const { build } = await import('esbuild');
   const compiled = await build({ entryPoints: [file], bundle: true, packages: 'external', format: 'esm', platform: 'node', target: 'node20', sourcemap: 'inline', write: false, logLevel: 'silent' }).catch(
     (error: { errors?: Array<{ text: string; location: { file: string; line: number; column: number } | null }> }) => {

@@ -2,8 +2,15 @@ import test from 'ava';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { isRunError } from '../../run/run-error.js';
-import { importStrategyFile } from '../../sweep/strategy-module.js';
+import { runSweep } from '../../sweep/run-sweep.js';
+import { importCompiled } from '../../sweep/strategy-module.js';
+import { fixtureStore } from './sweep-fixture.js';
+
+// `importCompiled` is how the installed command loads a .ts strategy; from the sources, as the
+// tests run, a strategy is imported through tsx (its `import 'tapedeck'` is TypeScript then).
+const load = async (file: string, source?: string) => ((await importCompiled(file, source)) as { default: { name: string; params: Record<string, unknown> } }).default;
 
 /** A folder of strategy files: the loader writes its compiled module next to the source, so each test has its own. */
 async function folder(t: { teardown: (fn: () => Promise<void>) => void }, files: Record<string, string>): Promise<string> {
@@ -23,7 +30,7 @@ export default { name: 'typed', params, symbols: ['AAA'], streams: ['1m'] };
 
 test('a TypeScript strategy loads with its local TypeScript imports, from its own folder, and leaves no file behind', async (t) => {
   const dir = await folder(t, { 'strategy.ts': STRATEGY, 'levels.ts': 'export type Level = number;\nexport const LEVEL: Level = 42;\n' });
-  const strategy = await importStrategyFile(path.join(dir, 'strategy.ts'));
+  const strategy = await load(path.join(dir, 'strategy.ts'));
   t.is(strategy.name, 'typed');
   t.is(strategy.params.level, 42);
   t.is(path.resolve(String(strategy.params.dir)), dir, 'import.meta.url is in the source folder, so its imports resolve as the source would');
@@ -32,14 +39,14 @@ test('a TypeScript strategy loads with its local TypeScript imports, from its ow
 
 test('several loads of one file at once each get the strategy and leave nothing behind', async (t) => {
   const dir = await folder(t, { 'strategy.ts': STRATEGY, 'levels.ts': 'export type Level = number;\nexport const LEVEL: Level = 7;\n' });
-  const loaded = await Promise.all(Array.from({ length: 6 }, () => importStrategyFile(path.join(dir, 'strategy.ts'))));
+  const loaded = await Promise.all(Array.from({ length: 6 }, () => load(path.join(dir, 'strategy.ts'))));
   t.deepEqual(loaded.map((strategy) => strategy.params.level), [7, 7, 7, 7, 7, 7]);
   t.deepEqual((await readdir(dir)).sort(), ['levels.ts', 'strategy.ts']);
 });
 
 test('a strategy that does not compile is INVALID_STRATEGY, with where and why', async (t) => {
   const dir = await folder(t, { 'broken.ts': 'export default { name: "broken", params: { a: 1 }\n' });
-  const error = await t.throwsAsync(importStrategyFile(path.join(dir, 'broken.ts'), 'strategies/broken.ts'));
+  const error = await t.throwsAsync(load(path.join(dir, 'broken.ts'), 'strategies/broken.ts'));
   t.true(isRunError(error, 'INVALID_STRATEGY'));
   t.regex(error!.message, /^strategies\/broken\.ts does not compile: .*broken\.ts:2:\d+: Expected "}" but found end of file/);
   t.deepEqual(await readdir(dir), ['broken.ts']);
@@ -47,6 +54,14 @@ test('a strategy that does not compile is INVALID_STRATEGY, with where and why',
 
 test('a strategy that throws as it is imported fails with its own error and leaves no file behind', async (t) => {
   const dir = await folder(t, { 'throws.ts': 'const why: string = "no data feed configured";\nthrow new Error(why);\n' });
-  await t.throwsAsync(importStrategyFile(path.join(dir, 'throws.ts')), { message: 'no data feed configured' });
+  await t.throwsAsync(load(path.join(dir, 'throws.ts')), { message: 'no data feed configured' });
   t.deepEqual(await readdir(dir), ['throws.ts']);
+});
+
+test('a pool thread imports a strategy that imports tapedeck by its name, as the examples do', async (t) => {
+  const { data } = await fixtureStore(t);
+  const strategy = fileURLToPath(new URL('../../examples/sma-cross.ts', import.meta.url));
+  const sweep = await runSweep({ strategy, from: '2024-03-04', to: '2024-03-05', grid: ['fast=5,10'], symbols: ['AAA'], data, workers: 1 });
+  t.deepEqual(sweep.failed, []);
+  t.is(sweep.ranked.length, 2);
 });
