@@ -128,7 +128,7 @@ async function runLive(options: Options): Promise<void> {
     if (status.state === 'warning') log(stamp(`${feed.name} feed: ${pc.yellow(status.message)}`));
   });
   let bars = 0;
-  session.onBar(() => bars++);
+  session.onBarAt(() => bars++);
   const ticker = options.json ? undefined : setInterval(() => log(stamp(`${bars} bars so far`)), 10_000);
   const quit = () => void session.stop();
   process.on('SIGINT', quit);
