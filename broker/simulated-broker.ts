@@ -207,7 +207,11 @@ export class SimulatedBroker {
     // A typed array would take "5" as 5: what is not a number is refused as it comes.
     if (![t, o, h, l, c].every((field) => typeof field === 'number')) throw invalidBar({ symbol, t, o, h, l, c });
     const one = this.oneBar;
-    [one.t[0], one.o[0], one.h[0], one.l[0], one.c[0]] = [t, o, h, l, c];
+    one.t[0] = t;
+    one.o[0] = o;
+    one.h[0] = h;
+    one.l[0] = l;
+    one.c[0] = c;
     this.onBarAt(symbol, one, 0);
   }
 

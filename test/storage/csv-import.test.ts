@@ -18,9 +18,17 @@ const M = 60_000;
 const ALL: [number, number] = [0, Date.UTC(2100, 0, 1)];
 const bar = (t: number, o: number, h: number, l: number, c: number, v: number): Bar => ({ t, o, h, l, c, v });
 
-async function csvFile(t: { teardown: (fn: () => Promise<void>) => void }, content: string): Promise<string> {
-  const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-csv-'));
+type Teardown = { teardown: (fn: () => Promise<void>) => void };
+
+/** A new folder under the system's temp folder, removed at the test's end. */
+async function tempDir(t: Teardown, prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+async function csvFile(t: Teardown, content: string): Promise<string> {
+  const dir = await tempDir(t, 'tapedeck-csv-');
   const file = path.join(dir, 'bars.csv');
   await writeFile(file, content);
   return file;
@@ -312,8 +320,7 @@ testProp(
 
 test('a month that cannot be written after others were is IMPORT_INCOMPLETE, saying exactly which months landed', async (t) => {
   const file = await csvFile(t, 'timestamp,open,high,low,close,volume\n2024-02-29T14:30:00Z,1,1,1,1,1\n2024-02-29T14:31:00Z,1,1,1,1,1\n2024-03-08T14:30:00Z,2,2,2,2,2\n2024-04-01T14:30:00Z,3,3,3,3,3\n');
-  const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-csv-store-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'tapedeck-csv-store-');
   const store = new LowdbBarStore(dir);
   await mkdir(path.join(dir, 'AAPL', '1m'), { recursive: true });
   await writeFile(path.join(dir, 'AAPL', '1m', '2024-03.json'), '{"truncated');
@@ -334,8 +341,7 @@ test('a month that cannot be written after others were is IMPORT_INCOMPLETE, say
 
 test('on the Arrow store a file is one write: a day that cannot be written leaves the others written, and IMPORT_INCOMPLETE names its month', async (t) => {
   const file = await csvFile(t, 'timestamp,open,high,low,close,volume\n2024-02-29T14:30:00Z,1,1,1,1,1\n2024-03-07T14:30:00Z,2,2,2,2,2\n2024-03-08T14:30:00Z,2,2,2,2,2\n2024-04-01T14:30:00Z,3,3,3,3,3\n');
-  const dir = await mkdtemp(path.join(tmpdir(), 'tapedeck-csv-arrow-'));
-  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const dir = await tempDir(t, 'tapedeck-csv-arrow-');
   const store = new ArrowBarStore(dir);
   await mkdir(path.join(dir, '1m', '2024-03-08'), { recursive: true });
   await writeFile(path.join(dir, '1m', '2024-03-08', '00000001.arrow'), 'not arrow');
