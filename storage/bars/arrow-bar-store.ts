@@ -152,14 +152,12 @@ export class ArrowBarStore implements BarStore {
     const byPartition = new Map<string, Map<string, BarColumnsView>>();
     for (const [symbol, batch] of bars) {
       for (let from = 0; from < batch.length; ) {
-        // Bars are sorted: a partition's run ends at the first bar at or past its end.
         const key = partitionKey(series, batch.t[from]!);
-        const end = partitionRange(series, key).end;
-        let to = from + 1;
-        while (to < batch.length && batch.t[to]! < end) to++;
+        const to = firstAtOrAfter(batch.t, partitionRange(series, key).end, from + 1, batch.length);
         const partition = byPartition.get(key) ?? new Map<string, BarColumnsView>();
         byPartition.set(key, partition);
-        partition.set(symbol, sliceColumns(batch, from, to));
+        // A series within one partition (a one-day file's) goes as it is: no six views made of it.
+        partition.set(symbol, from === 0 && to === batch.length ? batch : sliceColumns(batch, from, to));
         from = to;
       }
     }
@@ -361,6 +359,21 @@ function firstMerged(segments: readonly Segment[], incoming: ReadonlyMap<string,
 
 function changeOf(symbol: string, interval: StoredInterval, partition: string, before: number, after: BarColumnsView): SeriesChange {
   return { symbol, interval, partition, before, after: after.length, first: after.t[0]!, last: after.t[after.length - 1]! };
+}
+
+/**
+ * The first index in `[from, to)` of sorted `times` whose time is at or past `end` (`to` if none),
+ * by bisection: a bar-by-bar scan for each partition's end walked every bar of a write once more.
+ */
+function firstAtOrAfter(times: Float64Array, end: number, from: number, to: number): number {
+  let low = from;
+  let high = to;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (times[middle]! < end) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** `work` over `items`, at most `limit` at a time, each outcome in the order of `items`. */
