@@ -6,7 +6,7 @@ import { BarColumns } from '../../data-plane/bar-columns.js';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { isSessionError } from '../../model/session-error.js';
 import { assertStoredInterval, isPartitionKey, partitionDir, partitionKey, partitionRange, probedPartitions, segmentName, segmentSeq, STORED_INTERVALS, type StoredInterval } from './arrow-partition.js';
-import { decodeSegment, SegmentEncoder, type Segment } from './arrow-segment.js';
+import { decodeSegment, encodeSegment, type Segment } from './arrow-segment.js';
 import { applyChanges, CatalogFile, emptyCatalog, type BarCatalog, type SeriesChange } from './bar-catalog.js';
 import { barsOf, columnsOf, mergeBars, sliceColumns } from './bar-merge.js';
 import type { BarStore } from '../../model/bar-store.js';
@@ -69,8 +69,6 @@ export class ArrowBarStore implements BarStore {
   readonly #lockTimings: LockTimings;
   readonly #catalog: CatalogFile;
   readonly #cache = new Map<string, CachedSegment>();
-  /** One for the store's writes: the days of one symbol's import share a few shapes. */
-  readonly #encoder = new SegmentEncoder();
   /**
    * Segment reads under way, by file version: a session that loads 500 symbols at once asks for
    * one day 500 times before the first read lands, and each would otherwise hold its own copy
@@ -319,7 +317,7 @@ export class ArrowBarStore implements BarStore {
       const bars = incoming.get(symbol);
       content.set(symbol, bars ? mergeBars(base, bars) : base);
     }
-    await writeFileAtomic(next, this.#encoder.encode(content), lock);
+    await writeFileAtomic(next, encodeSegment(content), lock);
     // Until these are gone a reader sees both, and the new segment wins wherever they differ.
     for (const segment of merged) await rm(segment.file, { force: true });
     return changes;
