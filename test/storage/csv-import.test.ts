@@ -52,6 +52,23 @@ test('imports ISO times with Z and reports what it did', async (t) => {
   t.deepEqual(report, { symbols: { AAPL: 2 }, rows: 2, imported: 2, skipped: 0, duplicates: 0, bad: [], first: t0, last: t0 + M });
 });
 
+test('files read one after another each read their times in their own time zone and on their own dates', async (t) => {
+  const header = 'timestamp,open,high,low,close,volume\n';
+  const imports: Array<[string, string, string, number[]]> = [
+    ['New York, UTC times', 'America/New_York', '2024-03-08T14:30:00Z\n2024-03-08T14:31:00Z', [Date.UTC(2024, 2, 8, 14, 30), Date.UTC(2024, 2, 8, 14, 31)]],
+    ['Tokyo, local times', 'Asia/Tokyo', '2024-03-08 09:30:00\n2024-03-08T14:32:00Z', [Date.UTC(2024, 2, 8, 0, 30), Date.UTC(2024, 2, 8, 14, 32)]],
+    ['New York, local times', 'America/New_York', '2024-03-08 09:33:00\n2024-03-08T14:34:00Z', [Date.UTC(2024, 2, 8, 14, 33), Date.UTC(2024, 2, 8, 14, 34)]],
+    ['New York, the next UTC day', 'America/New_York', '2024-03-09T14:30:00Z\n2024-03-09 09:31:00', [Date.UTC(2024, 2, 9, 14, 30), Date.UTC(2024, 2, 9, 14, 31)]],
+    ['New York, the day before', 'America/New_York', '2024-03-08T15:00:00.000Z\n2024-03-08T15:01:00.000Z', [Date.UTC(2024, 2, 8, 15), Date.UTC(2024, 2, 8, 15, 1)]],
+  ];
+  for (const [what, timeZone, times, expected] of imports) {
+    const file = await csvFile(t, header + times.split('\n').map((time) => `${time},1,1,1,1,1\n`).join(''));
+    const store = new MemoryBarStore();
+    await importCsv({ file, symbol: 'AAPL', store, timeZone });
+    t.deepEqual((await store.getBars('AAPL', '1m', ...ALL)).map((one) => one.t), expected, what);
+  }
+});
+
 test('finds columns by name in any order and case, with aliases and extra columns', async (t) => {
   const t0 = Date.UTC(2024, 2, 8, 14, 30);
   const headers: Array<[string, string]> = [
