@@ -139,147 +139,8 @@ interface ReadRows {
 }
 
 function readRows(reading: Reading, totalBytes: number, onProgress: CsvReadOptions['onProgress']): Promise<ReadRows> {
-  const { file, zone, interval, epochUnit, columns } = reading;
-  const step = interval === '1d' ? DAY_MS : INTERVAL_MS[interval as Interval];
-  const result: ReadRows = { count: 0, good: 0, bars: new Map(), bad: [], badCount: 0 };
-  let bytesRead = () => totalBytes;
-  let layout: CsvLayout | undefined;
-  /** The layout's columns of open, high, low, close and volume: a row read by name five times was a look-up by a changing key each time. */
-  const valueColumns = new Int32Array(FIELDS.length);
-  const useLayout = (found: CsvLayout) => {
-    layout = found;
-    FIELDS.forEach((field, k) => (valueColumns[k] = found[field]));
-  };
-  if (columns?.headerless) useLayout(positionalLayout(columns));
-  const namedColumns = columns && !columns.headerless ? columns.names : undefined;
-  // Rows of one symbol, the same as the last row's most of the time: no map look-up then.
-  let lastSymbol = '';
-  let lastBars: BarColumns | undefined;
-  const seriesOf = (name: string): BarColumns | string => {
-    if (name === lastSymbol && lastBars) return lastBars;
-    let bars = result.bars.get(name);
-    if (!bars) {
-      if (!isValidSymbol(name)) return `symbol ${JSON.stringify(name)} is not a valid symbol (A-Z first, then A-Z, 0-9, "." or "-", at most 15)`;
-      bars = new BarColumns(result.bars.size === 0 ? Math.min(MAX_INITIAL_ROWS, Math.ceil(totalBytes / BYTES_PER_ROW)) : 1024);
-      result.bars.set(name, bars);
-    }
-    lastSymbol = name;
-    lastBars = bars;
-    return bars;
-  };
-  const values = new Float64Array(FIELDS.length);
-  const fail = (line: number, reason: string) => {
-    result.badCount++;
-    if (result.bad.length < MAX_REPORTED) result.bad.push({ line, reason });
-  };
-
-  const times = isoUtcDaysFor(zone, epochUnit);
-  /** A row's time as the bar's `t`, or why it cannot be one. */
-  const barTime = (timeText: string): number | string => barTimeOf(times.read(timeText), timeText, 0, timeText.length);
-  /** The time read from `text[from, to)` as the bar's `t`, or why it cannot be one: the text is cut out for a message only. */
-  const barTimeOf = (t: number | string, text: string, from: number, to: number): number | string => {
-    if (typeof t === 'string') return t;
-    if (t < MIN_TIME || t > MAX_TIME) return `time ${JSON.stringify(text.slice(from, to))} is before 1970 or after 9999`;
-    if (interval === '1d') {
-      const day = dayStart(t, zone);
-      return day >= 0 ? day : `time ${JSON.stringify(text.slice(from, to))} is not the start of a day in UTC or ${zone.timeZone}, as a 1d bar's must be`;
-    }
-    if (t % step !== 0) return `time ${JSON.stringify(text.slice(from, to))} (${new Date(t).toISOString()}) is not on a ${step / 60_000}-minute boundary`;
-    return t;
-  };
-
-  /**
-   * The usual row — as many fields as the layout, plain decimal prices and volume, a good time,
-   * high not below low — read where it lies in the text: no array, no string per number. Any
-   * other row returns false having changed nothing, and is read by `onRecord`, which says what
-   * is wrong with it.
-   */
-  let delimiter: CsvDelimiter = ',';
-  const bounds = new Int32Array(64);
-  const fieldText = (text: string, column: number) => text.slice(bounds[2 * column]!, bounds[2 * column + 1]!);
-  const quickRow = (text: string, from: number, to: number): boolean => {
-    if (!layout || layout.columns > bounds.length / 2) return false;
-    const count = layout.columns;
-    let at = from;
-    for (let k = 0; k < count; k++) {
-      const next = text.indexOf(delimiter, at);
-      const last = k === count - 1;
-      // Too few fields, or too many.
-      if (last ? next >= 0 && next < to : next < 0 || next >= to) return false;
-      const end = last ? to : next;
-      bounds[2 * k] = at;
-      bounds[2 * k + 1] = end;
-      at = end + 1;
-    }
-    for (let k = 0; k < FIELDS.length; k++) {
-      const column = valueColumns[k]!;
-      const value = plainDecimal(text, bounds[2 * column]!, bounds[2 * column + 1]!);
-      if (Number.isNaN(value)) return false;
-      values[k] = value;
-    }
-    if (values[1]! < values[2]!) return false;
-    const timeFrom = bounds[2 * layout.time]!;
-    const timeTo = bounds[2 * layout.time + 1]!;
-    const t = layout.date === undefined ? barTimeOf(times.readAt(text, timeFrom, timeTo), text, timeFrom, timeTo) : barTime(`${fieldText(text, layout.date)} ${text.slice(timeFrom, timeTo)}`);
-    if (typeof t === 'string') return false;
-    const series = seriesOf(layout.symbol === undefined ? reading.symbol! : fieldText(text, layout.symbol).trim().toUpperCase());
-    if (typeof series === 'string') return false;
-    result.count++;
-    if (onProgress && result.count % PROGRESS_EVERY === 0) onProgress({ rows: result.count, bytes: bytesRead(), totalBytes });
-    series.append(t, values[0]!, values[1]!, values[2]!, values[3]!, values[4]!);
-    result.good++;
-    return true;
-  };
-  const onLine = (text: string, from: number, to: number, line: number) => {
-    if (!quickRow(text, from, to)) onRecord(text.slice(from, to).split(delimiter), line);
-  };
-
-  const onRecord = (record: string[], line: number) => {
-    if (record.length === 1 && record[0]!.trim() === '') return;
-    if (!layout) {
-      useLayout(headerLayout(record, namedColumns, reading, line));
-      return;
-    }
-    result.count++;
-    if (onProgress && result.count % PROGRESS_EVERY === 0) onProgress({ rows: result.count, bytes: bytesRead(), totalBytes });
-    if (record.length !== layout.columns) return fail(line, `expected ${layout.columns} columns like the ${layout.headerless ? 'first row' : 'header'}, got ${record.length}`);
-    const timeText = layout.date === undefined ? record[layout.time]! : `${record[layout.date]!} ${record[layout.time]!}`;
-    const t = barTime(timeText);
-    if (typeof t === 'string') return fail(line, t);
-    const series = seriesOf(layout.symbol === undefined ? reading.symbol! : record[layout.symbol]!.trim().toUpperCase());
-    if (typeof series === 'string') return fail(line, series);
-    for (let k = 0; k < FIELDS.length; k++) {
-      const text = record[layout[FIELDS[k]!]]!;
-      // Number() reads an empty or blank field as 0: a missing value must not become a price.
-      const value = text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '') ? Number.NaN : Number(text);
-      if (!Number.isFinite(value)) return fail(line, `${FIELDS[k]} ${JSON.stringify(text)} is not a number`);
-      if (value < 0) return fail(line, `${FIELDS[k]} ${text} is negative`);
-      values[k] = value;
-    }
-    if (values[1]! < values[2]!) return fail(line, `high ${values[1]} is below low ${values[2]}`);
-    series.append(t, values[0]!, values[1]!, values[2]!, values[3]!, values[4]!);
-    result.good++;
-  };
-
-  let records: CsvRecords | undefined;
-  const take = (chunk: string) => {
-    if (!records) {
-      // The delimiter is read off the first chunk, so the splitter starts with it.
-      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
-      // Five lines are enough to tell it; 8 KB holds them, and splitting more cost ~0.1 ms a file.
-      delimiter = detectDelimiter(chunk.slice(0, 8 * 1024));
-      records = new CsvRecords(delimiter, onRecord, onLine);
-    }
-    records.push(chunk);
-  };
-  const finish = (): ReadRows => {
-    records?.end();
-    if (!layout || (layout.headerless && result.count === 0 && (records?.line ?? 1) === 1)) {
-      throw new SessionError('BAD_INPUT', `${file} is empty: expected a header row (timestamp, open, high, low, close, volume) and bars.`, { file });
-    }
-    onProgress?.({ rows: result.count, bytes: totalBytes, totalBytes });
-    return result;
-  };
+  const { file } = reading;
+  const rows = new RowReader(reading, totalBytes, onProgress);
   const failure = (error: unknown) =>
     error instanceof CsvSyntaxError
       ? new SessionError('BAD_INPUT', `${file} cannot be parsed as CSV near line ${error.line}: ${error.message}`, { file, line: error.line }, { cause: error })
@@ -293,15 +154,15 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvReadOptio
     // most of the time a folder of one-day files spent outside parsing.
     try {
       const whole = readFileSync(file, 'utf8');
-      if (whole.length > 0) take(whole);
-      return Promise.resolve(finish());
+      if (whole.length > 0) rows.take(whole);
+      return Promise.resolve(rows.finish());
     } catch (error) {
       return Promise.reject(failure(error));
     }
   }
   const input = createReadStream(file);
   const text = gzipped ? input.pipe(createGunzip()) : input;
-  bytesRead = () => input.bytesRead;
+  rows.bytesRead = () => input.bytesRead;
   return new Promise<ReadRows>((resolve, reject) => {
     let stopped = false;
     const stop = (error: unknown) => {
@@ -316,7 +177,7 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvReadOptio
     text.on('data', (chunk: string) => {
       if (stopped) return;
       try {
-        take(chunk);
+        rows.take(chunk);
       } catch (error) {
         stop(error);
       }
@@ -324,12 +185,210 @@ function readRows(reading: Reading, totalBytes: number, onProgress: CsvReadOptio
     text.on('end', () => {
       if (stopped) return;
       try {
-        resolve(finish());
+        resolve(rows.finish());
       } catch (error) {
         stop(error);
       }
     });
   });
+}
+
+/**
+ * One file's rows read into bars. A class, not closures made per file: the optimizer compiles a
+ * method once for every file, where a closure made per file was compiled again for the files
+ * after the one it first grew hot in (~25 ms of compiling, the rows unoptimized meanwhile).
+ */
+class RowReader {
+  readonly result: ReadRows = { count: 0, good: 0, bars: new Map(), bad: [], badCount: 0 };
+  /** Bytes of the file read so far, for progress: all of it, unless streamed. */
+  bytesRead: () => number;
+  readonly #reading: Reading;
+  readonly #totalBytes: number;
+  readonly #onProgress: CsvReadOptions['onProgress'];
+  readonly #step: number;
+  readonly #namedColumns: Parameters<typeof detectLayout>[1];
+  readonly #times: IsoUtcDays;
+  #layout: CsvLayout | undefined;
+  /** The layout's columns of open, high, low, close and volume: a row read by name five times was a look-up by a changing key each time. */
+  readonly #valueColumns = new Int32Array(FIELDS.length);
+  // Rows of one symbol, the same as the last row's most of the time: no map look-up then.
+  #lastSymbol = '';
+  #lastBars: BarColumns | undefined;
+  readonly #values = new Float64Array(FIELDS.length);
+  #delimiter: CsvDelimiter = ',';
+  /** Where the fields of the row being read start and end. */
+  readonly #bounds = new Int32Array(64);
+  #records: CsvRecords | undefined;
+
+  constructor(reading: Reading, totalBytes: number, onProgress: CsvReadOptions['onProgress']) {
+    this.#reading = reading;
+    this.#totalBytes = totalBytes;
+    this.#onProgress = onProgress;
+    this.bytesRead = () => totalBytes;
+    this.#step = reading.interval === '1d' ? DAY_MS : INTERVAL_MS[reading.interval as Interval];
+    const { columns } = reading;
+    if (columns?.headerless) this.#useLayout(positionalLayout(columns));
+    this.#namedColumns = columns && !columns.headerless ? columns.names : undefined;
+    this.#times = isoUtcDaysFor(reading.zone, reading.epochUnit);
+  }
+
+  take(chunk: string): void {
+    if (!this.#records) {
+      // The delimiter is read off the first chunk, so the splitter starts with it.
+      if (chunk.charCodeAt(0) === 0xfeff) chunk = chunk.slice(1);
+      // Five lines are enough to tell it; 8 KB holds them, and splitting more cost ~0.1 ms a file.
+      this.#delimiter = detectDelimiter(chunk.slice(0, 8 * 1024));
+      this.#records = new CsvRecords(this.#delimiter, this);
+    }
+    this.#records.push(chunk);
+  }
+
+  finish(): ReadRows {
+    const { result } = this;
+    this.#records?.end();
+    const layout = this.#layout;
+    if (!layout || (layout.headerless && result.count === 0 && (this.#records?.line ?? 1) === 1)) {
+      const { file } = this.#reading;
+      throw new SessionError('BAD_INPUT', `${file} is empty: expected a header row (timestamp, open, high, low, close, volume) and bars.`, { file });
+    }
+    this.#onProgress?.({ rows: result.count, bytes: this.#totalBytes, totalBytes: this.#totalBytes });
+    return result;
+  }
+
+  onLine(text: string, from: number, to: number, line: number): void {
+    if (!this.#quickRow(text, from, to)) this.onRecord(text.slice(from, to).split(this.#delimiter), line);
+  }
+
+  onRecord(record: string[], line: number): void {
+    if (record.length === 1 && record[0]!.trim() === '') return;
+    const layout = this.#layout;
+    if (!layout) {
+      this.#useLayout(headerLayout(record, this.#namedColumns, this.#reading, line));
+      return;
+    }
+    const { result } = this;
+    result.count++;
+    this.#progress();
+    if (record.length !== layout.columns) return this.#fail(line, `expected ${layout.columns} columns like the ${layout.headerless ? 'first row' : 'header'}, got ${record.length}`);
+    const timeText = layout.date === undefined ? record[layout.time]! : `${record[layout.date]!} ${record[layout.time]!}`;
+    const t = this.#barTime(timeText);
+    if (typeof t === 'string') return this.#fail(line, t);
+    const series = this.#seriesOf(layout.symbol === undefined ? this.#reading.symbol! : record[layout.symbol]!.trim().toUpperCase());
+    if (typeof series === 'string') return this.#fail(line, series);
+    const values = this.#values;
+    for (let k = 0; k < FIELDS.length; k++) {
+      const text = record[layout[FIELDS[k]!]]!;
+      // Number() reads an empty or blank field as 0: a missing value must not become a price.
+      const value = text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '') ? Number.NaN : Number(text);
+      if (!Number.isFinite(value)) return this.#fail(line, `${FIELDS[k]} ${JSON.stringify(text)} is not a number`);
+      if (value < 0) return this.#fail(line, `${FIELDS[k]} ${text} is negative`);
+      values[k] = value;
+    }
+    if (values[1]! < values[2]!) return this.#fail(line, `high ${values[1]} is below low ${values[2]}`);
+    series.append(t, values[0]!, values[1]!, values[2]!, values[3]!, values[4]!);
+    result.good++;
+  }
+
+  /**
+   * The usual row — as many fields as the layout, plain decimal prices and volume, a good time,
+   * high not below low — read where it lies in the text: no array, no string per number. Any
+   * other row returns false having changed nothing, and is read by `onRecord`, which says what
+   * is wrong with it.
+   */
+  #quickRow(text: string, from: number, to: number): boolean {
+    const layout = this.#layout;
+    const bounds = this.#bounds;
+    if (!layout || layout.columns > bounds.length / 2) return false;
+    const delimiter = this.#delimiter;
+    const count = layout.columns;
+    let at = from;
+    for (let k = 0; k < count; k++) {
+      const next = text.indexOf(delimiter, at);
+      const last = k === count - 1;
+      // Too few fields, or too many.
+      if (last ? next >= 0 && next < to : next < 0 || next >= to) return false;
+      const end = last ? to : next;
+      bounds[2 * k] = at;
+      bounds[2 * k + 1] = end;
+      at = end + 1;
+    }
+    const values = this.#values;
+    const valueColumns = this.#valueColumns;
+    for (let k = 0; k < FIELDS.length; k++) {
+      const column = valueColumns[k]!;
+      const value = plainDecimal(text, bounds[2 * column]!, bounds[2 * column + 1]!);
+      if (Number.isNaN(value)) return false;
+      values[k] = value;
+    }
+    if (values[1]! < values[2]!) return false;
+    const timeFrom = bounds[2 * layout.time]!;
+    const timeTo = bounds[2 * layout.time + 1]!;
+    const t =
+      layout.date === undefined
+        ? this.#barTimeOf(this.#times.readAt(text, timeFrom, timeTo), text, timeFrom, timeTo)
+        : this.#barTime(`${this.#fieldText(text, layout.date)} ${text.slice(timeFrom, timeTo)}`);
+    if (typeof t === 'string') return false;
+    const series = this.#seriesOf(layout.symbol === undefined ? this.#reading.symbol! : this.#fieldText(text, layout.symbol).trim().toUpperCase());
+    if (typeof series === 'string') return false;
+    this.result.count++;
+    this.#progress();
+    series.append(t, values[0]!, values[1]!, values[2]!, values[3]!, values[4]!);
+    this.result.good++;
+    return true;
+  }
+
+  #useLayout(found: CsvLayout): void {
+    this.#layout = found;
+    FIELDS.forEach((field, k) => (this.#valueColumns[k] = found[field]));
+  }
+
+  #fieldText(text: string, column: number): string {
+    return text.slice(this.#bounds[2 * column]!, this.#bounds[2 * column + 1]!);
+  }
+
+  #progress(): void {
+    const { count } = this.result;
+    if (this.#onProgress && count % PROGRESS_EVERY === 0) this.#onProgress({ rows: count, bytes: this.bytesRead(), totalBytes: this.#totalBytes });
+  }
+
+  #fail(line: number, reason: string): void {
+    const { result } = this;
+    result.badCount++;
+    if (result.bad.length < MAX_REPORTED) result.bad.push({ line, reason });
+  }
+
+  #seriesOf(name: string): BarColumns | string {
+    if (name === this.#lastSymbol && this.#lastBars) return this.#lastBars;
+    const { result } = this;
+    let bars = result.bars.get(name);
+    if (!bars) {
+      if (!isValidSymbol(name)) return `symbol ${JSON.stringify(name)} is not a valid symbol (A-Z first, then A-Z, 0-9, "." or "-", at most 15)`;
+      bars = new BarColumns(result.bars.size === 0 ? Math.min(MAX_INITIAL_ROWS, Math.ceil(this.#totalBytes / BYTES_PER_ROW)) : 1024);
+      result.bars.set(name, bars);
+    }
+    this.#lastSymbol = name;
+    this.#lastBars = bars;
+    return bars;
+  }
+
+  /** A row's time as the bar's `t`, or why it cannot be one. */
+  #barTime(timeText: string): number | string {
+    return this.#barTimeOf(this.#times.read(timeText), timeText, 0, timeText.length);
+  }
+
+  /** The time read from `text[from, to)` as the bar's `t`, or why it cannot be one: the text is cut out for a message only. */
+  #barTimeOf(t: number | string, text: string, from: number, to: number): number | string {
+    if (typeof t === 'string') return t;
+    if (t < MIN_TIME || t > MAX_TIME) return `time ${JSON.stringify(text.slice(from, to))} is before 1970 or after 9999`;
+    const { interval, zone } = this.#reading;
+    if (interval === '1d') {
+      const day = dayStart(t, zone);
+      return day >= 0 ? day : `time ${JSON.stringify(text.slice(from, to))} is not the start of a day in UTC or ${zone.timeZone}, as a 1d bar's must be`;
+    }
+    const step = this.#step;
+    if (t % step !== 0) return `time ${JSON.stringify(text.slice(from, to))} (${new Date(t).toISOString()}) is not on a ${step / 60_000}-minute boundary`;
+    return t;
+  }
 }
 
 /** The ISO-date reader of the last file read, with what its parser reads times in. */

@@ -16,6 +16,16 @@ const CR = 13;
 const LF = 10;
 
 /**
+ * Where records go. A reader of many files hands over an object whose class has these methods,
+ * not closures made per file: the splitter's compiled code then calls the same methods for
+ * every file.
+ */
+export interface CsvSink {
+  onRecord(fields: string[], line: number): void;
+  onLine?(text: string, from: number, to: number, line: number): void;
+}
+
+/**
  * Splits CSV text into records as RFC 4180 reads it: fields split on the delimiter; a field in
  * double quotes may hold the delimiter, line breaks and `""` for a quote; lines end in `\n` or
  * `\r\n`; a blank line is a record of one empty field. Text comes in chunks, and a record cut
@@ -33,8 +43,7 @@ export class CsvRecords {
 
   constructor(
     readonly delimiter: CsvDelimiter,
-    readonly onRecord: (fields: string[], line: number) => void,
-    readonly onLine?: (text: string, from: number, to: number, line: number) => void,
+    readonly sink: CsvSink,
   ) {}
 
   /** The line the next record starts on. */
@@ -52,7 +61,8 @@ export class CsvRecords {
   }
 
   #split(text: string, final: boolean): void {
-    const { delimiter, onLine } = this;
+    const { delimiter, sink } = this;
+    const byLine = sink.onLine !== undefined;
     let at = 0;
     // The next quote from `at` on, found again only once passed: looking for it on every line
     // scanned the rest of a quote-free chunk each time, quadratic in the lines of a chunk.
@@ -70,14 +80,14 @@ export class CsvRecords {
       if (quote < newline) {
         const record = this.#quoted(text, at, final);
         if (!record) break;
-        this.onRecord(record.fields, this.#line);
+        sink.onRecord(record.fields, this.#line);
         this.#line += record.lines;
         at = record.next;
         continue;
       }
       const end = newline > at && text.charCodeAt(newline - 1) === CR ? newline - 1 : newline;
-      if (onLine) onLine(text, at, end, this.#line);
-      else this.onRecord(text.slice(at, end).split(delimiter), this.#line);
+      if (byLine) sink.onLine!(text, at, end, this.#line);
+      else sink.onRecord(text.slice(at, end).split(delimiter), this.#line);
       this.#line++;
       at = newline + 1;
     }

@@ -6,8 +6,9 @@ import type { CsvDelimiter } from '../../storage/import/csv-delimiter.js';
 /** With `byLine`, lines without a quote come as positions in the text, and are split here. */
 function split(text: string, delimiter: CsvDelimiter, cuts: number[] = [], byLine = false): Array<{ fields: string[]; line: number }> {
   const records: Array<{ fields: string[]; line: number }> = [];
-  const onLine = (chunk: string, from: number, to: number, line: number) => records.push({ fields: chunk.slice(from, to).split(delimiter), line });
-  const splitter = new CsvRecords(delimiter, (fields, line) => records.push({ fields, line }), byLine ? onLine : undefined);
+  const onRecord = (fields: string[], line: number) => void records.push({ fields, line });
+  const onLine = (chunk: string, from: number, to: number, line: number) => void records.push({ fields: chunk.slice(from, to).split(delimiter), line });
+  const splitter = new CsvRecords(delimiter, byLine ? { onRecord, onLine } : { onRecord });
   let from = 0;
   for (const cut of [...cuts].sort((a, b) => a - b)) {
     splitter.push(text.slice(from, Math.max(from, cut)));
