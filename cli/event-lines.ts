@@ -1,6 +1,5 @@
 import pc from 'picocolors';
 import type { Session } from '../session/session.js';
-import type { SymbolInfo } from '../model/session-summary.js';
 import { caughtUpBars, count, fail, ok, symbolList } from './messages.js';
 import { duration, exchangeTime } from './time-format.js';
 
@@ -24,22 +23,14 @@ export function logSessionEvents(session: Session, write: (line: string) => void
     tellActive();
     write(line);
   };
-  // Each symbol's origin, listed once for all symbols: listing them on every event would cost
-  // a session of n symbols n² symbol rows at its start. A symbol that failed or went may be
-  // added again, so its origin is looked up again then.
-  const origins = new Map<string, SymbolInfo['origin']>();
-  const isDynamic = (symbol: string) => {
-    if (!origins.has(symbol)) for (const s of session.listSymbols()) origins.set(s.symbol, s.origin);
-    return origins.get(symbol) === 'dynamic';
-  };
   const infoOf = (symbol: string) => session.listSymbols().find((s) => s.symbol === symbol);
-  const offSymbol = session.on('symbol', ({ symbol, status, error }) => {
+  const offSymbol = session.on('symbol', ({ symbol, origin, status, error }) => {
     switch (status) {
       case 'queued':
-        if (isDynamic(symbol)) log(stamp(`${symbol} queued for addition (${infoOf(symbol)?.streams.join(', ')})`));
+        if (origin === 'dynamic') log(stamp(`${symbol} queued for addition (${infoOf(symbol)?.streams.join(', ')})`));
         break;
       case 'active':
-        if (isDynamic(symbol)) {
+        if (origin === 'dynamic') {
           log(stamp(ok(`${symbol} is active (caught up ${count(caughtUpBars(infoOf(symbol)?.caughtUp))} bars)`)));
           break;
         }
@@ -47,14 +38,12 @@ export function logSessionEvents(session: Session, write: (line: string) => void
         active.push(symbol);
         break;
       case 'failed':
-        origins.delete(symbol);
         log(stamp(fail(`${symbol} failed: ${error ? `${error.code} ${error.message}` : 'unknown reason'}`)));
         break;
       case 'draining':
         log(stamp(`${symbol} draining…`));
         break;
       case 'removed':
-        origins.delete(symbol);
         log(stamp(`${symbol} removed`));
         break;
     }

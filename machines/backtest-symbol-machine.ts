@@ -14,7 +14,7 @@ import { symbolMachine, type SymbolReport } from './symbol-machine.js';
 export const backtestSymbolMachine = symbolMachine.provide({
   actions: {
     reportStatus: ({ context }, { status }) => {
-      const report: SymbolReport = { type: 'SYMBOL_STATUS', symbol: context.symbol, status, ...(context.error ? { error: context.error } : {}) };
+      const report: SymbolReport = { type: 'SYMBOL_STATUS', symbol: context.symbol, origin: context.origin, status, ...(context.error ? { error: context.error } : {}) };
       if (!context.statuses) throw new Error(`${context.symbol} was spawned without the session's statuses.`);
       context.statuses.push(report);
     },

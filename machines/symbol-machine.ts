@@ -50,7 +50,7 @@ export type SymbolEvent =
   | ErrorActorEvent<unknown, 'catchUp'>;
 
 /** What a symbol actor tells its session. */
-export type SymbolReport = { type: 'SYMBOL_STATUS'; symbol: string; status: SymbolStatus; error?: SymbolFailure };
+export type SymbolReport = { type: 'SYMBOL_STATUS'; symbol: string; origin: SymbolOrigin; status: SymbolStatus; error?: SymbolFailure };
 
 function suppliedByMode<T>(name: string) {
   return fromPromise<T, SymbolJob>(() => Promise.reject(new Error(`The symbol chart's ${name} actor is supplied by the session mode (provide).`)));
@@ -85,6 +85,7 @@ export const symbolMachine = setup({
     reportStatus: sendParent(({ context }, params: { status: SymbolStatus }): SymbolReport => ({
       type: 'SYMBOL_STATUS',
       symbol: context.symbol,
+      origin: context.origin,
       status: params.status,
       ...(context.error ? { error: context.error } : {}),
     })),

@@ -17,6 +17,7 @@ export type SymbolRoster = Record<string, SymbolEntry>;
 export interface SymbolStatusEmitted {
   type: 'symbol';
   symbol: string;
+  origin: SymbolOrigin;
   status: SymbolStatus;
   error?: SymbolFailure;
 }
@@ -48,5 +49,5 @@ export function removalOf(entry: SymbolEntry, immediate: boolean, streams: Reado
 
 export function symbolStatusEmitted(event: SymbolReport): SymbolStatusEmitted {
   if (event.type !== 'SYMBOL_STATUS') throw new Error('a symbol status is emitted on SYMBOL_STATUS');
-  return { type: 'symbol', symbol: event.symbol, status: event.status, ...(event.error ? { error: event.error } : {}) };
+  return { type: 'symbol', symbol: event.symbol, origin: event.origin, status: event.status, ...(event.error ? { error: event.error } : {}) };
 }

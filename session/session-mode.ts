@@ -8,7 +8,7 @@ import type { Logger } from '../model/logger.js';
 import type { RecordedConfig, SessionRecorder, SymbolCommand } from '../model/session-recorder.js';
 import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
 import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
-import type { SymbolContext } from '../machines/symbol-machine.js';
+import type { SymbolContext, SymbolOrigin } from '../machines/symbol-machine.js';
 import type { SymbolRoster } from '../machines/symbol-roster.js';
 import type { InspectionObserver, ResolvedSymbol } from './session-options.js';
 
@@ -16,7 +16,8 @@ import type { InspectionObserver, ResolvedSymbol } from './session-options.js';
 export interface CommonEventMap {
   /** The session machine moved; `state` is the leaf state name (`streaming`, `paused`, …). */
   state: { state: string };
-  symbol: { symbol: string; status: SymbolStatus; error?: SymbolFailure };
+  /** `origin`: configured (the session's own symbols) or dynamic (added while it ran). */
+  symbol: { symbol: string; origin: SymbolOrigin; status: SymbolStatus; error?: SymbolFailure };
   listenerError: { error: unknown; bar: StreamBar };
 }
 
@@ -48,7 +49,7 @@ export interface SessionMode<T extends ModeTypes> {
    * The statuses the symbols reported during the machine's last step, in order, where they do
    * not come as the machine's `symbol` events (a backtest's). Called after every step.
    */
-  takeStatuses?(): Array<{ symbol: string; status: SymbolStatus; error?: SymbolFailure }>;
+  takeStatuses?(): Array<CommonEventMap['symbol']>;
   /** After `START`, `start()` resolves once this holds (or the session closed). */
   started(snapshot: SnapshotFrom<T['machine']>): boolean;
   /** Forwards the machine's mode-specific emitted events to the session's observers. */

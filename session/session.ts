@@ -477,10 +477,10 @@ export class Session<T extends ModeTypes = BacktestTypes> {
     await waitFor(this.actor, () => this.state === 'closed' || this.plugin.started(this.actor.getSnapshot()), { timeout: Infinity });
   }
 
-  private onSymbolStatus(event: { symbol: string; status: SymbolStatus; error?: SymbolFailure }): void {
-    const { symbol, status, error } = event;
+  private onSymbolStatus(event: CommonEventMap['symbol']): void {
+    const { symbol, origin, status, error } = event;
     this.recordSymbol(symbol, status, error);
-    this.observers.notify('symbol', { symbol, status, ...(error ? { error } : {}) });
+    this.observers.notify('symbol', { symbol, origin, status, ...(error ? { error } : {}) });
     if (status === 'failed') this.logger.warn(`tapedeck: ${symbol} failed: ${error?.message ?? 'unknown reason'}`);
     this.requests.onStatus(symbol, status, error, () => this.listDynamic().find((s) => s.symbol === symbol));
   }

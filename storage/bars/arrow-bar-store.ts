@@ -12,7 +12,7 @@ import { barsOf, columnsOf, mergeBars, sliceColumns } from './bar-merge.js';
 import type { BarStore } from '../../model/bar-store.js';
 import { normalizeBars, normalizeColumns, queryWindow } from './bar-store-arguments.js';
 import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withWriteLock, writeFileAtomic, type HeldLock, type LockTimings } from './partition-lock.js';
-import { copyParts, mergedSeries, partsOf, rowsIn } from './segment-merge.js';
+import { copyParts, mergedSeries, partsOf, rowsIn, type SegmentPart } from './segment-merge.js';
 import { assertValidSymbol } from '../../model/symbol-name.js';
 
 /** Bytes of segment files kept decoded in memory: a day of 500 symbols' 1m bars is about 10 MB. */
@@ -111,14 +111,25 @@ export class ArrowBarStore implements BarStore {
     }
     const keys = await this.#partitionsOverlapping(series, window.start, window.end);
     const partitions = await Promise.all(keys.map((key) => this.#readPartition(series, key)));
-    const parts = valid.map((symbol) => partitions.map((segments) => partsOf(segments, symbol, window.start, window.end)));
-    const block = new BarColumns(parts.reduce((sum, ofSymbol) => sum + ofSymbol.reduce((rows, part) => rows + rowsIn(part), 0), 0));
+    // Loops, not callbacks: a callback is a new closure at each call, and the optimizer compiles each hot one anew.
+    const parts: SegmentPart[][][] = [];
+    let rows = 0;
+    for (const symbol of valid) {
+      const ofSymbol: SegmentPart[][] = [];
+      for (const segments of partitions) {
+        const part = partsOf(segments, symbol, window.start, window.end);
+        rows += rowsIn(part);
+        ofSymbol.push(part);
+      }
+      parts.push(ofSymbol);
+    }
+    const block = new BarColumns(rows);
     let at = 0;
-    valid.forEach((symbol, k) => {
+    for (let k = 0; k < valid.length; k++) {
       const from = at;
       for (const part of parts[k]!) if (part.length > 0) at += copyParts(block, at, part);
-      out.set(symbol, block.view(from, at));
-    });
+      out.set(valid[k]!, block.view(from, at));
+    }
     return out;
   }
 

@@ -37,3 +37,18 @@ test('a derived bar whose last minute never came goes out before the next minute
   const delivered = bars.map((bar) => `${bar.interval} closing ${(closeOf(bar) - today.open) / 60_000}`);
   t.deepEqual(delivered, ['1m closing 1', '1m closing 2', '1m closing 3', '1m closing 4', '5m closing 5', '1m closing 6']);
 });
+
+test("a live session's statuses say where each symbol came from too", async (t) => {
+  const store = new MemoryBarStore();
+  for (const symbol of ['AAPL', 'MSFT']) await store.putBars(symbol, '1m', dayOf(symbol, yesterday));
+  const clock = { now: () => today.open + 6 * 60_000 };
+  const session = createSession({ mode: 'live', feed: new HandFeed(), clock, calendar, store, symbols: [{ symbol: 'AAPL', streams: ['1m'] }], tickMs: 60_000, logger: silentLogger });
+  t.teardown(() => session.stop());
+  const told: string[] = [];
+  session.on('symbol', ({ symbol, origin, status }) => told.push(`${symbol} ${origin} ${status}`));
+  await session.start();
+  await session.addSymbol('MSFT');
+  t.true(told.includes('AAPL configured active'));
+  t.true(told.includes('MSFT dynamic active'));
+  t.true(told.every((line) => line.startsWith('AAPL configured ') || line.startsWith('MSFT dynamic ')));
+});

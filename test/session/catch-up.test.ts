@@ -13,6 +13,18 @@ test('an added symbol is queued, then loading, catching up and active, in that o
   t.deepEqual(statuses, ['queued', 'loading', 'catchingUp', 'active']);
 });
 
+test("each status says where its symbol came from: the session's own configured, an added one dynamic", async (t) => {
+  const h = harness();
+  const told: string[] = [];
+  h.session.on('symbol', ({ symbol, origin, status }) => told.push(`${symbol} ${origin} ${status}`));
+  await h.session.start();
+  const added = h.session.addSymbol('TSLA');
+  await h.session.advance(1);
+  await added;
+  t.deepEqual(told.filter((line) => line.endsWith(' active')), ['AAPL configured active', 'TSLA dynamic active']);
+  t.true(told.every((line) => line.startsWith('AAPL configured ') || line.startsWith('TSLA dynamic ')));
+});
+
 test('with nothing pending the clock steps without a pause', async (t) => {
   const h = harness();
   await h.session.start();

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import { fixtureStore } from './sweep-fixture.js';
 // tests run, a strategy is imported through tsx (its `import 'tapedeck'` is TypeScript then).
 const load = async (file: string, source?: string) => ((await importCompiled(file, source)) as { default: { name: string; params: Record<string, unknown> } }).default;
 
-/** A folder of strategy files: the loader writes its compiled module next to the source, so each test has its own. */
+/** A folder of strategy files of its own for each test, whose listing the tests check. */
 async function folder(t: { teardown: (fn: () => Promise<void>) => void }, files: Record<string, string>): Promise<string> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tapedeck-strategy-module-'));
   t.teardown(() => rm(dir, { recursive: true, force: true }));
@@ -42,6 +42,29 @@ test('several loads of one file at once each get the strategy and leave nothing 
   const loaded = await Promise.all(Array.from({ length: 6 }, () => load(path.join(dir, 'strategy.ts'))));
   t.deepEqual(loaded.map((strategy) => strategy.params.level), [7, 7, 7, 7, 7, 7]);
   t.deepEqual((await readdir(dir)).sort(), ['levels.ts', 'strategy.ts']);
+});
+
+test('while the strategy is imported its folder holds its sources only: nothing is written beside them', async (t) => {
+  // The strategy lists its own folder as it is imported, when a compiled module written beside it would be there.
+  const listing = `import { readdirSync } from 'node:fs';
+const files: string[] = readdirSync(new URL('.', import.meta.url)).sort();
+export default { name: 'lists', params: { files }, symbols: ['AAA'], streams: ['1m'] };
+`;
+  const dir = await folder(t, { 'strategy.ts': listing });
+  const strategy = await load(path.join(dir, 'strategy.ts'));
+  t.deepEqual(strategy.params.files, ['strategy.ts']);
+});
+
+test("a package the strategy imports is the file Node loads from the strategy's folder, by Node's conditions", async (t) => {
+  // `module` is a bundlers' condition Node ignores: a loader that honoured it would load a second copy.
+  const pkg = { name: 'levels', type: 'module', exports: { '.': { module: './bundler.js', import: './node.js', default: './other.js' } } };
+  const dir = await folder(t, { 'strategy.ts': `import { from } from 'levels';\nexport default { name: 'pkg', params: { from }, symbols: ['AAA'], streams: ['1m'] };\n` });
+  const modules = path.join(dir, 'node_modules', 'levels');
+  await mkdir(modules, { recursive: true });
+  await writeFile(path.join(modules, 'package.json'), JSON.stringify(pkg));
+  for (const name of ['bundler', 'node', 'other']) await writeFile(path.join(modules, `${name}.js`), `export const from = '${name}';\n`);
+  const strategy = await load(path.join(dir, 'strategy.ts'));
+  t.is(strategy.params.from, 'node');
 });
 
 test('a strategy that does not compile is INVALID_STRATEGY, with where and why', async (t) => {
