@@ -214,8 +214,18 @@ export function decodeSegment(bytes: Uint8Array, file: string, range: { start: n
     c: valueData[3]!.values as Float64Array,
     v: valueData[4]!.values as Float64Array,
   };
+  // The row checks are functions of their own: as loops of this one, called once a file, V8
+  // optimized them mid-loop and threw that code away on the first line after (--trace-deopt),
+  // again for every file read.
+  indexSymbols(segment, indices, dictionary, range);
+  for (const column of VALUE_COLUMNS) assertFinite(segment, column);
+  return segment;
+}
+
+/** Finds each symbol's rows, checking that rows go by symbol, then strictly by `t` inside the partition's `range`. */
+function indexSymbols(segment: Segment, indices: Int32Array, dictionary: unknown[], range: { start: number; end: number }): void {
+  const { file, rows, time } = segment;
   const symbols = segment.symbols as Map<string, { from: number; to: number }>;
-  const time = segment.time;
   for (let from = 0; from < rows; ) {
     const index = indices[from]!;
     if (index < 0 || index >= dictionary.length) throw corruptSegment(file, `symbol index ${index} at row ${from} is outside the dictionary`);
@@ -233,11 +243,11 @@ export function decodeSegment(bytes: Uint8Array, file: string, range: { start: n
     symbols.set(dictionary[index] as string, { from, to });
     from = to;
   }
-  for (const column of VALUE_COLUMNS) {
-    const values = segment[column];
-    for (let i = 0; i < rows; i++) if (!Number.isFinite(values[i]!)) throw corruptSegment(file, `${column} at row ${i} is ${values[i]}, not a finite number`);
-  }
-  return segment;
+}
+
+function assertFinite(segment: Segment, column: (typeof VALUE_COLUMNS)[number]): void {
+  const values = segment[column];
+  for (let i = 0; i < segment.rows; i++) if (!Number.isFinite(values[i]!)) throw corruptSegment(segment.file, `${column} at row ${i} is ${values[i]}, not a finite number`);
 }
 
 export function corruptSegment(file: string, what: string): SessionError {
