@@ -64,3 +64,32 @@ test('an empty aggregator emits nothing', (t) => {
   agg.flushDue(window.close, () => t.fail());
   t.false(agg.hasOpenBucket);
 });
+
+test('bars added in one go (a catch-up) split into buckets at each bucket close exactly', (t) => {
+  const { out, agg, emit } = collect('5m', [0, 4, 5, 9, 10]);
+  agg.flushDue(OPEN + 15 * M, emit);
+  t.deepEqual(
+    out.map((b) => [b.t, b.o, b.c, b.v]),
+    [
+      [OPEN, 0, 5, 2],
+      [OPEN + 5 * M, 5, 10, 2],
+      [OPEN + 10 * M, 10, 11, 1],
+    ],
+  );
+});
+
+test('with buckets aligned before the open, the first is cut at the open and a pre-open bar still joins it', (t) => {
+  // Aligned to :00 with a :30 open: the first 1h bucket is 09:30–10:00.
+  const into = new BarColumns(4);
+  const agg = new BarAggregator('1h', window, OPEN - 30 * M, into);
+  const emit = () => undefined;
+  agg.add(OPEN - 5 * M, 1, 2, 0.5, 1.5, 1, emit);
+  agg.add(OPEN, 2, 3, 1, 2.5, 1, emit);
+  agg.add(OPEN + 29 * M, 3, 4, 2, 3.5, 1, emit);
+  agg.add(OPEN + 30 * M, 4, 5, 3, 4.5, 1, emit);
+  agg.flushDue(OPEN + 90 * M, emit);
+  t.deepEqual([into.at(0), into.at(1)], [
+    { t: OPEN, o: 1, h: 4, l: 0.5, c: 3.5, v: 3 },
+    { t: OPEN + 30 * M, o: 4, h: 5, l: 3, c: 4.5, v: 1 },
+  ]);
+});
