@@ -142,6 +142,10 @@ export class BacktestDataEngine {
    */
   step(minutes: number, stopAfter: () => boolean = () => false): void {
     const target = Math.min(this.clock.now() + minutes * MINUTE_MS, this.window.close);
+    if (!this.notifier.wouldDeliver) {
+      this.stepUnobserved(target, stopAfter);
+      return;
+    }
     for (let time = this.clock.now() + MINUTE_MS; time <= target; time += MINUTE_MS) {
       this.clock.advanceTo(time);
       const active = this.active;
@@ -158,6 +162,35 @@ export class BacktestDataEngine {
       if (stopAfter()) return;
     }
     if (this.clock.now() < target) this.clock.advanceTo(target);
+  }
+
+  /**
+   * `step` while no bar can reach a listener (none subscribed, or notifications paused): then
+   * nothing can tell in which order symbols got their minutes, so each symbol gets all of the
+   * step's minutes at once, as a catch-up gives them — the same series, the same counts — and
+   * its state and columns are reached once a step rather than once a minute (a run's warm-up
+   * days). The minutes end where `step`'s would: at a completed drain or when `stopAfter()`,
+   * which nothing in the step can change, since nothing is told of its bars.
+   */
+  private stepUnobserved(target: number, stopAfter: () => boolean): void {
+    const start = this.clock.now();
+    let drainAt = Number.POSITIVE_INFINITY;
+    for (const stream of this.active) drainAt = Math.min(drainAt, stream.drainAt);
+    let time = start;
+    let drained = false;
+    let stopped = false;
+    while (time + MINUTE_MS <= target && !drained && !stopped) {
+      time += MINUTE_MS;
+      this.clock.advanceTo(time);
+      drained = drainAt <= time;
+      stopped = !drained && stopAfter();
+    }
+    if (time > start) for (const stream of this.active) this.deliverDue(stream, time);
+    if (drained) {
+      for (const stream of this.active.filter((s) => s.drainAt <= time)) this.remove(stream.symbol);
+      return;
+    }
+    if (!stopped && this.clock.now() < target) this.clock.advanceTo(target);
   }
 
   /** Graceful removal: the symbol streams to the end of the minute in progress, then goes. */
