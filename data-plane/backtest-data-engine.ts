@@ -288,7 +288,12 @@ export class BacktestDataEngine {
       for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(day, i - 1, derived[k]!.emit);
     }
     stream.cursor = i;
-    for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.flushDue(now, derived[k]!.emit);
+    for (let k = 0; k < derived.length; k++) {
+      const { aggregator, emit } = derived[k]!;
+      // Called only when due: a number handed to a call that is not inlined is boxed, and this
+      // runs for every symbol every minute.
+      if (aggregator.openBucketClose <= now) aggregator.flushDue(now, emit);
+    }
   }
 }
 
