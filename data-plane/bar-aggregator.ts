@@ -47,27 +47,21 @@ export class BarAggregator {
   add(t: number, o: number, h: number, l: number, c: number, v: number, emit: FinishedBar): void {
     // Within the open bucket (false while there is none: NaN) its bounds say so; the bucket of
     // `t` is worked out, with a division, only for a bar that may start another.
-    if (t >= this.start && t < this.bucketClose) {
-      this.extend(h, l, c, v);
-      return;
+    if (!(t >= this.start && t < this.bucketClose)) {
+      const aligned = this.alignTo + Math.floor((t - this.alignTo) / this.span) * this.span;
+      const start = Math.max(aligned, this.window.open);
+      if (start !== this.start) {
+        if (this.start === this.start) this.finish(emit);
+        this.start = start;
+        this.bucketClose = Math.min(aligned + this.span, this.window.close);
+        this.o = o;
+        this.h = h;
+        this.l = l;
+        this.c = c;
+        this.v = v;
+        return;
+      }
     }
-    const aligned = this.alignTo + Math.floor((t - this.alignTo) / this.span) * this.span;
-    const start = Math.max(aligned, this.window.open);
-    if (start !== this.start) {
-      if (this.start === this.start) this.finish(emit);
-      this.start = start;
-      this.bucketClose = Math.min(aligned + this.span, this.window.close);
-      this.o = o;
-      this.h = h;
-      this.l = l;
-      this.c = c;
-      this.v = v;
-      return;
-    }
-    this.extend(h, l, c, v);
-  }
-
-  private extend(h: number, l: number, c: number, v: number): void {
     if (h > this.h) this.h = h;
     if (l < this.l) this.l = l;
     this.c = c;
