@@ -274,24 +274,18 @@ export class BacktestDataEngine {
   /** Writes every bar of `stream` whose close is at or before `now`. The hot loop. */
   private deliverDue(stream: SymbolStream, now: number): void {
     const { day, base, baseColumns, derived } = stream;
-    // Columns in locals: the calls below could, for all the compiler knows, change `day`, so it
-    // would read each column out of it again for every bar.
-    const { length, t: times, o: opens, h: highs, l: lows, c: closes, v: volumes } = day;
+    // The times in a local: the calls below could, for all the compiler knows, change `day`, so
+    // it would read the column out of it again for every bar.
+    const { length, t: times } = day;
     let i = stream.cursor;
     const limit = now - stream.baseMs;
     while (i < length && times[i]! <= limit) {
-      const t = times[i]!;
-      const o = opens[i]!;
-      const h = highs[i]!;
-      const l = lows[i]!;
-      const c = closes[i]!;
-      const v = volumes[i]!;
       i++;
       if (baseColumns) {
         baseColumns.reveal(i);
         if (!stream.silent) this.publish(stream.symbol, base, baseColumns, i - 1);
       }
-      for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(t, o, h, l, c, v, derived[k]!.emit);
+      for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(day, i - 1, derived[k]!.emit);
     }
     stream.cursor = i;
     for (let k = 0; k < derived.length; k++) {

@@ -7,6 +7,16 @@ const M = 60_000;
 const OPEN = 1_000 * M + 30 * M; // a :30 open, like NYSE 09:30
 const window = { open: OPEN, close: OPEN + 390 * M };
 
+/** The 1m bars an aggregator is given: it reads each from these columns, by its index. */
+const minutesOf = new WeakMap<BarAggregator, BarColumns>();
+
+function addBar(agg: BarAggregator, t: number, o: number, h: number, l: number, c: number, v: number, emit: (index: number) => void) {
+  let minutes = minutesOf.get(agg);
+  if (!minutes) minutesOf.set(agg, (minutes = new BarColumns(4)));
+  minutes.append(t, o, h, l, c, v);
+  agg.add(minutes, minutes.length - 1, emit);
+}
+
 function collect(interval: Interval, minutes: number[], flushAt: number[] = []) {
   const out: Array<{ t: number; o: number; h: number; l: number; c: number; v: number }> = [];
   const into = new BarColumns(4);
@@ -18,7 +28,7 @@ function collect(interval: Interval, minutes: number[], flushAt: number[] = []) 
   };
   for (const m of minutes) {
     const t = OPEN + m * M;
-    agg.add(t, m, m + 10, m - 10, m + 1, 1, emit);
+    addBar(agg, t, m, m + 10, m - 10, m + 1, 1, emit);
     for (const f of flushAt.filter((x) => x === m + 1)) agg.flushDue(OPEN + f * M, emit);
   }
   return { out, agg, emit };
@@ -83,10 +93,10 @@ test('with buckets aligned before the open, the first is cut at the open and a p
   const into = new BarColumns(4);
   const agg = new BarAggregator('1h', window, OPEN - 30 * M, into);
   const emit = () => undefined;
-  agg.add(OPEN - 5 * M, 1, 2, 0.5, 1.5, 1, emit);
-  agg.add(OPEN, 2, 3, 1, 2.5, 1, emit);
-  agg.add(OPEN + 29 * M, 3, 4, 2, 3.5, 1, emit);
-  agg.add(OPEN + 30 * M, 4, 5, 3, 4.5, 1, emit);
+  addBar(agg, OPEN - 5 * M, 1, 2, 0.5, 1.5, 1, emit);
+  addBar(agg, OPEN, 2, 3, 1, 2.5, 1, emit);
+  addBar(agg, OPEN + 29 * M, 3, 4, 2, 3.5, 1, emit);
+  addBar(agg, OPEN + 30 * M, 4, 5, 3, 4.5, 1, emit);
   agg.flushDue(OPEN + 90 * M, emit);
   t.deepEqual([into.at(0), into.at(1)], [
     { t: OPEN, o: 1, h: 4, l: 0.5, c: 3.5, v: 3 },
