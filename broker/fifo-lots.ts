@@ -71,9 +71,11 @@ export class FifoLots {
     return restored;
   }
 
-  /** Applies a fill; returns the round trips it closed. */
-  apply(fill: LotFill): RoundTrip[] {
-    const trips: RoundTrip[] = [];
+  /**
+   * Applies a fill, appending the round trips it closed to `trips` when given. The broker
+   * gives none: it keeps positions, not trips, and a trip built for nobody is garbage per fill.
+   */
+  apply(fill: LotFill, trips?: RoundTrip[]): void {
     const direction = Math.sign(fill.signedQty);
     const fillQty = Math.abs(fill.signedQty);
     let remaining = fillQty;
@@ -83,7 +85,7 @@ export class FifoLots {
       const qty = Math.min(lot.qty, remaining);
       const entryCommission = qty === lot.qty ? lot.commissionUnits : Math.round((lot.commissionUnits * qty) / lot.qty);
       const exitCommission = qty === remaining ? commissionLeft : Math.round((fill.commissionUnits * qty) / fillQty);
-      trips.push(this.trip(lot, fill, qty, entryCommission + exitCommission));
+      trips?.push(this.trip(lot, fill, qty, entryCommission + exitCommission));
       lot.qty -= qty;
       lot.commissionUnits -= entryCommission;
       commissionLeft -= exitCommission;
@@ -97,7 +99,6 @@ export class FifoLots {
       this.qty += direction * remaining;
       this.costUnits += direction * remaining * fill.priceUnits;
     }
-    return trips;
   }
 
   private trip(lot: Lot, fill: LotFill, qty: number, commissionUnits: number): RoundTrip {

@@ -338,8 +338,9 @@ export class SimulatedBroker {
 
   /** Open orders, of one symbol or all, in the order they were placed. */
   openOrders(symbol?: string): Order[] {
-    const books = symbol === undefined ? [...this.books.values()] : [this.books.get(symbol)].filter((b) => b !== undefined);
-    return books.flatMap((b) => b.orders).sort(bySequence).map(publicOrder);
+    // One symbol's are in placement order already: a strategy asks this on every signal.
+    if (symbol !== undefined) return (this.books.get(symbol)?.orders ?? NO_ORDERS).map(publicOrder);
+    return [...this.books.values()].flatMap((b) => b.orders).sort(bySequence).map(publicOrder);
   }
 
   /**
@@ -445,6 +446,8 @@ function restoredOrder(saved: OrderState): OrderState {
     stopUnits: saved.stopUnits,
   };
 }
+
+const NO_ORDERS: readonly OrderState[] = [];
 
 function bySequence(a: OrderState, b: OrderState): number {
   return a.seq - b.seq;

@@ -142,6 +142,10 @@ export class BacktestDataEngine {
    */
   step(minutes: number, stopAfter: () => boolean = () => false): void {
     const target = Math.min(this.clock.now() + minutes * MINUTE_MS, this.window.close);
+    if (!this.notifier.wouldDeliver) {
+      this.stepUnobserved(target, stopAfter);
+      return;
+    }
     for (let time = this.clock.now() + MINUTE_MS; time <= target; time += MINUTE_MS) {
       this.clock.advanceTo(time);
       const active = this.active;
@@ -158,6 +162,35 @@ export class BacktestDataEngine {
       if (stopAfter()) return;
     }
     if (this.clock.now() < target) this.clock.advanceTo(target);
+  }
+
+  /**
+   * `step` while no bar can reach a listener (none subscribed, or notifications paused): then
+   * nothing can tell in which order symbols got their minutes, so each symbol gets all of the
+   * step's minutes at once, as a catch-up gives them — the same series, the same counts — and
+   * its state and columns are reached once a step rather than once a minute (a run's warm-up
+   * days). The minutes end where `step`'s would: at a completed drain or when `stopAfter()`,
+   * which nothing in the step can change, since nothing is told of its bars.
+   */
+  private stepUnobserved(target: number, stopAfter: () => boolean): void {
+    const start = this.clock.now();
+    let drainAt = Number.POSITIVE_INFINITY;
+    for (const stream of this.active) drainAt = Math.min(drainAt, stream.drainAt);
+    let time = start;
+    let drained = false;
+    let stopped = false;
+    while (time + MINUTE_MS <= target && !drained && !stopped) {
+      time += MINUTE_MS;
+      this.clock.advanceTo(time);
+      drained = drainAt <= time;
+      stopped = !drained && stopAfter();
+    }
+    if (time > start) for (const stream of this.active) this.deliverDue(stream, time);
+    if (drained) {
+      for (const stream of this.active.filter((s) => s.drainAt <= time)) this.remove(stream.symbol);
+      return;
+    }
+    if (!stopped && this.clock.now() < target) this.clock.advanceTo(target);
   }
 
   /** Graceful removal: the symbol streams to the end of the minute in progress, then goes. */
@@ -241,27 +274,26 @@ export class BacktestDataEngine {
   /** Writes every bar of `stream` whose close is at or before `now`. The hot loop. */
   private deliverDue(stream: SymbolStream, now: number): void {
     const { day, base, baseColumns, derived } = stream;
-    // Columns in locals: the calls below could, for all the compiler knows, change `day`, so it
-    // would read each column out of it again for every bar.
-    const { length, t: times, o: opens, h: highs, l: lows, c: closes, v: volumes } = day;
+    // The times in a local: the calls below could, for all the compiler knows, change `day`, so
+    // it would read the column out of it again for every bar.
+    const { length, t: times } = day;
     let i = stream.cursor;
     const limit = now - stream.baseMs;
     while (i < length && times[i]! <= limit) {
-      const t = times[i]!;
-      const o = opens[i]!;
-      const h = highs[i]!;
-      const l = lows[i]!;
-      const c = closes[i]!;
-      const v = volumes[i]!;
       i++;
       if (baseColumns) {
         baseColumns.reveal(i);
         if (!stream.silent) this.publish(stream.symbol, base, baseColumns, i - 1);
       }
-      for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(t, o, h, l, c, v, derived[k]!.emit);
+      for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(day, i - 1, derived[k]!.emit);
     }
     stream.cursor = i;
-    for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.flushDue(now, derived[k]!.emit);
+    for (let k = 0; k < derived.length; k++) {
+      const { aggregator, emit } = derived[k]!;
+      // Called only when due: a number handed to a call that is not inlined is boxed, and this
+      // runs for every symbol every minute.
+      if (aggregator.openBucketClose <= now) aggregator.flushDue(now, emit);
+    }
   }
 }
 

@@ -24,6 +24,12 @@ type Subscriber = { bar: BarListener; at?: undefined } | { at: BarAtListener; ba
  */
 export class BarNotifier {
   private subscribers: Subscriber[] = [];
+  /**
+   * `subscribers.length`, kept as a number: it is read for every bar, and an empty array has
+   * another map than one holding a listener, so reading the array's length deoptimized the
+   * engine's loop whenever it met the other kind (at each new session of a process).
+   */
+  private listening = 0;
   private readonly pausedBy = new Set<PauseReason>();
   dropped = 0;
   delivered = 0;
@@ -40,7 +46,7 @@ export class BarNotifier {
   }
 
   get hasListeners(): boolean {
-    return this.subscribers.length > 0;
+    return this.listening > 0;
   }
 
   get paused(): boolean {
@@ -49,7 +55,7 @@ export class BarNotifier {
 
   /** True when a published bar would reach at least one listener. */
   get wouldDeliver(): boolean {
-    return this.pausedBy.size === 0 && this.subscribers.length > 0;
+    return this.pausedBy.size === 0 && this.listening > 0;
   }
 
   pause(reason: PauseReason = 'user'): void {
@@ -87,8 +93,10 @@ export class BarNotifier {
   private add(subscriber: Subscriber): () => void {
     // Copy on write, so a listener that unsubscribes during delivery does not disturb the loop.
     this.subscribers = [...this.subscribers, subscriber];
+    this.listening = this.subscribers.length;
     return () => {
       this.subscribers = this.subscribers.filter((s) => s !== subscriber);
+      this.listening = this.subscribers.length;
     };
   }
 }

@@ -258,7 +258,7 @@ export class LiveDataEngine {
         this.reviseBucket(stream, d, start);
         continue;
       }
-      d.aggregator.add(t, o, h, l, c, v, emit);
+      d.aggregator.add(stream.today, stream.today.length - 1, emit);
       // The bucket's last minute: no need to wait for the grace.
       d.aggregator.flushDue(t + MINUTE_MS, emit);
     }
@@ -303,7 +303,7 @@ export class LiveDataEngine {
     const emit = this.emitter(stream, d);
     const { today } = stream;
     for (let i = today.indexAtOrAfter(start); i < today.length; i++) {
-      d.aggregator.add(today.t[i]!, today.o[i]!, today.h[i]!, today.l[i]!, today.c[i]!, today.v[i]!, emit);
+      d.aggregator.add(today, i, emit);
     }
   }
 
@@ -369,7 +369,7 @@ export class LiveDataEngine {
       const columns = stream.series.get(interval)!;
       const d: DerivedSeries = { interval, aggregator: new BarAggregator(interval, window, alignTo, columns), columns };
       const emit = this.emitter(stream, d);
-      for (let i = 0; i < day.length; i++) d.aggregator.add(day.t[i]!, day.o[i]!, day.h[i]!, day.l[i]!, day.c[i]!, day.v[i]!, emit);
+      for (let i = 0; i < day.length; i++) d.aggregator.add(day, i, emit);
       d.aggregator.flushDue(window.close, emit);
     }
     if (!minute) return;

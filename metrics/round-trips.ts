@@ -17,7 +17,7 @@ export function buildRoundTrips(fills: readonly Fill[]): RoundTrip[] {
       books.set(fill.symbol, lots);
     }
     const signedQty = fill.side === 'buy' ? fill.qty : -fill.qty;
-    trips.push(...lots.apply({ orderId: fill.orderId, t: fill.t, signedQty, priceUnits: toUnits(fill.price), commissionUnits: toUnits(fill.commission) }));
+    lots.apply({ orderId: fill.orderId, t: fill.t, signedQty, priceUnits: toUnits(fill.price), commissionUnits: toUnits(fill.commission) }, trips);
   }
   return trips;
 }

@@ -92,3 +92,22 @@ test('assertFlat throws POSITION_OPEN with the position while one is open', (t) 
   t.deepEqual(error.details, { symbol: 'AAPL', qty: -5 });
   t.regex(error.message, /short 5.*flatten: true/);
 });
+
+test("openOrders(symbol) is that symbol's open orders in the order they were placed, copies the broker does not read back", (t) => {
+  const b = new SimulatedBroker({ cash: 10_000 });
+  b.onBar(flat('AAPL', 0, 10));
+  b.onBar(flat('MSFT', 0, 20));
+  const first = b.buy('AAPL', 1, { type: 'limit', limitPrice: 5 });
+  const other = b.buy('MSFT', 1, { type: 'limit', limitPrice: 5 });
+  const cancelled = b.sell('AAPL', 1, { type: 'stop', stopPrice: 1 });
+  const last = b.sell('AAPL', 2, { type: 'limit', limitPrice: 50, tif: 'gtc' });
+  b.cancel(cancelled.id);
+  t.deepEqual(b.openOrders('AAPL').map((o) => o.id), [first.id, last.id]);
+  t.deepEqual(b.openOrders('MSFT').map((o) => o.id), [other.id]);
+  t.deepEqual(b.openOrders('NVDA'), []);
+  t.deepEqual(b.openOrders().map((o) => o.id), [first.id, other.id, last.id]);
+  const [copy] = b.openOrders('AAPL');
+  (copy as { status: string }).status = 'filled';
+  t.is(b.openOrders('AAPL')[0]!.status, 'open');
+  t.is(b.getOrder(first.id)!.status, 'open');
+});

@@ -102,3 +102,23 @@ test('a throwing position listener is reported with the bar it was given', (t) =
   t.deepEqual(reported, [bar(60_000)]);
   t.is(notifier.listenerErrors, 1);
 });
+
+test('hasListeners and wouldDeliver follow subscribers as they come and go, and pauses', (t) => {
+  const notifier = new BarNotifier(() => undefined);
+  t.false(notifier.hasListeners);
+  const first = notifier.subscribe(() => undefined);
+  const second = notifier.subscribeAt(() => undefined);
+  t.true(notifier.hasListeners);
+  t.true(notifier.wouldDeliver);
+  notifier.pause('user');
+  t.false(notifier.wouldDeliver);
+  t.true(notifier.hasListeners);
+  notifier.resume('user');
+  first();
+  t.true(notifier.wouldDeliver);
+  second();
+  t.false(notifier.hasListeners);
+  t.false(notifier.wouldDeliver);
+  notifier.subscribeAt(() => undefined);
+  t.true(notifier.wouldDeliver);
+});

@@ -117,6 +117,21 @@ test('the universe says whose bars of which interval the strategy receives, as s
   t.false(universe.delivers('AAA', '5m'));
 });
 
+test('a dropped symbol stops receiving an interval the others still receive; added again, it receives its new intervals only', (t) => {
+  const universe = new RunUniverse(['AAA', 'BBB'], ['5m']);
+  universe.drop('AAA');
+  t.false(universe.delivers('AAA', '5m'));
+  t.true(universe.delivers('BBB', '5m'));
+  universe.add('AAA', ['15m']);
+  universe.add('BBB', ['1m', '1h']);
+  t.false(universe.delivers('AAA', '5m'));
+  t.true(universe.delivers('AAA', '15m'));
+  t.false(universe.delivers('BBB', '5m'));
+  t.false(universe.delivers('BBB', '15m'));
+  t.true(universe.delivers('BBB', '1m'));
+  t.true(universe.delivers('BBB', '1h'));
+});
+
 test('a universe restored from its snapshot delivers what it did', (t) => {
   const universe = new RunUniverse(['AAA'], ['5m']);
   universe.add('BBB', ['1m', '15m']);
