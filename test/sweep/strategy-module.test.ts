@@ -75,6 +75,14 @@ test('a strategy that does not compile is INVALID_STRATEGY, with where and why',
   t.deepEqual(await readdir(dir), ['broken.ts']);
 });
 
+test('a strategy importing a package that is not installed is INVALID_STRATEGY, naming the package and the line', async (t) => {
+  const dir = await folder(t, { 'missing.ts': "import { SMA } from 'no-such-indicators';\nexport default { name: 'missing', params: { n: new SMA(3) }, symbols: ['AAA'], streams: ['1m'] };\n" });
+  const error = await t.throwsAsync(load(path.join(dir, 'missing.ts'), 'strategies/missing.ts'));
+  t.true(isRunError(error, 'INVALID_STRATEGY'));
+  t.regex(error!.message, /^strategies\/missing\.ts does not compile: .*missing\.ts:1:\d+: Could not resolve "no-such-indicators"/);
+  t.deepEqual(await readdir(dir), ['missing.ts']);
+});
+
 test('a strategy that throws as it is imported fails with its own error and leaves no file behind', async (t) => {
   const dir = await folder(t, { 'throws.ts': 'const why: string = "no data feed configured";\nthrow new Error(why);\n' });
   await t.throwsAsync(load(path.join(dir, 'throws.ts')), { message: 'no data feed configured' });
