@@ -46,6 +46,23 @@ test('small writes into one day keep few segments, and later writes win across s
   t.deepEqual(await store.getBars('S7', '1m', DAY, DAY + 86_400_000), [bar(OPEN, 7), bar(OPEN + 7 * M, 7)]);
 });
 
+test("a day whose symbols each lie in one segment is read without copying their prices: reads share the file's columns", async (t) => {
+  const dir = await tempDir();
+  t.teardown(() => rm(dir, { recursive: true, force: true }));
+  const writer = new ArrowBarStore(dir);
+  await writer.putManyBars('1m', new Map([['AAPL', [bar(OPEN, 1), bar(OPEN + M, 2)]], ['MSFT', [bar(OPEN, 3), bar(OPEN + M, 4), bar(OPEN + 2 * M, 5)]]]));
+  // A later write of one bar of MSFT makes a second segment: MSFT's bars are merged, AAPL's still one run.
+  await writer.putBars('MSFT', '1m', [bar(OPEN + M, 40)]);
+  const store = new ArrowBarStore(dir);
+  const first = await store.getManyBarColumns(['AAPL', 'MSFT'], '1m', OPEN, OPEN + 390 * M);
+  const second = await store.getManyBarColumns(['AAPL', 'MSFT'], '1m', OPEN + M, OPEN + 390 * M);
+  t.deepEqual(rows(first.get('AAPL')!), [bar(OPEN, 1), bar(OPEN + M, 2)]);
+  t.deepEqual(rows(first.get('MSFT')!), [bar(OPEN, 3), bar(OPEN + M, 40), bar(OPEN + 2 * M, 5)]);
+  t.deepEqual(rows(second.get('AAPL')!), [bar(OPEN + M, 2)]);
+  t.is(first.get('AAPL')!.c.buffer, second.get('AAPL')!.c.buffer, "both reads view the cached file's close column");
+  t.not(first.get('MSFT')!.c.buffer, second.get('MSFT')!.c.buffer, 'bars merged from two segments are a copy of their own');
+});
+
 const SYMBOLS = ['AAPL', 'BRK.B', 'MSFT', 'T'];
 const DAYS = [Date.UTC(2024, 2, 7), DAY, Date.UTC(2024, 2, 9)];
 const writeArb = fc.record({
