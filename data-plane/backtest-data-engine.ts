@@ -156,7 +156,7 @@ export class BacktestDataEngine {
         if (stream.drainAt <= time) drained = true;
       }
       if (drained) {
-        for (const stream of active.filter((s) => s.drainAt <= time)) this.remove(stream.symbol);
+        this.removeDrained(time);
         return;
       }
       if (stopAfter()) return;
@@ -187,10 +187,15 @@ export class BacktestDataEngine {
     }
     if (time > start) for (const stream of this.active) this.deliverDue(stream, time);
     if (drained) {
-      for (const stream of this.active.filter((s) => s.drainAt <= time)) this.remove(stream.symbol);
+      this.removeDrained(time);
       return;
     }
     if (!stopped && this.clock.now() < target) this.clock.advanceTo(target);
+  }
+
+  /** Removes the symbols whose graceful removal completes at `time`. */
+  private removeDrained(time: number): void {
+    for (const stream of this.active.filter((s) => s.drainAt <= time)) this.remove(stream.symbol);
   }
 
   /** Graceful removal: the symbol streams to the end of the minute in progress, then goes. */

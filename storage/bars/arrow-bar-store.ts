@@ -6,13 +6,13 @@ import { BarColumns } from '../../data-plane/bar-columns.js';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { isSessionError } from '../../model/session-error.js';
 import { assertStoredInterval, isPartitionKey, partitionDir, partitionKey, partitionRange, probedPartitions, segmentName, segmentSeq, STORED_INTERVALS, type StoredInterval } from './arrow-partition.js';
-import { decodeSegment, encodeSegment, timeAt, type Segment } from './arrow-segment.js';
+import { decodeSegment, encodeSegment, type Segment } from './arrow-segment.js';
 import { applyChanges, CatalogFile, emptyCatalog, type BarCatalog, type SeriesChange } from './bar-catalog.js';
 import { barsOf, columnsOf, mergeBars, sliceColumns } from './bar-merge.js';
 import type { BarStore } from '../../model/bar-store.js';
 import { normalizeBars, normalizeColumns, queryWindow } from './bar-store-arguments.js';
 import { DEFAULT_LOCK_TIMINGS, removeOrphanTemps, withWriteLock, writeFileAtomic, type HeldLock, type LockTimings } from './partition-lock.js';
-import { copyParts, mergedSeries, partsOf, rowsIn, type SegmentPart } from './segment-merge.js';
+import { copyParts, copyTimes, mergedSeries, partsOf, rowsIn, type SegmentPart } from './segment-merge.js';
 import { assertValidSymbol } from '../../model/symbol-name.js';
 
 /** Bytes of segment files kept decoded in memory: a day of 500 symbols' 1m bars is about 10 MB. */
@@ -147,9 +147,9 @@ export class ArrowBarStore implements BarStore {
       const run = runs[k];
       if (run) {
         const { segment, from, to } = run;
-        const first = written;
-        for (let i = from; i < to; i++) times[written++] = timeAt(segment, i);
-        const t = times.subarray(first, written);
+        copyTimes(times, written, run);
+        const t = times.subarray(written, written + to - from);
+        written += to - from;
         out.set(valid[k]!, { length: to - from, t, o: segment.o.subarray(from, to), h: segment.h.subarray(from, to), l: segment.l.subarray(from, to), c: segment.c.subarray(from, to), v: segment.v.subarray(from, to) });
         continue;
       }

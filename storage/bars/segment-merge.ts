@@ -38,7 +38,7 @@ export type ColumnsTarget = Pick<BarColumns, 't' | 'o' | 'h' | 'l' | 'c' | 'v'>;
 export function copyParts(out: ColumnsTarget, at: number, parts: readonly SegmentPart[]): number {
   if (parts.length === 1) {
     const { segment, from, to } = parts[0]!;
-    for (let i = from; i < to; i++) out.t[at + i - from] = timeAt(segment, i);
+    copyTimes(out.t, at, parts[0]!);
     for (const column of ['o', 'h', 'l', 'c', 'v'] as const) out[column].set(segment[column].subarray(from, to), at);
     return to - from;
   }
@@ -65,6 +65,11 @@ export function copyParts(out: ColumnsTarget, at: number, parts: readonly Segmen
     out.v[row] = segment.v[i]!;
     row++;
   }
+}
+
+/** A part's times, int64 in the file, as epoch ms into `out` from row `at`. */
+export function copyTimes(out: Float64Array, at: number, { segment, from, to }: SegmentPart): void {
+  for (let i = from; i < to; i++) out[at + i - from] = timeAt(segment, i);
 }
 
 /** One symbol's bars across segments as a new series. */
