@@ -1,4 +1,3 @@
-import type { Worker } from 'bullmq';
 import type { StoreKind } from '../storage/bars/open-bar-store.js';
 import { SweepError } from './sweep-error.js';
 import type { OutcomeText, SweepJob } from './sweep-job.js';

@@ -1,5 +1,5 @@
 import test from 'ava';
-import { appendFile, readFile, writeFile } from 'node:fs/promises';
+import { appendFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createControlServer } from '../../control/control-server.js';
 import { readRunFile, writeRunFile } from '../../control/run-file.js';

@@ -1,6 +1,6 @@
 import test, { type ExecutionContext } from 'ava';
 import fc from 'fast-check';
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { nyse } from '../../calendar/nyse.js';
 import { readCommandPlan, readRunPlan } from '../../cli/command-plan.js';

@@ -5,7 +5,7 @@ import type { BacktestResult } from '../../run/backtest-result.js';
 import type { CompletedDay } from '../../run/day-checkpoint.js';
 import { runBacktest, type RunBacktestOptions } from '../../run/run-backtest.js';
 import { isRunError } from '../../run/run-error.js';
-import { defineStrategy, type StrategyContext } from '../../run/strategy.js';
+import { defineStrategy } from '../../run/strategy.js';
 import { dailyFlat, syntheticStore } from './run-fixture.js';
 
 // A run of N days against the same run made in two: k days with checkpoints, then, from those
@@ -28,7 +28,6 @@ interface Carried {
 }
 
 type Params = { every: number; hold: number; size: number; addDay: number; removeDay: number };
-type Context = StrategyContext<Params, Carried>;
 
 /**
  * Carries everything a run can carry: positions held overnight, GTC limit orders (cancelled by
