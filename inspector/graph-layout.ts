@@ -1,11 +1,11 @@
-import ElkModule from 'elkjs';
 import type { ElkExtendedEdge, ElkNode } from 'elkjs';
 import { boxLines, edgeLines, HEADER_HEIGHT, LINE_HEIGHT, PAD, textWidth, type BoxLine } from './diagram-text.js';
 import type { DiagramEdge, DiagramNode, MachineGraph } from './machine-graph.js';
 
-// elkjs is CommonJS whose typings declare the constructor as a default export; under NodeNext
-// that default is the module object, which also carries the constructor as `default`.
-const ELK = ElkModule.default;
+// elkjs loads with the first layout, not with tapedeck: only the inspector draws. It is CommonJS
+// whose typings declare the constructor as a default export; under NodeNext that default is the
+// module object, which also carries the constructor as `default`.
+const loadElk = () => import('elkjs').then((module) => module.default.default);
 
 export interface Point {
   x: number;
@@ -90,6 +90,7 @@ export async function layoutGraph(graph: MachineGraph): Promise<GraphLayout> {
   });
   const roots = children.get(null) ?? [];
   // With INCLUDE_CHILDREN, ELK finds each edge's place in the hierarchy itself: all edges can sit at the top.
+  const ELK = await loadElk();
   const result = await new ELK().layout({ id: `${graph.machineId}:layout`, layoutOptions: LAYOUT_OPTIONS, children: roots.map(toElk), edges: elkEdges });
 
   const placedNodes: PlacedNode[] = [];

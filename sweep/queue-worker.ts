@@ -1,7 +1,6 @@
 import type { StoreKind } from '../storage/bars/open-bar-store.js';
 import { SweepError } from './sweep-error.js';
 import type { OutcomeText, SweepJob } from './sweep-job.js';
-import { ThreadPool } from './thread-pool.js';
 
 export interface QueueWorkerOptions {
   url: string;
@@ -33,7 +32,7 @@ export interface QueueWorker {
 export async function startQueueWorker(options: QueueWorkerOptions): Promise<QueueWorker> {
   const { url, name, lockMs = 30_000, connectTimeoutMs = 30_000 } = options;
   // Loaded here, not with tapedeck: see runSweep.
-  const [{ Worker }, { redisClient, redisOptions, within }] = await Promise.all([import('bullmq'), import('./queue-connection.js')]);
+  const [{ Worker }, { redisClient, redisOptions, within }, { ThreadPool }] = await Promise.all([import('bullmq'), import('./queue-connection.js'), import('./thread-pool.js')]);
   const connection = redisOptions(url);
   // Asked first on a connection of its own: BullMQ's worker, once made, waits for Redis forever.
   const probe = redisClient(url);

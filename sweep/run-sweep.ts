@@ -19,7 +19,7 @@ import { decodeOutcome, type JobFailure, type JobOutcome, type RunSpec, type Swe
 import type { SweepPoint, SweepProgress, SweepResult } from './sweep-result.js';
 import { assertRankMetric, compareBy, type RankMetric } from './sweep-rank.js';
 import { importStrategyFile, strategyFileHash } from './strategy-module.js';
-import { ThreadPool } from './thread-pool.js';
+import type { ThreadPool } from './thread-pool.js';
 
 export interface RunSweepOptions {
   /** The strategy file (`.ts` or `.js`) whose default export is `defineStrategy({ … })`. */
@@ -68,8 +68,9 @@ export async function runSweep(options: RunSweepOptions): Promise<SweepResult> {
   if (!(await stat(file).catch(() => undefined))?.isFile()) {
     throw new SweepError('NO_STRATEGY_FILE', `No strategy file at ${options.strategy}: give the path of a .ts or .js file whose default export is defineStrategy({ … }).`, { file: options.strategy });
   }
-  // The threads start first: each loads the engine and the strategy while this one plans the jobs.
-  const pool = options.queue === undefined ? new ThreadPool({ store: options.store ?? 'arrow', data: options.data, strategyFile: file, ...(options.workers !== undefined ? { threads: options.workers } : {}) }) : undefined;
+  // The threads start first: each loads the engine and the strategy while this one plans the
+  // jobs. The pool's module (and piscina) loads here, not with tapedeck: most processes never sweep.
+  const pool = options.queue === undefined ? new (await import('./thread-pool.js')).ThreadPool({ store: options.store ?? 'arrow', data: options.data, strategyFile: file, ...(options.workers !== undefined ? { threads: options.workers } : {}) }) : undefined;
   let plan: SweepPlan;
   let outcomes: JobOutcome[];
   try {

@@ -2,7 +2,7 @@ import type WebSocket from 'ws';
 import type { FeedBar, FeedSink, LiveFeed } from '../../model/live-feed.js';
 import { AlpacaCredentials } from './alpaca-credentials.js';
 import { AlpacaHistory } from './alpaca-history.js';
-import { barOf, decodeFrame, STREAM_ERRORS, type AlpacaMessage } from './alpaca-messages.js';
+import { barOf, decodeFrame, STREAM_ERRORS, type AlpacaMessage, type MsgpackDecode } from './alpaca-messages.js';
 import { backoffDelay, connectionLimitDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 
 export interface AlpacaFeedOptions {
@@ -34,9 +34,15 @@ export interface AlpacaFeedOptions {
  * session needs to see every drop and refusal as a status (to fill gaps and to stop on a bad
  * key), to choose its own backoff for 406, and to keep credentials out of every log path.
  */
-/** `ws` loads with the first connection, not with tapedeck: most processes never open one. */
-let webSocketClass: Promise<typeof WebSocket> | undefined;
-const loadWebSocket = () => (webSocketClass ??= import('ws').then((module) => module.default));
+/** What a connection needs: `ws`, and the decoder of binary frames. */
+interface Wire {
+  WebSocket: typeof WebSocket;
+  decode: MsgpackDecode;
+}
+
+/** The wire's packages load with the first connection, not with tapedeck: most processes never open one. */
+let wire: Promise<Wire> | undefined;
+const loadWire = () => (wire ??= Promise.all([import('ws'), import('@msgpack/msgpack')]).then(([ws, msgpack]) => ({ WebSocket: ws.default, decode: msgpack.decode })));
 
 export class AlpacaFeed implements LiveFeed {
   readonly name = 'alpaca';
@@ -111,12 +117,12 @@ export class AlpacaFeed implements LiveFeed {
   private connect(): void {
     this.sink?.status({ state: 'connecting', attempt: this.attempts + 1 });
     const turn = ++this.connects;
-    void loadWebSocket().then((WebSocketClass) => {
-      if (!this.stopped && turn === this.connects) this.open(WebSocketClass);
+    void loadWire().then((loaded) => {
+      if (!this.stopped && turn === this.connects) this.open(loaded);
     });
   }
 
-  private open(WebSocketClass: typeof WebSocket): void {
+  private open({ WebSocket: WebSocketClass, decode }: Wire): void {
     const socket = new WebSocketClass(this.url, { perMessageDeflate: false });
     this.socket = socket;
     this.authenticated = false;
@@ -138,7 +144,7 @@ export class AlpacaFeed implements LiveFeed {
       if (socket !== this.socket) return;
       let messages: AlpacaMessage[];
       try {
-        messages = decodeFrame(data as Buffer, isBinary);
+        messages = decodeFrame(data as Buffer, isBinary, decode);
       } catch {
         this.sink?.status({ state: 'warning', code: 'BAD_FRAME', message: 'The stream sent a frame that is not JSON; it was skipped.' });
         return;

@@ -1,4 +1,3 @@
-import { decode } from '@msgpack/msgpack';
 import type { FeedBar } from '../../model/live-feed.js';
 
 /** One element of a stream frame. Frames are arrays; data messages come batched. */
@@ -27,10 +26,13 @@ export const STREAM_ERRORS: Readonly<Record<number, { meaning: string; fatal: bo
   409: { meaning: 'insufficient subscription for this feed (try --alpaca-feed iex)', fatal: false },
 };
 
+/** A msgpack decoder (`@msgpack/msgpack`'s `decode`), handed in: it loads with the first connection. */
+export type MsgpackDecode = (bytes: Uint8Array) => unknown;
+
 /** Decodes a frame, JSON text or msgpack binary, into its messages; anything else is an empty frame. */
-export function decodeFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): AlpacaMessage[] {
+export function decodeFrame(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean, decodeMsgpack: MsgpackDecode): AlpacaMessage[] {
   const buffer = Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data as ArrayBuffer);
-  const value: unknown = isBinary ? decode(buffer) : JSON.parse(buffer.toString('utf8'));
+  const value: unknown = isBinary ? decodeMsgpack(buffer) : JSON.parse(buffer.toString('utf8'));
   return Array.isArray(value) ? value.filter((m): m is AlpacaMessage => typeof m === 'object' && m !== null && typeof (m as AlpacaMessage).T === 'string') : [];
 }
 
