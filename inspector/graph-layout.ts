@@ -89,8 +89,8 @@ export async function layoutGraph(graph: MachineGraph): Promise<GraphLayout> {
     };
   });
   const roots = children.get(null) ?? [];
-  // With INCLUDE_CHILDREN, ELK finds each edge's place in the hierarchy itself: all edges can sit at the top.
   const ELK = await loadElk();
+  // With INCLUDE_CHILDREN, ELK finds each edge's place in the hierarchy itself: all edges can sit at the top.
   const result = await new ELK().layout({ id: `${graph.machineId}:layout`, layoutOptions: LAYOUT_OPTIONS, children: roots.map(toElk), edges: elkEdges });
 
   const placedNodes: PlacedNode[] = [];

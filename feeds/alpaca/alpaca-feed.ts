@@ -28,12 +28,6 @@ export interface AlpacaFeedOptions {
   heartbeatMs?: number;
 }
 
-/**
- * Alpaca Market Data v2 (stocks): minute bars and updated bars over the stream, history and gap
- * fill over REST. A thin adapter over `ws` and `fetch` rather than the official client: the
- * session needs to see every drop and refusal as a status (to fill gaps and to stop on a bad
- * key), to choose its own backoff for 406, and to keep credentials out of every log path.
- */
 /** What a connection needs: `ws`, and the decoder of binary frames. */
 interface Wire {
   WebSocket: typeof WebSocket;
@@ -44,6 +38,12 @@ interface Wire {
 let wire: Promise<Wire> | undefined;
 const loadWire = () => (wire ??= Promise.all([import('ws'), import('@msgpack/msgpack')]).then(([ws, msgpack]) => ({ WebSocket: ws.default, decode: msgpack.decode })));
 
+/**
+ * Alpaca Market Data v2 (stocks): minute bars and updated bars over the stream, history and gap
+ * fill over REST. A thin adapter over `ws` and `fetch` rather than the official client: the
+ * session needs to see every drop and refusal as a status (to fill gaps and to stop on a bad
+ * key), to choose its own backoff for 406, and to keep credentials out of every log path.
+ */
 export class AlpacaFeed implements LiveFeed {
   readonly name = 'alpaca';
   readonly history: AlpacaHistory;
