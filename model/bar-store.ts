@@ -2,7 +2,8 @@ import type { Bar, Interval } from './bar.js';
 import type { BarColumnsView } from './bar-columns-view.js';
 
 /**
- * Where a session reads history from. Implementations: `MemoryBarStore`, `LowdbBarStore`.
+ * Where a session reads history from. Implementations: `MemoryBarStore`, `LowdbBarStore`,
+ * `ArrowBarStore`.
  */
 export interface BarStore {
   /** Bars of one symbol and interval with `startMs <= t < endMs`, sorted by `t`. */
@@ -24,4 +25,11 @@ export interface BarStore {
    * one by one, so a failure stays the failing symbol's.
    */
   getManyBarColumns?(symbols: readonly string[], interval: Interval, startMs: number, endMs: number): Promise<ReadonlyMap<string, BarColumnsView>>;
+  /**
+   * Optional: a hint that the bars of `interval` with `startMs <= t < endMs` will be read soon —
+   * a run's next trading day, given while the current one streams. A store that reads files may
+   * start reading them now. It resolves once done and never rejects; what a later read returns
+   * is the same with or without it.
+   */
+  prefetch?(interval: Interval, startMs: number, endMs: number): Promise<void>;
 }

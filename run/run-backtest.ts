@@ -128,7 +128,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   const historyDays = Math.max(1, strategy.warmup.days);
   const history = new BarHistory(historyDays);
   // One session for the whole run, moved from day to day: symbol actors live across days.
-  const runDays = new RunDays(universe, store, calendar, logger, options.speed ?? 'max');
+  const runDays = new RunDays(universe, store, calendar, logger, options.speed ?? 'max', days.at(-1)!);
   // The warm-up days, and for a resumed run its latest kept days: loaded again as they were at
   // their close, without the strategy or the broker, so that `ctx.history` sees the same bars.
   const loadedForHistory = [
@@ -334,9 +334,15 @@ class RunDays {
     private readonly calendar: MarketCalendar,
     private readonly logger: Logger,
     private readonly speed: BacktestSpeed,
+    /** The run's last trading day: no day after it is read ahead. */
+    private readonly lastDate: string,
   ) {}
 
-  /** Starts `date` with `symbols` (the universe's by default) and resolves once it streams; `beforeStart` sees the session before its first bar. */
+  /**
+   * Starts `date` with `symbols` (the universe's by default) and resolves once it streams;
+   * `beforeStart` sees the session before its first bar. The days of a run are consecutive
+   * trading days, so the store is then told the next one's bars will be read (`prefetch`).
+   */
   async open(date: string, beforeStart?: (session: Session) => void, symbols = this.universe.sessionSymbols()): Promise<Session> {
     let session = this.session;
     if (!session) {
@@ -351,6 +357,10 @@ class RunDays {
     beforeStart?.(opened);
     if (opened.state === 'idle') await opened.start();
     else await opened.nextDay(date, symbols);
+    if (this.store.prefetch && date < this.lastDate) {
+      const next = this.calendar.session(this.calendar.nextTradingDay(date))!;
+      void this.store.prefetch('1m', next.open, next.close);
+    }
     return opened;
   }
 

@@ -160,6 +160,25 @@ export class ArrowBarStore implements BarStore {
     return out;
   }
 
+  /**
+   * Reads the segment files of the partitions over `[startMs, endMs)` into this store's cache,
+   * where a later read finds them decoded after checking that they have not changed. A run asks
+   * for its next day while the current one streams, so the file reads (~10 MB a day of 500
+   * symbols) overlap its work instead of holding up the next morning. A read that fails here is
+   * left to the read that needs the bars, which meets the failure again and reports it.
+   */
+  async prefetch(interval: StoredInterval, startMs: number, endMs: number): Promise<void> {
+    try {
+      const series = assertStoredInterval(interval);
+      const window = queryWindow(startMs, endMs);
+      if (!window) return;
+      const keys = await this.#partitionsOverlapping(series, window.start, window.end);
+      await Promise.all(keys.map((key) => this.#readPartition(series, key)));
+    } catch {
+      // Nothing is lost: the bars are read again, and the error met, when they are needed.
+    }
+  }
+
   putBars(symbol: string, interval: StoredInterval, bars: Bar[]): Promise<void> {
     return this.putManyBars(interval, new Map([[symbol, bars]]));
   }

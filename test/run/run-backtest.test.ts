@@ -3,6 +3,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { toUnits } from '../../broker/money.js';
+import { nyse } from '../../calendar/nyse.js';
+import type { BarStore } from '../../model/bar-store.js';
 import { runBacktest, type RunBacktestOptions } from '../../run/run-backtest.js';
 import { isRunError } from '../../run/run-error.js';
 import { defineStrategy } from '../../run/strategy.js';
@@ -84,4 +86,30 @@ test('params from strings take the default\'s type', async (t) => {
   const result = await runBacktest({ ...(await options()), to: FROM, params: { every: '31', size: 3 } });
   t.deepEqual(result.params, { every: 31, hold: 9, size: 3 });
   t.true(result.fills.every((fill) => fill.qty === 3));
+});
+
+test('a run tells the store each next trading day before it reads it, and no day after `to`', async (t) => {
+  const inner = await syntheticStore(['AAA', 'BBB'], '2024-03-01', TO);
+  const events: string[] = [];
+  const dayAt = (ms: number) => nyse.dateOf(ms);
+  // The store's own methods, each call noted by the day of its window.
+  const store: BarStore = {
+    getBars: (...args) => inner.getBars(...args),
+    putBars: (...args) => inner.putBars(...args),
+    getBarColumns: (...args) => inner.getBarColumns(...args),
+    getManyBarColumns: async (symbols, interval, startMs, endMs) => {
+      events.push(`read ${dayAt(startMs)}`);
+      return new Map(await Promise.all(symbols.map(async (symbol) => [symbol, await inner.getBarColumns(symbol, interval, startMs, endMs)] as const)));
+    },
+    prefetch: async (interval, startMs, endMs) => {
+      t.is(interval, '1m');
+      t.deepEqual([startMs, endMs], [nyse.session(dayAt(startMs))!.open, nyse.session(dayAt(startMs))!.close]);
+      events.push(`prefetch ${dayAt(startMs)}`);
+    },
+  };
+  // One warm-up day (03-01) before the three traded ones.
+  await runBacktest({ ...(await options()), store, strategy: defineStrategy({ ...dailyFlat, warmup: { days: 1 } }) });
+  const prefetched = events.filter((event) => event.startsWith('prefetch'));
+  t.deepEqual(prefetched, ['prefetch 2024-03-04', 'prefetch 2024-03-05', 'prefetch 2024-03-06']);
+  for (const day of ['2024-03-04', '2024-03-05', '2024-03-06']) t.true(events.indexOf(`prefetch ${day}`) < events.indexOf(`read ${day}`), day);
 });
