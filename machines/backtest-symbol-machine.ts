@@ -1,4 +1,4 @@
-import { symbolMachine, type SymbolReport } from './symbol-machine.js';
+import { statusReport, symbolMachine } from './symbol-machine.js';
 
 /**
  * The symbol chart in a backtest: the session loads the days of a pause's symbols in one read
@@ -14,9 +14,8 @@ import { symbolMachine, type SymbolReport } from './symbol-machine.js';
 export const backtestSymbolMachine = symbolMachine.provide({
   actions: {
     reportStatus: ({ context }, { status }) => {
-      const report: SymbolReport = { type: 'SYMBOL_STATUS', symbol: context.symbol, origin: context.origin, status, ...(context.error ? { error: context.error } : {}) };
       if (!context.statuses) throw new Error(`${context.symbol} was spawned without the session's statuses.`);
-      context.statuses.push(report);
+      context.statuses.push(statusReport(context, status));
     },
     startLoad: () => undefined,
     stopLoad: () => undefined,

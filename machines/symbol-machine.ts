@@ -49,8 +49,21 @@ export type SymbolEvent =
   | DoneActorEvent<number, 'catchUp'>
   | ErrorActorEvent<unknown, 'catchUp'>;
 
+/** A symbol's new status: what its actor reports, and what the session tells its observers. */
+export interface SymbolStatusChange {
+  symbol: string;
+  origin: SymbolOrigin;
+  status: SymbolStatus;
+  error?: SymbolFailure;
+}
+
 /** What a symbol actor tells its session. */
-export type SymbolReport = { type: 'SYMBOL_STATUS'; symbol: string; origin: SymbolOrigin; status: SymbolStatus; error?: SymbolFailure };
+export type SymbolReport = { type: 'SYMBOL_STATUS' } & SymbolStatusChange;
+
+/** The report of a symbol entering `status`, its failure included when it has one. */
+export function statusReport(context: SymbolContext, status: SymbolStatus): SymbolReport {
+  return { type: 'SYMBOL_STATUS', symbol: context.symbol, origin: context.origin, status, ...(context.error ? { error: context.error } : {}) };
+}
 
 function suppliedByMode<T>(name: string) {
   return fromPromise<T, SymbolJob>(() => Promise.reject(new Error(`The symbol chart's ${name} actor is supplied by the session mode (provide).`)));
@@ -82,13 +95,7 @@ export const symbolMachine = setup({
     gapWaiting: ({ context }) => context.gapSince !== undefined,
   },
   actions: {
-    reportStatus: sendParent(({ context }, params: { status: SymbolStatus }): SymbolReport => ({
-      type: 'SYMBOL_STATUS',
-      symbol: context.symbol,
-      origin: context.origin,
-      status: params.status,
-      ...(context.error ? { error: context.error } : {}),
-    })),
+    reportStatus: sendParent(({ context }, params: { status: SymbolStatus }) => statusReport(context, params.status)),
     recordLoad: assign({ loaded: (_, received: number) => received }),
     recordLoadError: assign({ error: (_, error: unknown) => failureOf(error) }),
     recordAbort: assign(({ context }, abort: { error: SymbolFailure; loaded?: number }) => ({ error: abort.error, loaded: abort.loaded ?? context.loaded })),

@@ -1,6 +1,6 @@
 import type { Interval } from '../model/bar.js';
-import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
-import { type SymbolReport, symbolStatus, type SymbolActorRef, type SymbolOrigin } from './symbol-machine.js';
+import type { SymbolStatus } from '../model/symbol-status.js';
+import { type SymbolReport, symbolStatus, type SymbolActorRef, type SymbolOrigin, type SymbolStatusChange } from './symbol-machine.js';
 
 /** A symbol as a session machine holds it, in either mode. */
 export interface SymbolEntry {
@@ -14,13 +14,7 @@ export interface SymbolEntry {
 export type SymbolRoster = Record<string, SymbolEntry>;
 
 /** What a session emits when one of its symbols reports a status. */
-export interface SymbolStatusEmitted {
-  type: 'symbol';
-  symbol: string;
-  origin: SymbolOrigin;
-  status: SymbolStatus;
-  error?: SymbolFailure;
-}
+export type SymbolStatusEmitted = { type: 'symbol' } & SymbolStatusChange;
 
 /** The actor id of a symbol (re)added to a session: each add is a new generation. */
 export function symbolActorId(roster: SymbolRoster, symbol: string, origin: SymbolOrigin): string {

@@ -7,8 +7,7 @@ import type { StreamBar } from '../model/bar.js';
 import type { Logger } from '../model/logger.js';
 import type { RecordedConfig, SessionRecorder, SymbolCommand } from '../model/session-recorder.js';
 import type { SessionSummary, SymbolInfo } from '../model/session-summary.js';
-import type { SymbolFailure, SymbolStatus } from '../model/symbol-status.js';
-import type { SymbolContext, SymbolOrigin } from '../machines/symbol-machine.js';
+import type { SymbolContext, SymbolStatusChange } from '../machines/symbol-machine.js';
 import type { SymbolRoster } from '../machines/symbol-roster.js';
 import type { InspectionObserver, ResolvedSymbol } from './session-options.js';
 
@@ -17,7 +16,7 @@ export interface CommonEventMap {
   /** The session machine moved; `state` is the leaf state name (`streaming`, `paused`, …). */
   state: { state: string };
   /** `origin`: configured (the session's own symbols) or dynamic (added while it ran). */
-  symbol: { symbol: string; origin: SymbolOrigin; status: SymbolStatus; error?: SymbolFailure };
+  symbol: SymbolStatusChange;
   listenerError: { error: unknown; bar: StreamBar };
 }
 

@@ -110,8 +110,7 @@ export class ArrowBarStore implements BarStore {
       for (const symbol of valid) out.set(symbol, new BarColumns(0));
       return out;
     }
-    const keys = await this.#partitionsOverlapping(series, window.start, window.end);
-    const partitions = await Promise.all(keys.map((key) => this.#readPartition(series, key)));
+    const partitions = await this.#readWindow(series, window);
     // Loops, not callbacks: a callback is a new closure at each call, and the optimizer compiles each hot one anew.
     const parts: SegmentPart[][][] = [];
     // A symbol whose bars are one run of rows of one segment (the usual day) is handed the
@@ -172,8 +171,7 @@ export class ArrowBarStore implements BarStore {
       const series = assertStoredInterval(interval);
       const window = queryWindow(startMs, endMs);
       if (!window) return;
-      const keys = await this.#partitionsOverlapping(series, window.start, window.end);
-      await Promise.all(keys.map((key) => this.#readPartition(series, key)));
+      await this.#readWindow(series, window);
     } catch {
       // Nothing is lost: the bars are read again, and the error met, when they are needed.
     }
@@ -283,6 +281,11 @@ export class ArrowBarStore implements BarStore {
     const first = partitionKey(interval, start);
     const last = partitionKey(interval, end - 1);
     return (await listNames(path.join(this.dir, interval))).filter((name) => isPartitionKey(interval, name) && name >= first && name <= last).sort();
+  }
+
+  /** The segments of each partition over `window`, partitions in time order. */
+  #readWindow(interval: StoredInterval, window: { start: number; end: number }): Promise<Segment[][]> {
+    return this.#partitionsOverlapping(interval, window.start, window.end).then((keys) => Promise.all(keys.map((key) => this.#readPartition(interval, key))));
   }
 
   /** A partition's segments in write order; none for a partition never written. */
