@@ -3,6 +3,7 @@ import type { BarColumnsView } from '../model/bar-columns-view.js';
 import { validateDayBars, validateDayColumns, type DayBars } from '../data-plane/day-bars.js';
 import { totalDropped } from '../model/counts.js';
 import { SessionError } from '../model/session-error.js';
+import { failureOf, type SymbolFailure } from '../model/symbol-status.js';
 import type { StoreSource } from './symbol-job.js';
 
 export type HistoryLoadInput = Omit<StoreSource, 'mode'> & { symbol: string; streams?: readonly Interval[] };
@@ -40,6 +41,39 @@ export async function loadDayBars(input: HistoryLoadInput): Promise<DayBars> {
   );
 }
 
+/**
+ * The days of many symbols from one read of their 1m bars, when the store has a batch read
+ * (`getManyBarColumns`): for each symbol the batch answered with 1m bars, its day, or why none
+ * of them is usable — what `loadDayBars` would say. A symbol the batch has no 1m bars for is
+ * left out, and so is every symbol when the store has no batch read or the batch fails (a
+ * corrupt file, a bad name): `loadDayBars` reads those one by one, so a failure is told on the
+ * symbol it concerns. Never rejects.
+ */
+export async function loadDaysInBatch(source: Omit<StoreSource, 'mode'>, symbols: readonly string[]): Promise<Map<string, DayBars | SymbolFailure>> {
+  const days = new Map<string, DayBars | SymbolFailure>();
+  const { store, query } = source;
+  if (!store.getManyBarColumns) return days;
+  let batch: unknown;
+  try {
+    batch = await store.getManyBarColumns(symbols, '1m', query.open, query.close);
+  } catch {
+    return days;
+  }
+  if (!(batch instanceof Map)) return days;
+  for (const symbol of symbols) {
+    const raw: unknown = batch.get(symbol);
+    if (raw === undefined) continue;
+    const input = { ...source, symbol };
+    try {
+      const day = validated(raw, input);
+      if (day.received > 0) days.set(symbol, usable(day, input));
+    } catch (error) {
+      days.set(symbol, failureOf(error));
+    }
+  }
+  return days;
+}
+
 /** A day the store answered with bars: the ones the session may use, or `NO_DATA` when none is. */
 function usable(day: DayBars, { symbol, date }: HistoryLoadInput): DayBars {
   if (day.length > 0) return day;
@@ -51,7 +85,8 @@ function usable(day: DayBars, { symbol, date }: HistoryLoadInput): DayBars {
   );
 }
 
-async function readDay({ symbol, store, query, window, date }: HistoryLoadInput, interval: Interval): Promise<DayBars> {
+async function readDay(input: HistoryLoadInput, interval: Interval): Promise<DayBars> {
+  const { symbol, store, query, date } = input;
   let raw: unknown;
   try {
     raw = store.getBarColumns ? await store.getBarColumns(symbol, interval, query.open, query.close) : await store.getBars(symbol, interval, query.open, query.close);
@@ -60,6 +95,11 @@ async function readDay({ symbol, store, query, window, date }: HistoryLoadInput,
     const message = error instanceof Error ? error.message : String(error);
     throw new SessionError('LOAD_FAILED', `Loading ${symbol} for ${date} failed: ${message}`, { symbol, date }, { cause: error });
   }
+  return validated(raw, input);
+}
+
+/** The store's answer for one symbol's day, validated; `LOAD_FAILED` when it is not a list of bars. */
+function validated(raw: unknown, { symbol, window, date }: HistoryLoadInput): DayBars {
   const day = Array.isArray(raw) ? validateDayBars(symbol, raw, window) : isColumns(raw) ? validateDayColumns(symbol, raw, window) : undefined;
   if (!day) {
     throw new SessionError('LOAD_FAILED', `The bar store answered ${describe(raw)} instead of a list of bars for ${symbol} on ${date}.`, { symbol, date });

@@ -1,5 +1,4 @@
 import type { Actor } from 'xstate';
-import { coalescedBarReads } from '../actors/coalesced-bar-reads.js';
 import { BacktestDataEngine } from '../data-plane/backtest-data-engine.js';
 import type { BarStore } from '../model/bar-store.js';
 import type { PauseRecord } from '../model/pause-record.js';
@@ -30,8 +29,6 @@ const RUNNING_STATES = new Set(['starting', 'streaming', 'paused', 'catchingUp',
 /** The backtest plug-in: the session machine with its pause/catch-up region, on the simulated clock and stored bars. */
 export function backtestMode(options: ResolvedOptions, store: BarStore) {
   return ({ writer, notifier, notify }: ModeParts<SessionEventMap>): SessionMode<BacktestTypes> => {
-    // The symbols loaded at one moment are read from the store in one batch when it has one.
-    const reads = coalescedBarReads(store);
     const planFor = (tradingSession: TradingSession, configured: ResolvedSymbol[]): SessionPlan => {
       const { open, extendedOpen, extendedClose } = tradingSession;
       const window = options.extendedHours ? { open: extendedOpen, close: extendedClose } : { open, close: tradingSession.close };
@@ -40,7 +37,7 @@ export function backtestMode(options: ResolvedOptions, store: BarStore) {
         window,
         alignTo: open,
         query: { open: Math.min(extendedOpen, window.open), close: Math.max(extendedClose, window.close) },
-        store: reads,
+        store,
         speed: options.speed,
         maxBatchMinutes: options.maxBatchMinutes,
         loadTimeoutMs: options.loadTimeoutMs,

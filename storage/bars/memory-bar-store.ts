@@ -17,11 +17,21 @@ export class MemoryBarStore implements BarStore {
   }
 
   async getBarColumns(symbol: string, interval: Interval, startMs: number, endMs: number): Promise<BarColumnsView> {
-    const series = this.#series.get(key(assertSeries(symbol, interval)));
+    return this.#columns(assertSeries(symbol, interval), queryWindow(startMs, endMs));
+  }
+
+  /** `getBarColumns` of many symbols in one call: what a session loading its symbols asks for. */
+  async getManyBarColumns(symbols: readonly string[], interval: Interval, startMs: number, endMs: number): Promise<Map<string, BarColumnsView>> {
     const window = queryWindow(startMs, endMs);
-    if (!series || !window) return new BarColumns(0);
+    const valid = symbols.map((symbol) => assertSeries(symbol, interval));
+    return new Map(valid.map((series) => [series.symbol, this.#columns(series, window)]));
+  }
+
+  #columns(series: { symbol: string; interval: Interval }, window: { start: number; end: number } | undefined): BarColumnsView {
+    const stored = this.#series.get(key(series));
+    if (!stored || !window) return new BarColumns(0);
     // A view, not a copy: putBars replaces a series with a new one, never writes into it.
-    return columnsInWindow(series, window.start, window.end);
+    return columnsInWindow(stored, window.start, window.end);
   }
 
   async putBars(symbol: string, interval: Interval, bars: Bar[]): Promise<void> {

@@ -87,8 +87,10 @@ test('a batch read that fails on one symbol fails only that symbol, with the rea
   store.corrupt.add('BAD');
   const { session } = harness({ store, symbols: ['AAPL', 'BAD', 'MSFT', 'NONE'] });
   await session.start();
-  // One read of the day for all four; then NONE, without 1m bars, is looked for at 5m, 15m, 30m and 1h to say what is there.
-  t.deepEqual(store.batchReads, [['AAPL', 'BAD', 'MSFT', 'NONE'], ['NONE'], ['NONE'], ['NONE'], ['NONE']]);
+  // One read of the day for all four fails; then each is read alone, and NONE, without 1m
+  // bars, is looked for at 5m, 15m, 30m and 1h to say what is there.
+  t.deepEqual(store.batchReads, [['AAPL', 'BAD', 'MSFT', 'NONE']]);
+  t.deepEqual(store.singleReads, ['AAPL', 'BAD', 'MSFT', 'NONE', 'NONE', 'NONE', 'NONE', 'NONE']);
   t.deepEqual([...session.data.getActiveSymbols()].sort(), ['AAPL', 'MSFT']);
   const bySymbol = new Map(session.listSymbols().map((info) => [info.symbol, info]));
   t.is(bySymbol.get('BAD')!.status, 'failed');
@@ -131,4 +133,24 @@ test('the adds of one step are read in one batch; a failing one fails alone', as
   t.deepEqual(await Promise.all(adds), ['active', 'LOAD_FAILED', 'active']);
   t.deepEqual(store.batchReads.slice(before), [['TSLA', 'BAD', 'NVDA']]);
   t.is(session.data.getBarCount('NVDA', '1m'), 11);
+});
+
+test('a batch answer that is not bars fails only its symbol; a symbol the batch has no 1m bars for is read alone', async (t) => {
+  const store = await storeWith(['AAPL', 'MSFT']);
+  const day = shortCalendar().session(DATE)!;
+  await store.putBars('FIVE', '5m', fullDay(day, 100).filter((bar) => bar.t % 300_000 === 0));
+  const many = store.getManyBarColumns.bind(store);
+  store.getManyBarColumns = async (symbols, ...window) => {
+    const answer = new Map(await many(symbols, ...window));
+    answer.set('MSFT', 'garbage' as unknown as BarColumnsView);
+    return answer;
+  };
+  const { session } = harness({ store, symbols: [{ symbol: 'AAPL', streams: ['1m'] }, { symbol: 'MSFT', streams: ['1m'] }, { symbol: 'FIVE', streams: ['5m'] }] });
+  await session.start();
+  const bySymbol = new Map(session.listSymbols().map((info) => [info.symbol, info]));
+  t.is(bySymbol.get('AAPL')!.status, 'active');
+  t.is(bySymbol.get('MSFT')!.error?.code, 'LOAD_FAILED');
+  t.regex(bySymbol.get('MSFT')!.error?.message ?? '', /answered a string instead of a list of bars for MSFT/);
+  t.is(bySymbol.get('FIVE')!.status, 'active');
+  t.deepEqual(store.singleReads, ['FIVE', 'FIVE']);
 });

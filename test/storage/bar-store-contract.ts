@@ -168,6 +168,26 @@ export function barStoreContract(name: string, open: () => Promise<StoreUnderTes
       }),
     { numRuns },
   );
+
+  testProp(
+    `${name}: a batch read of many symbols, when the store has one, answers each symbol as it is read alone`,
+    [fc.array(barArb, { maxLength: 30 }), fc.array(barArb, { maxLength: 30 }), fc.subarray(['AAPL', 'BRK.B', 'NONE']), timeArb, fc.integer({ min: -M, max: 12 * M })],
+    (t, aapl, brk, symbols, start, span) =>
+      withStore(async ({ store }) => {
+        if (!store.getManyBarColumns || !store.getBarColumns) {
+          t.pass('no batch read');
+          return;
+        }
+        await store.putBars('AAPL', '1m', aapl);
+        await store.putBars('BRK.B', '1m', brk);
+        const end = start + span;
+        const batch = await store.getManyBarColumns(symbols, '1m', start, end);
+        t.deepEqual([...batch.keys()], symbols);
+        for (const symbol of symbols) t.deepEqual(rows(batch.get(symbol)!), rows(await store.getBarColumns(symbol, '1m', start, end)), symbol);
+        await rejectsWith(t, () => Promise.resolve().then(() => store.getManyBarColumns!(['AAPL', 'not a symbol'], '1m', start, end)), 'INVALID_SYMBOL', 'a bad name in the batch');
+      }),
+    { numRuns },
+  );
 }
 
 /** A columnar answer as bars, to compare with `getBars`. */
