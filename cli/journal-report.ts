@@ -1,4 +1,5 @@
 import { nyse } from '../calendar/nyse.js';
+import { isoTime } from '../model/iso-time.js';
 import type { DynamicReport } from '../control/control-protocol.js';
 import { processExists } from '../control/run-file.js';
 import { SessionJournal } from '../storage/journal/session-journal.js';
@@ -9,7 +10,6 @@ export interface JournalReport extends DynamicReport {
   description: string;
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** The dynamic symbols a run recorded in `runDir`'s journal, for when no session serves the directory. */
 export async function readJournalReport(runDir: string): Promise<JournalReport | undefined> {
@@ -20,7 +20,7 @@ export async function readJournalReport(runDir: string): Promise<JournalReport |
   const timeZone = config.calendar === nyse.name ? nyse.timeZone : 'UTC';
   const ended = record.endedAt !== undefined ? 'closed' : processExists(pid) ? 'unknown' : 'crashed';
   const description = {
-    closed: `No session is running in ${runDir}: from the journal of the finished run of ${config.date} (ended ${iso(record.endedAt ?? 0)}).`,
+    closed: `No session is running in ${runDir}: from the journal of the finished run of ${config.date} (ended ${isoTime(record.endedAt ?? 0)}).`,
     crashed: `No session is running in ${runDir}: from the journal of a run of ${config.date} that crashed or was killed (process ${pid} is gone, no end was recorded).`,
     unknown: `No control API answers in ${runDir}: from the journal of a run of ${config.date} whose process ${pid} still exists but serves no control channel.`,
   }[ended];
@@ -32,10 +32,10 @@ export async function readJournalReport(runDir: string): Promise<JournalReport |
       symbol,
       status,
       streams,
-      addedAt: { sim: iso(addedAt.sim), wall: iso(addedAt.wall) },
+      addedAt: { sim: isoTime(addedAt.sim), wall: isoTime(addedAt.wall) },
       ...(error ? { error } : {}),
     })),
-    run: { pid, startedAt: iso(record.startedAt), ...(record.endedAt !== undefined ? { endedAt: iso(record.endedAt) } : {}), ended },
+    run: { pid, startedAt: isoTime(record.startedAt), ...(record.endedAt !== undefined ? { endedAt: isoTime(record.endedAt) } : {}), ended },
     description,
   };
 }

@@ -1,11 +1,11 @@
 import type { ControlledSession } from './controlled-session.js';
+import { isoTime } from '../model/iso-time.js';
 import { isSessionError } from '../model/session-error.js';
 import type { SymbolInfo } from '../model/session-summary.js';
 import type { DynamicSymbolView, FailureCount, StatusReport, SymbolView, TimePair } from './control-protocol.js';
 import type { SessionControl } from './session-control.js';
 
-const iso = (ms: number) => new Date(ms).toISOString();
-const timePair = (at: { sim: number; wall: number }): TimePair => ({ sim: iso(at.sim), wall: iso(at.wall) });
+const timePair = (at: { sim: number; wall: number }): TimePair => ({ sim: isoTime(at.sim), wall: isoTime(at.wall) });
 // Pause durations are fractions of a millisecond on a fast store; two decimals keep them readable.
 const roundMs = (ms: number) => Math.round(ms * 100) / 100;
 
@@ -41,8 +41,8 @@ function statusReport(session: ControlledSession, failedListed: number): StatusR
     timeZone: session.calendar.timeZone,
     state: session.state,
     running: session.isRunning,
-    clock: { ms: now, iso: iso(now) },
-    hours: { open: iso(open), close: iso(close), early },
+    clock: { ms: now, iso: isoTime(now) },
+    hours: { open: isoTime(open), close: isoTime(close), early },
     symbols: symbols.map(symbolView),
     failures,
     pauses: {

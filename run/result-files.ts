@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { isoTime } from '../model/iso-time.js';
 import type { BacktestResult } from './backtest-result.js';
 import { readChartsLibrary, renderReportPage } from './report-page.js';
 
@@ -9,15 +10,15 @@ export async function writeResultFiles(dir: string, result: BacktestResult): Pro
   await mkdir(dir, { recursive: true });
   const files: Array<[string, string]> = [
     ['result.json', resultDocument(result)],
-    ['fills.csv', csv(['orderId', 'symbol', 'side', 'qty', 'price', 't', 'time', 'commission', 'reason'], result.fills.map((f) => [f.orderId, f.symbol, f.side, f.qty, f.price, f.t, iso(f.t), f.commission, f.reason ?? '']))],
+    ['fills.csv', csv(['orderId', 'symbol', 'side', 'qty', 'price', 't', 'time', 'commission', 'reason'], result.fills.map((f) => [f.orderId, f.symbol, f.side, f.qty, f.price, f.t, isoTime(f.t), f.commission, f.reason ?? '']))],
     [
       'trades.csv',
       csv(
         ['symbol', 'direction', 'qty', 'entryT', 'entryTime', 'entryPrice', 'exitT', 'exitTime', 'exitPrice', 'pnl', 'commission', 'netPnl', 'return', 'durationMs'],
-        result.trades.map((r) => [r.symbol, r.direction, r.qty, r.entry.t, iso(r.entry.t), r.entry.price, r.exit.t, iso(r.exit.t), r.exit.price, r.pnl, r.commission, r.netPnl, r.return, r.duration]),
+        result.trades.map((r) => [r.symbol, r.direction, r.qty, r.entry.t, isoTime(r.entry.t), r.entry.price, r.exit.t, isoTime(r.exit.t), r.exit.price, r.pnl, r.commission, r.netPnl, r.return, r.duration]),
       ),
     ],
-    ['equity.csv', csv(['t', 'time', 'equity', 'cash', 'grossExposure'], result.equity.minutes.map((p) => [p.t, iso(p.t), p.equity, p.cash, p.grossExposure]))],
+    ['equity.csv', csv(['t', 'time', 'equity', 'cash', 'grossExposure'], result.equity.minutes.map((p) => [p.t, isoTime(p.t), p.equity, p.cash, p.grossExposure]))],
     ['report.html', renderReportPage(result, await readChartsLibrary())],
   ];
   for (const [name, text] of files) await writeAtomically(path.join(dir, name), text);
@@ -44,12 +45,8 @@ export function csv(header: string[], rows: Array<Array<string | number>>): stri
   return `${[header, ...rows].map((row) => row.map(cell).join(',')).join('\n')}\n`;
 }
 
-/** Quotes only what needs it: symbols and codes never do, a strategy's extra text might. */
+/** Quotes only what needs it: numbers, symbols and codes never do, a strategy's extra text might. */
 function cell(value: string | number): string {
-  const text = String(value);
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-function iso(t: number): string {
-  return new Date(t).toISOString();
+  if (typeof value === 'number') return String(value);
+  return /[",\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { nyse } from '../../calendar/nyse.js';
 import { parseTradingDate } from '../../calendar/trading-date.js';
+import { isoTime } from '../../model/iso-time.js';
 import { heading, note } from '../messages.js';
 import { exchangeTime, utcTime, zoneName } from '../time-format.js';
 
@@ -28,10 +29,9 @@ export function registerCalendar(program: Command): void {
         print(heading(`${date} (${weekday}) — NYSE closed: ${reason}`));
         return print(`Previous trading day ${previous} · next ${next}`);
       }
-      const iso = (ms: number) => new Date(ms).toISOString();
       if (options.json) {
         const { open, close, early, extendedOpen, extendedClose } = session;
-        const hours = { open: iso(open), close: iso(close), early, extendedOpen: iso(extendedOpen), extendedClose: iso(extendedClose) };
+        const hours = { open: isoTime(open), close: isoTime(close), early, extendedOpen: isoTime(extendedOpen), extendedClose: isoTime(extendedClose) };
         return print(JSON.stringify({ date, calendar: nyse.name, timeZone: nyse.timeZone, trading: true, ...hours, previous, next }, null, 2));
       }
       const zone = zoneName(session.open, nyse.timeZone);

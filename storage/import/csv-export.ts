@@ -1,4 +1,5 @@
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
+import { isoTime } from '../../model/iso-time.js';
 
 /** Rows per chunk: a chunk is about 60 KB of text. */
 const ROWS_PER_CHUNK = 1000;
@@ -13,7 +14,7 @@ export function* csvChunks(bars: BarColumnsView): Generator<string> {
   for (let from = 0; from < bars.length; from += ROWS_PER_CHUNK) {
     let chunk = '';
     for (let i = from; i < Math.min(from + ROWS_PER_CHUNK, bars.length); i++) {
-      chunk += `${new Date(bars.t[i]!).toISOString()},${bars.o[i]},${bars.h[i]},${bars.l[i]},${bars.c[i]},${bars.v[i]}\n`;
+      chunk += `${isoTime(bars.t[i]!)},${bars.o[i]},${bars.h[i]},${bars.l[i]},${bars.c[i]},${bars.v[i]}\n`;
     }
     yield chunk;
   }
