@@ -1,4 +1,3 @@
-import { arrowStore } from './cases/arrow-store.js';
 import { cliBacktest } from './cases/cli-backtest.js';
 import { csvImportCli } from './cases/csv-import-cli.js';
 import { strategyRun } from './cases/strategy-run.js';
@@ -9,6 +8,7 @@ import { replayAgainstFloor } from './cases/replay.js';
 import { storage } from './cases/storage.js';
 import { brokerThroughput } from './cases/broker.js';
 import { sweeps } from './cases/sweep.js';
+import { inOwnProcess } from './own-process.js';
 
 // `npm run bench`: one JSON line per case on stdout. Cases run one after another, never in
 // parallel, so they do not measure each other.
@@ -18,7 +18,7 @@ await addSymbolPause();
 await retainedMemory();
 await storage();
 await brokerThroughput();
-await arrowStore();
+await inOwnProcess(new URL('./cases/arrow-store.ts', import.meta.url));
 await cliBacktest();
 await csvImportCli();
 await strategyRun();
