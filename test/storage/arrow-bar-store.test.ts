@@ -18,7 +18,7 @@ const rows = (columns: BarColumnsView): Bar[] => Array.from({ length: columns.le
 
 const tempDir = () => tempDirUnder('tapedeck-arrow-');
 
-barStoreContract('ArrowBarStore', storeOnDisk((dir) => new ArrowBarStore(dir)), { numRuns: 40 });
+barStoreContract('ArrowBarStore', storeOnDisk((dir) => new ArrowBarStore(dir)), { numRuns: 40, batchRead: true });
 
 test('a day of all symbols is one folder of Arrow files that pyarrow-style readers see as plain columns', async (t) => {
   const dir = await tempDir();

@@ -2,7 +2,7 @@ import test from 'ava';
 import { MemoryBarStore } from '../../storage/bars/memory-bar-store.js';
 import { barStoreContract } from './bar-store-contract.js';
 
-barStoreContract('MemoryBarStore', async () => ({ store: new MemoryBarStore(), cleanup: async () => {} }));
+barStoreContract('MemoryBarStore', async () => ({ store: new MemoryBarStore(), cleanup: async () => {} }), { batchRead: true });
 
 test('symbols() lists the symbols holding bars', async (t) => {
   const store = new MemoryBarStore();
