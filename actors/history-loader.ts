@@ -1,5 +1,6 @@
 import { INTERVAL_MS, INTERVALS, type Interval } from '../model/bar.js';
 import type { BarColumnsView } from '../model/bar-columns-view.js';
+import type { BarStore } from '../model/bar-store.js';
 import { validateDayBars, validateDayColumns, type DayBars } from '../data-plane/day-bars.js';
 import { totalDropped } from '../model/counts.js';
 import { SessionError } from '../model/session-error.js';
@@ -45,17 +46,21 @@ export async function loadDayBars(input: HistoryLoadInput): Promise<DayBars> {
  * The days of many symbols from one read of their 1m bars, when the store has a batch read
  * (`getManyBarColumns`): for each symbol the batch answered with 1m bars, its day, or why none
  * of them is usable — what `loadDayBars` would say. A symbol the batch has no 1m bars for is
- * left out, and so is every symbol when the store has no batch read or the batch fails (a
- * corrupt file, a bad name): `loadDayBars` reads those one by one, so a failure is told on the
- * symbol it concerns. Never rejects.
+ * left out, and so is every symbol when the batch fails (a corrupt file, a bad name):
+ * `loadDayBars` reads those one by one, so a failure is told on the symbol it concerns. Never
+ * rejects. `undefined`, at once, when the store has no batch read: then every symbol is read alone.
  */
-export async function loadDaysInBatch(source: Omit<StoreSource, 'mode'>, symbols: readonly string[]): Promise<Map<string, DayBars | SymbolFailure>> {
+export function loadDaysInBatch(source: Omit<StoreSource, 'mode'>, symbols: readonly string[]): Promise<Map<string, DayBars | SymbolFailure>> | undefined {
+  const read = source.store.getManyBarColumns?.bind(source.store);
+  return read && readBatch(source, symbols, read);
+}
+
+async function readBatch(source: Omit<StoreSource, 'mode'>, symbols: readonly string[], read: NonNullable<BarStore['getManyBarColumns']>): Promise<Map<string, DayBars | SymbolFailure>> {
   const days = new Map<string, DayBars | SymbolFailure>();
-  const { store, query } = source;
-  if (!store.getManyBarColumns) return days;
+  const { query } = source;
   let batch: unknown;
   try {
-    batch = await store.getManyBarColumns(symbols, '1m', query.open, query.close);
+    batch = await read(symbols, '1m', query.open, query.close);
   } catch {
     return days;
   }

@@ -53,8 +53,9 @@ export const pauseDayLoader = fromCallback<{ type: 'NONE' }, PauseDaysInput>(({ 
         );
     }
   };
-  // Without a batch read each symbol is read at once, in the step that started the pause, not after an empty batch settles.
-  if (input.source.store.getManyBarColumns) void loadDaysInBatch(input.source, input.symbols.map(({ symbol }) => symbol)).then(loadRest);
+  const batched = loadDaysInBatch(input.source, input.symbols.map(({ symbol }) => symbol));
+  // Without a batch read each symbol is read at once, in the step that started the pause.
+  if (batched) void batched.then(loadRest);
   else loadRest(new Map());
   return () => {
     stopped = true;
