@@ -1,6 +1,7 @@
-const DAY_MS = 86_400_000;
-const HOUR_MS = 3_600_000;
-const MINUTE_MS = 60_000;
+import { MINUTE_MS } from './bar.js';
+
+const HOUR_MS = 60 * MINUTE_MS;
+const DAY_MS = 24 * HOUR_MS;
 /** The last millisecond `toISOString` writes with a four-digit year: 9999-12-31T23:59:59.999Z. */
 const LAST_FOUR_DIGIT_MS = 253_402_300_799_999;
 
