@@ -113,13 +113,17 @@ export async function strategyRun(): Promise<void> {
 /**
  * What the data's layout allows: the run's 19 days walked as the engine walks them — minute by
  * minute, every symbol's bars from the columns the store hands out — and each bar checked,
- * marked to a position and aggregated into its 5m bucket, in one plain loop: no session, no
- * listener, no strategy, no result. The distance between this and the run is the engine's own
- * code per bar, not the memory the bars live in.
+ * marked to a position and aggregated into its 5m bucket, each finished bucket written to a 5m
+ * column, in one plain loop: no session, no listener, no strategy, no result. The distance
+ * between this and the run is the run's own code per bar (engine, broker, strategy), not the
+ * memory the bars live in.
  */
 async function layoutFloor(store: MemoryBarStore, traded: number): Promise<void> {
-  const closes = symbols.map(() => ({ units: 0, qty: 1 }));
-  const buckets = symbols.map(() => ({ start: Number.NaN, end: Number.NaN, o: 0, h: 0, l: 0, c: 0, v: 0, count: 0 }));
+  const positions = symbols.map(() => ({ units: 0, qty: 1 }));
+  const buckets = symbols.map(() => ({ start: Number.NaN, end: Number.NaN, o: 0, h: 0, l: 0, c: 0, v: 0 }));
+  /** Each symbol's finished 5m bars of the day, six columns in one block as `BarColumns` keeps them. */
+  const FIVES_A_DAY = 80;
+  const fives = symbols.map(() => ({ length: 0, block: new Float64Array(6 * FIVES_A_DAY) }));
   const sessions = nyse.tradingDays(FROM, TO).map((date) => nyse.session(date)!);
   const rates: number[] = [];
   let marked = 0;
@@ -130,6 +134,8 @@ async function layoutFloor(store: MemoryBarStore, traded: number): Promise<void>
       // Read before the clock starts, as a run's loader reads a day before it streams.
       const days = [...(await store.getManyBarColumns(symbols, '1m', open, close)).values()];
       const cursors = new Int32Array(days.length);
+      for (const five of fives) five.length = 0;
+      for (const bucket of buckets) bucket.start = bucket.end = Number.NaN;
       const started = performance.now();
       for (let now = open + MINUTE_MS; now <= close; now += MINUTE_MS) {
         for (let s = 0; s < days.length; s++) {
@@ -143,7 +149,7 @@ async function layoutFloor(store: MemoryBarStore, traded: number): Promise<void>
             const ci = c[i]!;
             const vi = v[i]!;
             if (!(li > 0 && hi >= oi && hi >= ci && li <= oi && li <= ci)) throw new Error(`bad bar ${symbols[s]} ${ti}`);
-            const position = closes[s]!;
+            const position = positions[s]!;
             const units = Math.round(ci * 10_000);
             marked += position.qty * (units - position.units);
             position.units = units;
@@ -154,7 +160,16 @@ async function layoutFloor(store: MemoryBarStore, traded: number): Promise<void>
               bucket.c = ci;
               bucket.v += vi;
             } else {
-              bucket.count++;
+              const five = fives[s]!;
+              if (bucket.start === bucket.start) {
+                const k = five.length++;
+                five.block[k] = bucket.start;
+                five.block[FIVES_A_DAY + k] = bucket.o;
+                five.block[2 * FIVES_A_DAY + k] = bucket.h;
+                five.block[3 * FIVES_A_DAY + k] = bucket.l;
+                five.block[4 * FIVES_A_DAY + k] = bucket.c;
+                five.block[5 * FIVES_A_DAY + k] = bucket.v;
+              }
               bucket.start = ti - ((ti - open) % FIVE_MINUTES_MS);
               bucket.end = bucket.start + FIVE_MINUTES_MS;
               bucket.o = oi;
