@@ -10,7 +10,6 @@ export interface JournalReport extends DynamicReport {
   description: string;
 }
 
-
 /** The dynamic symbols a run recorded in `runDir`'s journal, for when no session serves the directory. */
 export async function readJournalReport(runDir: string): Promise<JournalReport | undefined> {
   const record = await SessionJournal.read(runDir);

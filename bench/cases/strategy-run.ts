@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ArrowBarStore, defineStrategy, generateDayBars, MemoryBarStore, nyse, runBacktest, silentLogger, type Bar } from 'tapedeck';
+import { ArrowBarStore, defineStrategy, generateDayBars, INTERVAL_MS, MemoryBarStore, nyse, runBacktest, silentLogger, type Bar } from 'tapedeck';
 import smaCross from '../../examples/sma-cross.js';
 import { report, summarize } from '../measure.js';
 import { timeProcess } from '../timed-process.js';
@@ -16,8 +16,8 @@ const RUNS = 3;
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../examples/sma-cross.ts', import.meta.url));
 
-const MINUTE_MS = 60_000;
-const FIVE_MINUTES_MS = 5 * MINUTE_MS;
+const MINUTE_MS = INTERVAL_MS['1m'];
+const FIVE_MINUTES_MS = INTERVAL_MS['5m'];
 
 const symbols = Array.from({ length: SYMBOLS }, (_, i) => `S${String(i).padStart(3, '0')}`);
 
