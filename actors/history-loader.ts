@@ -20,11 +20,11 @@ export async function loadDayBars(input: HistoryLoadInput): Promise<DayBars> {
   const { symbol, date } = input;
   const finest = Math.min(...(input.streams ?? ['1m']).map((interval) => INTERVAL_MS[interval]));
   const day = await readDay(input, '1m');
-  if (day.received > 0) return usable(day, input);
+  if (day.received > 0) return usable(day, symbol, date);
   for (const interval of INTERVALS) {
     if (interval === '1m' || INTERVAL_MS[interval] > finest) continue;
     const coarser = await readDay(input, interval);
-    if (coarser.received > 0) return usable({ ...coarser, interval }, input);
+    if (coarser.received > 0) return usable({ ...coarser, interval }, symbol, date);
   }
   // Only to say what is there: a store that cannot answer for an interval (one of your own that
   // keeps 1m bars only, say) has none of it, and the symbol is still NO_DATA.
@@ -68,10 +68,9 @@ async function readBatch(source: Omit<StoreSource, 'mode'>, symbols: readonly st
   for (const symbol of symbols) {
     const raw: unknown = batch.get(symbol);
     if (raw === undefined) continue;
-    const input = { ...source, symbol };
     try {
-      const day = validated(raw, input);
-      if (day.received > 0) days.set(symbol, usable(day, input));
+      const day = validated(raw, symbol, source);
+      if (day.received > 0) days.set(symbol, usable(day, symbol, source.date));
     } catch (error) {
       days.set(symbol, failureOf(error));
     }
@@ -80,7 +79,7 @@ async function readBatch(source: Omit<StoreSource, 'mode'>, symbols: readonly st
 }
 
 /** A day the store answered with bars: the ones the session may use, or `NO_DATA` when none is. */
-function usable(day: DayBars, { symbol, date }: HistoryLoadInput): DayBars {
+function usable(day: DayBars, symbol: string, date: string): DayBars {
   if (day.length > 0) return day;
   const dropped = totalDropped(day.dropped);
   throw new SessionError(
@@ -100,11 +99,11 @@ async function readDay(input: HistoryLoadInput, interval: Interval): Promise<Day
     const message = error instanceof Error ? error.message : String(error);
     throw new SessionError('LOAD_FAILED', `Loading ${symbol} for ${date} failed: ${message}`, { symbol, date }, { cause: error });
   }
-  return validated(raw, input);
+  return validated(raw, symbol, input);
 }
 
 /** The store's answer for one symbol's day, validated; `LOAD_FAILED` when it is not a list of bars. */
-function validated(raw: unknown, { symbol, window, date }: HistoryLoadInput): DayBars {
+function validated(raw: unknown, symbol: string, { window, date }: Pick<StoreSource, 'window' | 'date'>): DayBars {
   const day = Array.isArray(raw) ? validateDayBars(symbol, raw, window) : isColumns(raw) ? validateDayColumns(symbol, raw, window) : undefined;
   if (!day) {
     throw new SessionError('LOAD_FAILED', `The bar store answered ${describe(raw)} instead of a list of bars for ${symbol} on ${date}.`, { symbol, date });
@@ -114,12 +113,10 @@ function validated(raw: unknown, { symbol, window, date }: HistoryLoadInput): Da
 
 function isColumns(value: unknown): value is BarColumnsView {
   const columns = value as BarColumnsView | null;
-  return (
-    typeof columns === 'object' &&
-    columns !== null &&
-    Number.isInteger(columns.length) &&
-    [columns.t, columns.o, columns.h, columns.l, columns.c, columns.v].every((column) => column instanceof Float64Array && column.length >= columns.length)
-  );
+  if (typeof columns !== 'object' || columns === null || !Number.isInteger(columns.length)) return false;
+  // Written out, not a list of the columns checked in a loop: this runs for every symbol of every day.
+  const fits = (column: unknown) => column instanceof Float64Array && column.length >= columns.length;
+  return fits(columns.t) && fits(columns.o) && fits(columns.h) && fits(columns.l) && fits(columns.c) && fits(columns.v);
 }
 
 function describe(value: unknown): string {

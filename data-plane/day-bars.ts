@@ -1,7 +1,7 @@
-import { MINUTE_MS, type Interval } from '../model/bar.js';
+import type { Interval } from '../model/bar.js';
 import type { BarColumnsView } from '../model/bar-columns-view.js';
 import { type DropCounts, emptyDropCounts } from '../model/counts.js';
-import { barProblem, type BarWindow } from './bar-rules.js';
+import { barProblem, isVouched, passesBarRules, type BarWindow } from './bar-rules.js';
 
 export type { BarWindow };
 
@@ -45,41 +45,17 @@ export function validateDayBars(symbol: string, input: readonly unknown[], windo
 
 /** `validateDayBars` for a store that answers in columns: the same rules, no object per bar. */
 export function validateDayColumns(symbol: string, input: BarColumnsView, window: BarWindow): DayBars {
-  // The usual day is clean: then its columns are used as they are, with no copy to make.
-  if (allValid(input, window)) {
-    const { length, t, o, h, l, c, v } = input;
+  const { length, t, o, h, l, c, v } = input;
+  // The usual day is clean: then its columns are used as they are, with no copy to make. In
+  // strictly increasing `t`, its first and last bar bound it inside the window.
+  const inWindow = length === 0 || (t[0]! >= window.open && t[length - 1]! < window.close);
+  if (inWindow && (isVouched(input) || passesBarRules(input))) {
     return { symbol, length, t, o, h, l, c, v, received: length, dropped: emptyDropCounts() };
   }
   const day = emptyDay(symbol, input.length);
   const keep = dayKeeper(day, window);
-  const { t, o, h, l, c, v } = input;
   for (let i = 0; i < input.length; i++) keep(t[i]!, o[i]!, h[i]!, l[i]!, c[i]!, v[i]!);
   return day;
-}
-
-/**
- * True when `dayKeeper` would keep every bar: its rules written out for a day that passes them,
- * the check a loaded day costs. `barProblem`'s `t % MINUTE_MS` is a call into the runtime for
- * a double; here alignment is `t` equal to its minute's start, exact for any `t` inside a session.
- */
-function allValid(input: BarColumnsView, window: BarWindow): boolean {
-  const { length, t, o, h, l, c, v } = input;
-  const { open, close } = window;
-  let lastT = Number.NEGATIVE_INFINITY;
-  for (let i = 0; i < length; i++) {
-    const ti = t[i]!;
-    // Inside [open, close) is finite, and a minute's start there is an exact multiple of MINUTE_MS.
-    if (!(ti > lastT && ti >= open && ti < close) || ti !== Math.floor(ti / MINUTE_MS) * MINUTE_MS) return false;
-    const hi = h[i]!;
-    const li = l[i]!;
-    // `x >= 0` fails NaN and -Infinity, `x < Infinity` the rest; low is bounded by high.
-    const oi = o[i]!;
-    const ci = c[i]!;
-    const vi = v[i]!;
-    if (!(li >= 0 && hi >= li && hi < Infinity && oi >= 0 && oi < Infinity && ci >= 0 && ci < Infinity && vi >= 0 && vi < Infinity)) return false;
-    lastT = ti;
-  }
-  return true;
 }
 
 function emptyDay(symbol: string, n: number): DayBars {
