@@ -47,7 +47,7 @@ export function passesBarRules(columns: BarColumnsView): boolean {
   return true;
 }
 
-/** The mark `vouch` leaves: a symbol no one outside this module holds, so no store can forge it. */
+/** The mark `vouch` leaves: a symbol only this module holds. The package does not export `vouch`: a store of your own is judged at each load. */
 const VOUCHED = Symbol('vouched');
 
 /**
