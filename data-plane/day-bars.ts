@@ -52,9 +52,9 @@ export function validateDayColumns(symbol: string, input: BarColumnsView, window
   if (inWindow && (isVouched(input) || passesBarRules(input))) {
     return { symbol, length, t, o, h, l, c, v, received: length, dropped: emptyDropCounts() };
   }
-  const day = emptyDay(symbol, input.length);
+  const day = emptyDay(symbol, length);
   const keep = dayKeeper(day, window);
-  for (let i = 0; i < input.length; i++) keep(t[i]!, o[i]!, h[i]!, l[i]!, c[i]!, v[i]!);
+  for (let i = 0; i < length; i++) keep(t[i]!, o[i]!, h[i]!, l[i]!, c[i]!, v[i]!);
   return day;
 }
 
