@@ -199,6 +199,35 @@ test.serial('next days: carried symbols reload together, a new one loads, a relo
   t.regex(failed.context.error!.message, /reload broke/);
 });
 
+// xstate copies a machine's children map whenever a child is spawned or stopped, as the clock,
+// the loader and the catch-up are several times a day: the symbols, hundreds of them, are kept
+// out of it, and must still be the session's — in its system, stopped when they leave.
+test.serial("the symbols are the session's actors, in its system, stopped when they leave, and not in its children map", async (t) => {
+  const { actor, store, until, plan } = start();
+  const monday = nextDayPlan(plan, [{ symbol: 'TSLA', streams: ['1m'] }]);
+  await store.putBars('TSLA', '1m', fullDay(calendarDay(monday)));
+  actor.send({ type: 'START' });
+  await until('streaming');
+  actor.send({ type: 'ADD_SYMBOL', symbol: 'TSLA', streams: ['1m'], wallTime: 0 });
+  step(actor, 1);
+  await until('streaming');
+  step(actor, 30);
+  await until('closed');
+  const { symbols } = actor.getSnapshot().context;
+  t.deepEqual(Object.keys(symbols), ['AAPL', 'TSLA']);
+  for (const { ref } of Object.values(symbols)) {
+    t.is(ref._parent, actor);
+    t.is(ref.system, actor.system);
+  }
+  t.deepEqual(Object.keys(actor.getSnapshot().children), []);
+  const aapl = symbols.AAPL!.ref;
+  actor.send({ type: 'NEXT_DAY', plan: monday });
+  await until('streaming');
+  t.is(aapl.getSnapshot().status, 'stopped', 'AAPL, not in the new plan, was stopped');
+  t.is(actor.getSnapshot().context.symbols.TSLA!.ref.getSnapshot().value, 'active');
+  t.deepEqual(Object.values(actor.getSnapshot().children).map((child) => child?.src), ['clock'], 'only the clock streaming');
+});
+
 function calendarDay(plan: SessionPlan) {
   return { date: plan.date, open: plan.window.open, close: plan.window.close, early: false, extendedOpen: plan.window.open, extendedClose: plan.window.close };
 }
