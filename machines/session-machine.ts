@@ -469,9 +469,8 @@ export const sessionMachine = setup({
       entry: ['abortPending', { type: 'completeDrains', params: { all: true } }, 'releaseFinishedDays'],
       always: 'closed',
     },
-    // Not `type: 'final'`: xstate stops each child of a finished machine with its own snapshot
-    // copy of the children map, quadratic in the symbol count (28% of a 500-symbol replay).
-    // `closed` handles nothing, its actors are idle, and the session's data stays readable.
+    // Not `type: 'final'`: a backtest goes on from here to its next day. Its actors are idle and
+    // the session's data stays readable.
     closed: {
       on: { NEXT_DAY: { target: 'running', actions: ['openDay', 'stopLeavingSymbols', 'queueNextDaySymbols'] } },
     },
