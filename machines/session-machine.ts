@@ -132,8 +132,9 @@ export const sessionMachine = setup({
     queueConfiguredSymbols: enqueueActions(({ context, enqueue, self }) => {
       const symbols: Record<string, SymbolEntry> = {};
       const sim = context.engine.clock.now();
+      const source = sourceOf(context.plan);
       for (const { symbol, streams } of context.plan.configured) {
-        const input: SymbolInput = { symbol, streams, origin: 'configured', source: sourceOf(context.plan), statuses: context.statuses };
+        const input: SymbolInput = { symbol, streams, origin: 'configured', source, statuses: context.statuses };
         const ref = createSymbolActor(self, symbolActorId(symbols, symbol, 'configured'), input);
         enqueue(() => ref.start());
         symbols[symbol] = { ref, streams, origin: 'configured', addedAt: { sim, wall: Date.now() } };
@@ -333,6 +334,7 @@ export const sessionMachine = setup({
       const symbols: SymbolRoster = {};
       const carried: string[] = [];
       const addedAt = { sim: plan.window.open, wall: Date.now() };
+      const source = sourceOf(plan);
       for (const { symbol, streams } of plan.configured) {
         const previous = context.symbols[symbol];
         if (previous && carriesOver(previous, streams)) {
@@ -340,7 +342,7 @@ export const sessionMachine = setup({
           carried.push(symbol);
           continue;
         }
-        const input: SymbolInput = { symbol, streams, origin: 'configured', source: sourceOf(plan), statuses: context.statuses };
+        const input: SymbolInput = { symbol, streams, origin: 'configured', source, statuses: context.statuses };
         const ref = createSymbolActor(self, nextSymbolActorId(context.symbols, symbol), input);
         enqueue(() => ref.start());
         symbols[symbol] = { ref, streams, origin: 'configured', addedAt };
