@@ -319,7 +319,8 @@ export const sessionMachine = setup({
     stopLeavingSymbols: enqueueActions(({ context, event, enqueue }) => {
       if (event.type !== 'NEXT_DAY') return;
       const next = new Map(event.plan.configured.map(({ symbol, streams }) => [symbol, streams]));
-      for (const [symbol, entry] of Object.entries(context.symbols)) {
+      for (const symbol in context.symbols) {
+        const entry = context.symbols[symbol]!;
         const streams = next.get(symbol);
         if (!streams || !carriesOver(entry, streams)) enqueue.stopChild(entry.ref);
       }
@@ -499,7 +500,9 @@ function sourceOf(plan: SessionPlan): StoreSource {
 }
 
 function hasDynamic(context: SessionContext): boolean {
-  return Object.values(context.symbols).some((entry) => entry.origin === 'dynamic');
+  // A loop that stops at the first: the morning pause asks, with hundreds configured.
+  for (const symbol in context.symbols) if (context.symbols[symbol]!.origin === 'dynamic') return true;
+  return false;
 }
 
 export type SessionActorRef = ActorRefFrom<typeof sessionMachine>;

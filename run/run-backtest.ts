@@ -16,7 +16,7 @@ import type { Session } from '../session/session.js';
 import { BarHistory } from './bar-history.js';
 import type { BacktestResult, DaySummary, RunConfig } from './backtest-result.js';
 import { resumesFromCheckpoints, type CompletedDay, type DayCheckpoint } from './day-checkpoint.js';
-import { candleMinutes, ReportCandleCollector } from './report-candles.js';
+import { ReportCandleCollector } from './report-candles.js';
 import { writeResultFiles } from './result-files.js';
 import { RunError } from './run-error.js';
 import { RunUniverse } from './run-universe.js';
@@ -147,7 +147,8 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     ? hook(strategy.name, 'loadState', () => strategy.loadState!(run as StrategyContext<StrategyParams, undefined>, saved.saved))
     : hook(strategy.name, 'init', () => strategy.init?.(run as StrategyContext<StrategyParams, undefined>));
   const checkpoints = options.checkpoints === true && resumesFromCheckpoints(strategy);
-  const candles = new ReportCandleCollector(calendar.timeZone, candleMinutes(days.length));
+  const firstSession = calendar.session(days[0]!)!;
+  const candles = new ReportCandleCollector(calendar.timeZone, days.length, firstSession.close - firstSession.open);
   for (const day of kept) candles.addCandles(day.checkpoint.candles);
   const minutes: EquityPoint[] = kept.flatMap((day) => day.checkpoint.minutes.map((point) => ({ ...point })));
   const daily: DailyEquity[] = kept.map(({ summary }) => ({ date: summary.date, equity: summary.endEquity }));

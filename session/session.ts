@@ -367,18 +367,25 @@ export class Session<T extends ModeTypes = BacktestTypes> {
 
   /** Every symbol added while the session ran, with its status. */
   listDynamic(): DynamicSymbolInfo[] {
-    // Only the added symbols' rows are built: the close asks for them, with hundreds configured.
-    return Object.entries(this.roster())
-      .filter(([, entry]) => entry.origin === 'dynamic')
-      .map(([symbol, entry]) => {
-        const { status, streams, addedAt, error } = this.symbolInfo(symbol, entry);
-        return { symbol, status, streams, addedAt, ...(error ? { error } : {}) };
-      });
+    // Only the added symbols' rows are built, in a loop with no pair per symbol: the close asks
+    // for them every day, with hundreds configured.
+    const roster = this.roster();
+    const dynamic: DynamicSymbolInfo[] = [];
+    for (const symbol in roster) {
+      const entry = roster[symbol]!;
+      if (entry.origin !== 'dynamic') continue;
+      const { status, streams, addedAt, error } = this.symbolInfo(symbol, entry);
+      dynamic.push({ symbol, status, streams, addedAt, ...(error ? { error } : {}) });
+    }
+    return dynamic;
   }
 
   /** Every symbol, configured or added, with status and counters. */
   listSymbols(): Array<T['info']> {
-    return Object.entries(this.roster()).map(([symbol, entry]) => this.symbolInfo(symbol, entry));
+    const roster = this.roster();
+    const symbols: Array<T['info']> = [];
+    for (const symbol in roster) symbols.push(this.symbolInfo(symbol, roster[symbol]!));
+    return symbols;
   }
 
   private symbolInfo(symbol: string, entry: SymbolEntry): T['info'] {
