@@ -15,6 +15,13 @@ export interface ReportCandles {
   omitted: string[];
 }
 
+/**
+ * A symbol's candle columns are made at most this long at first: a run of up to 30 days has no
+ * more candles per symbol at NYSE's hours (5 days of 5m, 30 of 30m), and a symbol that appears
+ * for a day of a long run of daily candles holds no more than this.
+ */
+const FIRST_CANDLES = 390;
+
 /** More symbols than this and the page would weigh megabytes; the CSVs hold every fill anyway. */
 export const REPORT_SYMBOLS = 12;
 
@@ -36,11 +43,11 @@ export class ReportCandleCollector {
   private readonly series = new Map<string, BarColumns>();
   private readonly minutes: number;
   /**
-   * A symbol's candles over the whole run, at the first session's length: its columns are made
-   * once at that size. Grown a few times over a run instead, they were copied ~3 times per
-   * symbol, a quarter of the day change's candle work with 500 symbols.
+   * A symbol's candles over the whole run at the first session's length, up to `FIRST_CANDLES`:
+   * its columns' first size, so that they seldom grow. Grown as they filled, a 19-day run's were
+   * copied ~3 times per symbol, a quarter of the day change's candle work at 500 symbols.
    */
-  private readonly runCandles: number;
+  private readonly firstCandles: number;
 
   /** `sessionMs`: the first trading day's length, for the size of a symbol's candles. */
   constructor(
@@ -49,7 +56,7 @@ export class ReportCandleCollector {
     sessionMs: number,
   ) {
     this.minutes = candleMinutes(tradingDays);
-    this.runCandles = tradingDays * Math.max(1, Math.ceil(sessionMs / (this.minutes * MINUTE_MS)));
+    this.firstCandles = Math.min(FIRST_CANDLES, tradingDays * Math.max(1, Math.ceil(sessionMs / (this.minutes * MINUTE_MS))));
   }
 
   /**
@@ -86,7 +93,7 @@ export class ReportCandleCollector {
 
   private seriesOf(symbol: string): BarColumns {
     let candles = this.series.get(symbol);
-    if (!candles) this.series.set(symbol, (candles = new BarColumns(this.runCandles)));
+    if (!candles) this.series.set(symbol, (candles = new BarColumns(this.firstCandles)));
     return candles;
   }
 
