@@ -3,6 +3,7 @@ import { mkdir, open, readdir, rm, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { Bar } from '../../model/bar.js';
 import { BarColumns } from '../../data-plane/bar-columns.js';
+import { vouch } from '../../data-plane/bar-rules.js';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { isSessionError } from '../../model/session-error.js';
 import { assertStoredInterval, isPartitionKey, partitionDir, partitionKey, partitionRange, probedPartitions, segmentName, segmentSeq, STORED_INTERVALS, type StoredInterval } from './arrow-partition.js';
@@ -149,12 +150,19 @@ export class ArrowBarStore implements BarStore {
         copyTimes(times, written, run);
         const t = times.subarray(written, written + to - from);
         written += to - from;
-        out.set(valid[k]!, { length: to - from, t, o: segment.o.subarray(from, to), h: segment.h.subarray(from, to), l: segment.l.subarray(from, to), c: segment.c.subarray(from, to), v: segment.v.subarray(from, to) });
+        const view = { length: to - from, t, o: segment.o.subarray(from, to), h: segment.h.subarray(from, to), l: segment.l.subarray(from, to), c: segment.c.subarray(from, to), v: segment.v.subarray(from, to) };
+        out.set(valid[k]!, segment.sound ? vouch(view) : view);
         continue;
       }
       const start = at;
-      for (const part of parts[k]!) if (part.length > 0) at += copyParts(block, at, part);
-      out.set(valid[k]!, block.view(start, at));
+      let sound = true;
+      for (const part of parts[k]!) {
+        if (part.length > 0) at += copyParts(block, at, part);
+        for (const { segment } of part) sound &&= segment.sound;
+      }
+      // Merging keeps each bar as it was and the times strictly increasing: sound parts make a sound whole.
+      const merged = block.view(start, at);
+      out.set(valid[k]!, sound ? vouch(merged) : merged);
     }
     return out;
   }

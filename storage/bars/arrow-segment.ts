@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import type { Data, DataType as DataTypeClass, Table } from 'apache-arrow';
 import type * as ArrowModule from 'apache-arrow';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
+import { MINUTE_MS } from '../../model/bar.js';
 import { SessionError } from '../../model/session-error.js';
 import { isValidSymbol } from '../../model/symbol-name.js';
 
@@ -20,6 +21,11 @@ export interface Segment {
   readonly l: Float64Array;
   readonly c: Float64Array;
   readonly v: Float64Array;
+  /**
+   * Every row passes the session's bar rules (`passesBarRules`): reads of the segment are vouched
+   * for (`vouch`), and a load does not judge their bars again one by one.
+   */
+  readonly sound: boolean;
 }
 
 // The package's single-file build: the same API, loaded in ~14 ms where its hundreds of ES
@@ -203,7 +209,7 @@ export function decodeSegment(bytes: Uint8Array, file: string, range: { start: n
   });
   const indices = symbolData!.values as Int32Array;
   const timeValues = timeData!.values as unknown as BigInt64Array;
-  const segment: Segment = {
+  const segment: { -readonly [K in keyof Segment]: Segment[K] } = {
     file,
     rows,
     symbols: new Map(),
@@ -213,18 +219,23 @@ export function decodeSegment(bytes: Uint8Array, file: string, range: { start: n
     l: valueData[2]!.values as Float64Array,
     c: valueData[3]!.values as Float64Array,
     v: valueData[4]!.values as Float64Array,
+    sound: false,
   };
   // The row checks are functions of their own: as loops of this one, called once a file, V8
   // optimized them mid-loop and threw that code away on the first line after (--trace-deopt),
   // again for every file read.
-  indexSymbols(segment, indices, dictionary, range);
-  for (const column of VALUE_COLUMNS) assertFinite(segment, column);
+  const aligned = indexSymbols(segment, indices, dictionary, range);
+  segment.sound = checkValues(segment) && aligned;
   return segment;
 }
 
-/** Finds each symbol's rows, checking that rows go by symbol, then strictly by `t` inside the partition's `range`. */
-function indexSymbols(segment: Segment, indices: Int32Array, dictionary: unknown[], range: { start: number; end: number }): void {
+/**
+ * Finds each symbol's rows, checking that rows go by symbol, then strictly by `t` inside the
+ * partition's `range`. Returns whether every `t` is a whole minute, as the bar rules want.
+ */
+function indexSymbols(segment: Segment, indices: Int32Array, dictionary: unknown[], range: { start: number; end: number }): boolean {
   const { file, rows, time } = segment;
+  let aligned = true;
   const symbols = segment.symbols as Map<string, { from: number; to: number }>;
   for (let from = 0; from < rows; ) {
     const index = indices[from]!;
@@ -238,16 +249,40 @@ function indexSymbols(segment: Segment, indices: Int32Array, dictionary: unknown
         if (t >= range.start && t < range.end) throw corruptSegment(file, `t at row ${to} does not come after the row before: bars must be sorted, one per time`);
         throw corruptSegment(file, `t at row ${to} (${t}) is outside the partition [${range.start}, ${range.end})`);
       }
+      // `t % MINUTE_MS` would be a call into the runtime for a double: `t` equal to its minute's start.
+      if (t !== Math.floor(t / MINUTE_MS) * MINUTE_MS) aligned = false;
       previous = t;
     }
     symbols.set(dictionary[index] as string, { from, to });
     from = to;
   }
+  return aligned;
 }
 
-function assertFinite(segment: Segment, column: (typeof VALUE_COLUMNS)[number]): void {
-  const values = segment[column];
-  for (let i = 0; i < segment.rows; i++) if (!Number.isFinite(values[i]!)) throw corruptSegment(segment.file, `${column} at row ${i} is ${values[i]}, not a finite number`);
+/**
+ * Throws `CORRUPT_FILE` at the first value that is not a finite number; returns whether every row
+ * also passes the rest of the bar rules (no negative price or volume, high at or above low). One
+ * pass over the rows: a pass per column took three times as long (75 against 23 ms for the 76
+ * files of 24 days of 500 symbols).
+ */
+function checkValues(segment: Segment): boolean {
+  const { o, h, l, c, v, rows } = segment;
+  let sound = true;
+  for (let i = 0; i < rows; i++) {
+    const oi = o[i]!;
+    const hi = h[i]!;
+    const li = l[i]!;
+    const ci = c[i]!;
+    const vi = v[i]!;
+    // `x >= 0` fails NaN and -Infinity, `x < Infinity` the rest; low is bounded by high.
+    if (li >= 0 && hi >= li && hi < Infinity && oi >= 0 && oi < Infinity && ci >= 0 && ci < Infinity && vi >= 0 && vi < Infinity) continue;
+    for (const column of VALUE_COLUMNS) {
+      const value = segment[column][i]!;
+      if (!Number.isFinite(value)) throw corruptSegment(segment.file, `${column} at row ${i} is ${value}, not a finite number`);
+    }
+    sound = false;
+  }
+  return sound;
 }
 
 export function corruptSegment(file: string, what: string): SessionError {

@@ -4,6 +4,9 @@ import { readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import type { Bar } from '../../model/bar.js';
+import type { DropCounts } from '../../model/counts.js';
+import { isVouched } from '../../data-plane/bar-rules.js';
+import { validateDayColumns } from '../../data-plane/day-bars.js';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { isSessionError } from '../../model/session-error.js';
 import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
@@ -263,4 +266,31 @@ test("the next write removes a killed writer's temp files beside the catalog and
   await store.putBars('AAPL', '1m', [bar(OPEN + M)]);
   t.deepEqual((await filesUnder(dir)).sort(), ['1m/2024-03-08/00000002.arrow', 'catalog.json']);
   t.deepEqual((await store.getBars('AAPL', '1m', DAY, DAY + 86_400_000)).map((b) => b.t), [OPEN, OPEN + M]);
+});
+
+test('reads of segments whose every row passes the bar rules are vouched for; one bad bar written ends that, judged again from the file', async (t) => {
+  const window = { open: OPEN, close: OPEN + 390 * M };
+  const bad: Array<[keyof DropCounts, Bar]> = [
+    ['highBelowLow', { t: OPEN + 5 * M, o: 10, h: 9, l: 11, c: 10, v: 100 }],
+    ['negative', { t: OPEN + 5 * M, o: 10, h: 11, l: 9, c: 10, v: -1 }],
+    ['misaligned', { t: OPEN + 5 * M + 30_000, o: 10, h: 11, l: 9, c: 10, v: 100 }],
+  ];
+  for (const [reason, badBar] of bad) {
+    const dir = await tempDir();
+    t.teardown(() => rm(dir, { recursive: true, force: true }));
+    const store = new ArrowBarStore(dir);
+    await store.putManyBars('1m', new Map([['AAPL', [bar(OPEN), bar(OPEN + M)]], ['MSFT', [bar(OPEN)]]]));
+    await store.putBars('AAPL', '1m', [bar(OPEN + 2 * M)]);
+    const clean = (await store.getManyBarColumns(['AAPL', 'MSFT'], '1m', window.open, window.close)).get('AAPL')!;
+    t.true(isVouched(clean), `${reason}: clean segments are vouched for`);
+    t.is(clean.length, 3);
+    await store.putBars('AAPL', '1m', [badBar]);
+    for (const reader of [store, new ArrowBarStore(dir)]) {
+      const columns = (await reader.getManyBarColumns(['AAPL'], '1m', window.open, window.close)).get('AAPL')!;
+      t.false(isVouched(columns), `${reason}: a read holding the bad bar is not vouched for`);
+      const day = validateDayColumns('AAPL', columns, window);
+      t.is(day.dropped[reason], 1, `${reason}: the load judges it and drops it`);
+      t.is(day.length, 3);
+    }
+  }
 });

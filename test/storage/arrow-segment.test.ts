@@ -2,6 +2,9 @@ import test from 'ava';
 import { fc, testProp } from '@fast-check/ava';
 import { Dictionary, Field, Float64, Int32, makeData, makeVector, RecordBatch, Schema, Struct, Table, tableToIPC, TimestampMillisecond, Utf8, type Data } from 'apache-arrow';
 import { BarColumns } from '../../data-plane/bar-columns.js';
+import { passesBarRules } from '../../data-plane/bar-rules.js';
+import { isSessionError } from '../../model/session-error.js';
+import { isValidSymbol } from '../../model/symbol-name.js';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
 import { decodeSegment, encodeSegment, timeAt } from '../../storage/bars/arrow-segment.js';
 
@@ -77,4 +80,32 @@ test('a day of 500 symbols is Arrow’s file too', (t) => {
     day.set(`S${String(s).padStart(3, '0')}`, bars);
   }
   t.is(Buffer.compare(encodeSegment(day), arrowWriter(day)), 0);
+});
+
+/** `series` with names a store accepts: a segment's reader rejects any other. */
+const storedSeries = series.filter((segment) => [...segment.keys()].every((name) => isValidSymbol(name)));
+
+testProp('a segment with a value that is not finite is CORRUPT_FILE; any other is sound (its reads vouched for) exactly when every bar in it passes the bar rules', [storedSeries, fc.boolean()], (t, segment, misalign) => {
+  // A millisecond off the minute for one bar: still in order, but not aligned.
+  const first = [...segment.values()][0]!;
+  if (misalign) first.t[0] = first.t[0]! + 1;
+  const bars = [...segment.values()];
+  const finite = bars.every(({ o, h, l, c, v, length }) => [o, h, l, c, v].every((column) => column.subarray(0, length).every(Number.isFinite)));
+  const read = () => decodeSegment(encodeSegment(segment), 'segment.arrow', RANGE);
+  // Derived prices can overflow: a value that is not finite is a corrupt file, never a bar dropped.
+  if (!finite) t.true(isSessionError(t.throws(read), 'CORRUPT_FILE'));
+  else t.is(read().sound, bars.every((one) => passesBarRules(one)));
+}, { numRuns: 150 });
+
+test('a value that is not a finite number is CORRUPT_FILE, naming its column and row', (t) => {
+  for (const column of ['o', 'h', 'l', 'c', 'v'] as const) {
+    for (const value of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+      const bars = new BarColumns(3);
+      for (let i = 0; i < 3; i++) bars.append(DAY + i * 60_000, 10, 11, 9, 10, 100);
+      bars[column][1] = value;
+      const error = t.throws(() => decodeSegment(encodeSegment(new Map([['AAPL', bars]])), 'bad.arrow', RANGE));
+      t.true(isSessionError(error, 'CORRUPT_FILE'), String(error));
+      t.regex(error!.message, new RegExp(`bad\\.arrow is corrupt: ${column} at row 1 is ${String(value)}, not a finite number`));
+    }
+  }
 });
