@@ -45,7 +45,7 @@ export class ReportCandleCollector {
   /**
    * A symbol's candles over the whole run at the first session's length, up to `FIRST_CANDLES`:
    * its columns' first size, so that they seldom grow. Grown as they filled, a 19-day run's were
-   * copied ~3 times per symbol, a quarter of the day change's candle work at 500 symbols.
+   * copied twice per symbol, about a fifth of the day change's candle work at 500 symbols.
    */
   private readonly firstCandles: number;
 
