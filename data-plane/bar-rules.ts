@@ -23,25 +23,35 @@ export function barProblem(t: number, o: number, h: number, l: number, c: number
 }
 
 /**
+ * `barProblem`'s alignment rule, written out for the usual bar: `t % MINUTE_MS` is a call into
+ * the runtime for a double, so `t` equal to its minute's start, exact for an integer `t` below
+ * 2^53, as any time in a session or a store is.
+ */
+export function isWholeMinute(t: number): boolean {
+  return t === Math.floor(t / MINUTE_MS) * MINUTE_MS;
+}
+
+/**
+ * `barProblem`'s rules for a bar's prices and volume (finite, not negative, high at or above
+ * low), written out for the usual bar, which passes them.
+ */
+export function valuesPassBarRules(o: number, h: number, l: number, c: number, v: number): boolean {
+  // `x >= 0` fails NaN and -Infinity, `x < Infinity` the rest; low is bounded by high.
+  return l >= 0 && h >= l && h < Infinity && o >= 0 && o < Infinity && c >= 0 && c < Infinity && v >= 0 && v < Infinity;
+}
+
+/**
  * True when every bar passes `barProblem` but for the window, in strictly increasing `t`: a day
- * that passes this and lies inside the window is kept whole. The rules written out for the usual
- * day, which passes them: `t % MINUTE_MS` is a call into the runtime for a double, so alignment
- * is `t` equal to its minute's start, exact for an integer `t` below 2^53, as any time in a
- * session or a store is.
+ * that passes this and lies inside the window is kept whole.
  */
 export function passesBarRules(columns: BarColumnsView): boolean {
   const { length, t, o, h, l, c, v } = columns;
   let lastT = Number.NEGATIVE_INFINITY;
   for (let i = 0; i < length; i++) {
     const ti = t[i]!;
+    // `isWholeMinute` written in: called here, this loop took ~20 % longer (10,000 days of bars).
     if (!(ti > lastT) || ti !== Math.floor(ti / MINUTE_MS) * MINUTE_MS) return false;
-    const hi = h[i]!;
-    const li = l[i]!;
-    // `x >= 0` fails NaN and -Infinity, `x < Infinity` the rest; low is bounded by high.
-    const oi = o[i]!;
-    const ci = c[i]!;
-    const vi = v[i]!;
-    if (!(li >= 0 && hi >= li && hi < Infinity && oi >= 0 && oi < Infinity && ci >= 0 && ci < Infinity && vi >= 0 && vi < Infinity)) return false;
+    if (!valuesPassBarRules(o[i]!, h[i]!, l[i]!, c[i]!, v[i]!)) return false;
     lastT = ti;
   }
   return true;

@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import type { Data, DataType as DataTypeClass, Table } from 'apache-arrow';
 import type * as ArrowModule from 'apache-arrow';
 import type { BarColumnsView } from '../../model/bar-columns-view.js';
-import { MINUTE_MS } from '../../model/bar.js';
+import { isWholeMinute, valuesPassBarRules } from '../../data-plane/bar-rules.js';
 import { SessionError } from '../../model/session-error.js';
 import { isValidSymbol } from '../../model/symbol-name.js';
 
@@ -249,8 +249,7 @@ function indexSymbols(segment: Segment, indices: Int32Array, dictionary: unknown
         if (t >= range.start && t < range.end) throw corruptSegment(file, `t at row ${to} does not come after the row before: bars must be sorted, one per time`);
         throw corruptSegment(file, `t at row ${to} (${t}) is outside the partition [${range.start}, ${range.end})`);
       }
-      // `t % MINUTE_MS` would be a call into the runtime for a double: `t` equal to its minute's start.
-      if (t !== Math.floor(t / MINUTE_MS) * MINUTE_MS) aligned = false;
+      if (!isWholeMinute(t)) aligned = false;
       previous = t;
     }
     symbols.set(dictionary[index] as string, { from, to });
@@ -269,13 +268,7 @@ function checkValues(segment: Segment): boolean {
   const { o, h, l, c, v, rows } = segment;
   let sound = true;
   for (let i = 0; i < rows; i++) {
-    const oi = o[i]!;
-    const hi = h[i]!;
-    const li = l[i]!;
-    const ci = c[i]!;
-    const vi = v[i]!;
-    // `x >= 0` fails NaN and -Infinity, `x < Infinity` the rest; low is bounded by high.
-    if (li >= 0 && hi >= li && hi < Infinity && oi >= 0 && oi < Infinity && ci >= 0 && ci < Infinity && vi >= 0 && vi < Infinity) continue;
+    if (valuesPassBarRules(o[i]!, h[i]!, l[i]!, c[i]!, v[i]!)) continue;
     for (const column of VALUE_COLUMNS) {
       const value = segment[column][i]!;
       if (!Number.isFinite(value)) throw corruptSegment(segment.file, `${column} at row ${i} is ${value}, not a finite number`);
