@@ -6,6 +6,7 @@ import { FifoLots, type LotsSnapshot } from './fifo-lots.js';
 import { fromUnits, toUnits } from './money.js';
 import { validateOrderRequest, type Order, type OrderOptions, type OrderRequest, type OrderSide, type OrderStatus, type OrderType, type TimeInForce, type ValidOrderRequest } from './order.js';
 import { checkSlippageModel, slippedUnits, type SlippageModel } from './slippage.js';
+import { BookMarks } from './book-marks.js';
 import { MINUTE_MS, type Bar } from '../model/bar.js';
 import type { BarColumnsView } from '../model/bar-columns-view.js';
 
@@ -77,13 +78,9 @@ export interface OrderState extends WorkingOrder {
 
 interface SymbolBook {
   symbol: string;
-  /** Its place in the broker's books in the order they were opened. */
+  /** Its place in the broker's books in the order they were opened, and in `BookMarks`. */
   turn: number;
   lots: FifoLots;
-  /** Last close, money units; 0 before the first bar. */
-  closeUnits: number;
-  /** Open time of the last bar delivered. */
-  lastT: number;
   /** Open orders in the order they were placed, so their `placedAt` never decreases. */
   orders: OrderState[];
 }
@@ -106,6 +103,8 @@ export class SimulatedBroker {
    */
   private readonly inTurn: SymbolBook[] = [];
   private nextTurn = 0;
+  /** Each book's last bar, position and whether it has orders, by turn: what every bar reads. */
+  private readonly marks = new BookMarks();
   /** Where `onBar` puts a bar object's fields for `onBarAt`: one way in for every bar. */
   private readonly oneBar: BarColumnsView = { length: 1, t: new Float64Array(1), o: new Float64Array(1), h: new Float64Array(1), l: new Float64Array(1), c: new Float64Array(1), v: new Float64Array(1) };
   private readonly orders = new Map<string, OrderState>();
@@ -147,8 +146,8 @@ export class SimulatedBroker {
       ordersPlaced: this.ordersPlaced,
       books: [...this.books].map(([symbol, book]) => ({
         symbol,
-        closeUnits: book.closeUnits,
-        lastT: Number.isFinite(book.lastT) ? book.lastT : null,
+        closeUnits: this.marks.closeUnits[book.turn]!,
+        lastT: Number.isFinite(this.marks.lastT[book.turn]) ? this.marks.lastT[book.turn]! : null,
         lots: book.lots.snapshot(),
         orders: book.orders.map((order) => ({ ...order })),
       })),
@@ -240,21 +239,26 @@ export class SimulatedBroker {
     if (t < this.lastBarT) {
       throw new BrokerError('BAR_OUT_OF_ORDER', `Bar ${symbol} at ${t} arrived after a bar at ${this.lastBarT}: bars must come in time order.`, { symbol, t });
     }
-    const book = this.bookInTurn(symbol);
-    if (t <= book.lastT) {
-      throw new BrokerError('BAR_OUT_OF_ORDER', `Bar ${symbol} at ${t} is not after its previous bar at ${book.lastT}.`, { symbol, t });
+    const turn = this.turnOf(symbol);
+    const marks = this.marks;
+    if (t <= marks.lastT[turn]!) {
+      throw new BrokerError('BAR_OUT_OF_ORDER', `Bar ${symbol} at ${t} is not after its previous bar at ${marks.lastT[turn]}.`, { symbol, t });
     }
     this.lastBarT = t;
     this.clock = Math.max(this.clock, t + MINUTE_MS);
     const closeUnits = toUnits(c);
-    if (book.orders.length > 0) this.workOrders(book, t, { o: toUnits(o), h: toUnits(h), l: toUnits(l), c: closeUnits });
-    const qty = book.lots.qty;
-    if (qty !== 0) {
-      this.marketValueUnits += qty * (closeUnits - book.closeUnits);
-      this.grossUnits += Math.abs(qty) * (closeUnits - book.closeUnits);
+    if (marks.ordersOpen[turn] !== 0) {
+      const book = this.inTurn[turn]!;
+      if (book.orders.length > 0) this.workOrders(book, t, { o: toUnits(o), h: toUnits(h), l: toUnits(l), c: closeUnits });
+      if (book.orders.length === 0) marks.ordersOpen[turn] = 0;
     }
-    book.closeUnits = closeUnits;
-    book.lastT = t;
+    const qty = marks.qty[turn]!;
+    if (qty !== 0) {
+      this.marketValueUnits += qty * (closeUnits - marks.closeUnits[turn]!);
+      this.grossUnits += Math.abs(qty) * (closeUnits - marks.closeUnits[turn]!);
+    }
+    marks.closeUnits[turn] = closeUnits;
+    marks.lastT[turn] = t;
   }
 
   /** The session closed: cancels every open DAY order and returns them. GTC orders stay. */
@@ -273,7 +277,9 @@ export class SimulatedBroker {
 
   order(request: OrderRequest): Order {
     const order = this.register(validateOrderRequest(request));
-    this.book(order.symbol).orders.push(order);
+    const book = this.book(order.symbol);
+    book.orders.push(order);
+    this.marks.ordersOpen[book.turn] = 1;
     return publicOrder(order);
   }
 
@@ -316,7 +322,7 @@ export class SimulatedBroker {
     const qty = book.lots.qty;
     if (qty === 0) return undefined;
     const order = this.register({ symbol, side: qty > 0 ? 'sell' : 'buy', qty: Math.abs(qty), type: 'market', tif: 'day' });
-    return this.execute(book, order, book.closeUnits, book.lastT, 'flatten');
+    return this.execute(book, order, this.marks.closeUnits[book.turn]!, this.marks.lastT[book.turn]!, 'flatten');
   }
 
   /** Throws `POSITION_OPEN` unless the symbol is flat: the check before removing a symbol. */
@@ -329,7 +335,7 @@ export class SimulatedBroker {
     const book = this.books.get(symbol);
     if (!book || book.lots.qty === 0) return { symbol, qty: 0, avgPrice: 0, marketValue: 0, unrealizedPnl: 0 };
     const { qty, costUnits } = book.lots;
-    const valueUnits = qty * book.closeUnits;
+    const valueUnits = qty * this.marks.closeUnits[book.turn]!;
     return { symbol, qty, avgPrice: fromUnits(costUnits / qty), marketValue: fromUnits(valueUnits), unrealizedPnl: fromUnits(valueUnits - costUnits) };
   }
 
@@ -390,16 +396,16 @@ export class SimulatedBroker {
     return this.books.get(symbol) ?? this.open(symbol, new FifoLots(symbol), 0, Number.NEGATIVE_INFINITY, []);
   }
 
-  /** `book` for the next bar: the book after the last one reached, when it is that symbol's. */
-  private bookInTurn(symbol: string): SymbolBook {
-    const next = this.inTurn[this.nextTurn];
-    const book = next !== undefined && next.symbol === symbol ? next : this.book(symbol);
-    this.nextTurn = book.turn + 1 === this.inTurn.length ? 0 : book.turn + 1;
-    return book;
+  /** The turn of `symbol`'s book for the next bar: the one after the last one reached, when it is that symbol's. */
+  private turnOf(symbol: string): number {
+    const next = this.nextTurn;
+    const turn = this.marks.symbols[next] === symbol ? next : this.book(symbol).turn;
+    this.nextTurn = turn + 1 === this.inTurn.length ? 0 : turn + 1;
+    return turn;
   }
 
   private open(symbol: string, lots: FifoLots, closeUnits: number, lastT: number, orders: OrderState[]): SymbolBook {
-    const book: SymbolBook = { symbol, turn: this.inTurn.length, lots, closeUnits, lastT, orders };
+    const book: SymbolBook = { symbol, turn: this.marks.add(symbol, lastT, closeUnits, lots.qty, orders.length > 0), lots, orders };
     this.books.set(symbol, book);
     this.inTurn.push(book);
     return book;
@@ -428,8 +434,10 @@ export class SimulatedBroker {
     const before = Math.abs(book.lots.qty);
     this.cashUnits -= signedQty * priceUnits + commission;
     book.lots.apply({ orderId: order.id, t, signedQty, priceUnits, commissionUnits: commission });
-    this.marketValueUnits += signedQty * book.closeUnits;
-    this.grossUnits += (Math.abs(book.lots.qty) - before) * book.closeUnits;
+    const closeUnits = this.marks.closeUnits[book.turn]!;
+    this.marketValueUnits += signedQty * closeUnits;
+    this.grossUnits += (Math.abs(book.lots.qty) - before) * closeUnits;
+    this.marks.qty[book.turn] = book.lots.qty;
     order.status = 'filled';
     const fill: Fill = { orderId: order.id, symbol: order.symbol, side: order.side, qty: order.qty, price: fromUnits(priceUnits), t, commission: fromUnits(commission) };
     if (reason) fill.reason = reason;
