@@ -51,6 +51,8 @@ export class BacktestDataEngine {
   /** Streaming symbols in activation order; an array because the step loop walks it every minute. */
   private active: SymbolStream[] = [];
   private readonly retired = new Map<string, StreamCounts>();
+  /** Written by `touchNextBars`, read by nothing (public so that the compiler allows that). */
+  touchedSum = 0;
 
   constructor(
     public window: BarWindow,
@@ -149,6 +151,7 @@ export class BacktestDataEngine {
     for (let time = this.clock.now() + MINUTE_MS; time <= target; time += MINUTE_MS) {
       this.clock.advanceTo(time);
       const active = this.active;
+      this.touchNextBars(active);
       let drained = false;
       for (let i = 0; i < active.length; i++) {
         const stream = active[i]!;
@@ -191,6 +194,23 @@ export class BacktestDataEngine {
       return;
     }
     if (!stopped && this.clock.now() < target) this.clock.advanceTo(target);
+  }
+
+  /**
+   * Reads each stream's next bar, all six columns, before the minute is delivered. A symbol's
+   * bars move to a new cache line every eight minutes in each column, and at 500 symbols the
+   * line is gone from the cache by then. Met where the minute's work first reads them (the
+   * broker, the aggregator), each symbol's misses wait in turn behind that symbol's long
+   * handling; in this short loop they are in flight together. A run streamed ~13 % more bars a
+   * second with it. The sum is kept only so the compiler keeps the reads.
+   */
+  private touchNextBars(active: readonly SymbolStream[]): void {
+    let sum = 0;
+    for (let i = 0; i < active.length; i++) {
+      const { day, cursor } = active[i]!;
+      if (cursor < day.length) sum += day.t[cursor]! + day.o[cursor]! + day.h[cursor]! + day.l[cursor]! + day.c[cursor]! + day.v[cursor]!;
+    }
+    this.touchedSum = sum;
   }
 
   /** Removes the symbols whose graceful removal completes at `time`. */
