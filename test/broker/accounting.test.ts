@@ -107,3 +107,27 @@ test('equity marks every symbol at its own last close, and positions() lists the
     [['AAPL', 10], ['MSFT', -5]],
   );
 });
+
+test('hundreds of symbols keep their own last close, position and orders, and a restored broker goes on with them', (t) => {
+  // More symbols than the broker's per-symbol arrays first hold, so they grow with books in them.
+  const symbols = Array.from({ length: 150 }, (_, i) => `S${i}`);
+  const price = (i: number, minute: number) => 10 + i + minute;
+  const b = new SimulatedBroker({ cash: 1_000_000 });
+  for (const [i, symbol] of symbols.entries()) b.onBar(flat(symbol, 0, price(i, 0)));
+  for (const [i, symbol] of symbols.entries()) if (i % 2 === 0) b.buy(symbol, i + 1);
+  b.buy('S149', 5, { type: 'limit', limitPrice: 1 }); // never fills: its book keeps an open order
+  for (const [i, symbol] of symbols.entries()) b.onBar(flat(symbol, 1, price(i, 1)));
+  const restored = SimulatedBroker.restore({ cash: 1_000_000 }, JSON.parse(JSON.stringify(b.snapshot())), b.fills);
+  for (const broker of [b, restored]) {
+    for (const [i, symbol] of symbols.entries()) broker.onBar(flat(symbol, 2, price(i, 2)));
+    t.is(broker.fills.length, 75);
+    t.deepEqual(broker.openOrders().map((order) => order.symbol), ['S149']);
+    for (const [i, symbol] of symbols.entries()) {
+      const qty = i % 2 === 0 ? i + 1 : 0;
+      t.is(broker.position(symbol).qty, qty, symbol);
+      if (qty > 0) t.is(broker.position(symbol).marketValue, qty * price(i, 2), symbol);
+    }
+    // Bought at minute 1's open (its price), marked at minute 2's close: 1 a share.
+    t.is(broker.equity, 1_000_000 + symbols.reduce((sum, _, i) => sum + (i % 2 === 0 ? i + 1 : 0), 0));
+  }
+});
