@@ -20,10 +20,6 @@ export class BookMarks {
   /** 1 when its book may have open orders: set with each order, cleared by a bar that finds none. */
   ordersOpen = new Uint8Array(FIRST_SIZE);
 
-  get size(): number {
-    return this.symbols.length;
-  }
-
   /** The next turn, for `symbol`. */
   add(symbol: string, lastT: number, closeUnits: number, qty: number, ordersOpen: boolean): number {
     const turn = this.symbols.length;
