@@ -97,9 +97,10 @@ export class SimulatedBroker {
   private readonly slippage: SlippageModel;
   private readonly books = new Map<string, SymbolBook>();
   /**
-   * The books in the order they were opened, and the one after the last book a bar reached. An
+   * The books in the order they were opened, and the turn after the last one a bar reached. An
    * engine hands each minute's bars in the same symbol order as the minute before, so a bar's
-   * book is nearly always that next one: found by one comparison instead of a hash lookup.
+   * turn is nearly always that next one: found by comparing its name in `marks.symbols`
+   * instead of a hash lookup.
    */
   private readonly inTurn: SymbolBook[] = [];
   private nextTurn = 0;
@@ -144,12 +145,12 @@ export class SimulatedBroker {
       clock: this.clock,
       lastBarT: Number.isFinite(this.lastBarT) ? this.lastBarT : null,
       ordersPlaced: this.ordersPlaced,
-      books: [...this.books].map(([symbol, book]) => ({
+      books: [...this.books].map(([symbol, { turn, lots, orders }]) => ({
         symbol,
-        closeUnits: this.marks.closeUnits[book.turn]!,
-        lastT: Number.isFinite(this.marks.lastT[book.turn]) ? this.marks.lastT[book.turn]! : null,
-        lots: book.lots.snapshot(),
-        orders: book.orders.map((order) => ({ ...order })),
+        closeUnits: this.marks.closeUnits[turn]!,
+        lastT: Number.isFinite(this.marks.lastT[turn]) ? this.marks.lastT[turn]! : null,
+        lots: lots.snapshot(),
+        orders: orders.map((order) => ({ ...order })),
       })),
     };
   }
