@@ -200,14 +200,6 @@ export class SimulatedBroker {
     return { t: this.clock, equity: this.equity, cash: this.cash, grossExposure: fromUnits(this.grossUnits) };
   }
 
-  /** `equityPoint()` written into `point`: no allocation on the per-bar path. */
-  updateEquityPoint(point: EquityPoint): void {
-    point.t = this.clock;
-    point.equity = this.equity;
-    point.cash = this.cash;
-    point.grossExposure = fromUnits(this.grossUnits);
-  }
-
   /** Delivers one 1m bar: fills the symbol's orders it reaches, then marks the position at its close. */
   onBar(bar: BrokerBar): void {
     if (bar.interval !== undefined && bar.interval !== '1m') {

@@ -7,7 +7,7 @@ import type { SlippageModel } from '../broker/slippage.js';
 import { computeMetrics, type DailyEquity } from '../metrics/compute-metrics.js';
 import { buildRoundTrips } from '../metrics/round-trips.js';
 import type { BarStore } from '../model/bar-store.js';
-import type { Bar, StreamBar } from '../model/bar.js';
+import { MINUTE_MS, type Bar, type StreamBar } from '../model/bar.js';
 import type { BarAtListener } from '../data-plane/bar-notifier.js';
 import { consoleLogger, type Logger } from '../model/logger.js';
 import { createSession } from '../session/create-session.js';
@@ -151,6 +151,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
   const candles = new ReportCandleCollector(calendar.timeZone, days.length, firstSession.close - firstSession.open);
   for (const day of kept) candles.addCandles(day.checkpoint.candles);
   const minutes: EquityPoint[] = kept.flatMap((day) => day.checkpoint.minutes.map((point) => ({ ...point })));
+  const equity = new MinuteEquity(minutes, broker);
   const daily: DailyEquity[] = kept.map(({ summary }) => ({ date: summary.date, equity: summary.endEquity }));
   const summaries: DaySummary[] = kept.map(({ summary }) => structuredClone(summary));
   let bars = 0;
@@ -162,11 +163,11 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     try {
       run.startDayOnce();
       if (interval === '1m') {
+        equity.settle(series.t[i]! + MINUTE_MS);
         broker.onBarAt(symbol, series, i);
         bars++;
       }
       if (universe.delivers(symbol, interval)) strategy.onBar?.(run, { symbol, interval, t: series.t[i]!, o: series.o[i]!, h: series.h[i]!, l: series.l[i]!, c: series.c[i]!, v: series.v[i]! });
-      if (interval === '1m') recordMinute(minutes, broker);
     } catch (error) {
       failure = { error };
       void runDays.stop();
@@ -214,6 +215,7 @@ export async function runBacktest(options: RunBacktestOptions): Promise<Backtest
     }
     const summary = await session.done;
     if (failure) throw strategyFailed(strategy.name, date, failure.error);
+    equity.settle(Number.POSITIVE_INFINITY);
     session.recycleColumns(history.addDay(session.data, summary.symbols));
     // The day's candles are copied out only for a checkpoint.
     const dayCandles: Record<string, Bar[]> | undefined = checkpoints ? {} : undefined;
@@ -311,12 +313,33 @@ function asJson(value: unknown): unknown {
   return text === undefined ? null : JSON.parse(text);
 }
 
-/** Every 1m bar of a minute moves equity; the minute's point is the account after its last bar. */
-function recordMinute(minutes: EquityPoint[], broker: SimulatedBroker): void {
-  const last = minutes[minutes.length - 1];
-  // Updated in place within a minute: one point a minute, not one object per bar.
-  if (last && last.t === broker.now) broker.updateEquityPoint(last);
-  else minutes.push(broker.equityPoint());
+/**
+ * The per-minute equity: a minute's point is the account once the minute is over — after its
+ * last bar and whatever the strategy did on it — taken when a bar of a later minute arrives or
+ * the day closes. Written once a minute, not updated at every bar of it.
+ */
+class MinuteEquity {
+  /** The broker's clock at the last point taken: a minute has a point once. */
+  private taken: number;
+
+  constructor(
+    private readonly minutes: EquityPoint[],
+    private readonly broker: SimulatedBroker,
+  ) {
+    this.taken = minutes.at(-1)?.t ?? broker.now;
+  }
+
+  /**
+   * Called with the close of the 1m bar about to reach the broker, or `Infinity` at the close:
+   * the minute the broker's clock stands at is over when that is later, and then takes its point.
+   */
+  settle(nextClose: number): void {
+    const now = this.broker.now;
+    if (nextClose > now && now !== this.taken) {
+      this.taken = now;
+      this.minutes.push(this.broker.equityPoint());
+    }
+  }
 }
 
 /**

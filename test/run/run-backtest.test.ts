@@ -68,6 +68,33 @@ test('the broker is marked before the strategy sees a bar: equity = cash + Σ qt
   t.deepEqual(seen, []);
 });
 
+test('a minute\'s equity point is the account once the minute is over, a flatten on its last bar included', async (t) => {
+  // BBB's 5m bar is the last bar its minute delivers: a flatten there moves equity after every 1m bar of the minute.
+  const lastSeen = new Map<number, number>();
+  let flattenedAt: number | undefined;
+  const flattening = defineStrategy({
+    name: 'flattening',
+    symbols: ['AAA', 'BBB'],
+    streams: ['1m', '5m'],
+    onBar(ctx, bar) {
+      if (bar.symbol === 'BBB' && bar.interval === '1m' && ctx.broker.position('BBB').qty === 0 && flattenedAt === undefined) ctx.broker.buy('BBB', 100);
+      if (bar.symbol === 'BBB' && bar.interval === '5m' && ctx.broker.position('BBB').qty !== 0 && flattenedAt === undefined) {
+        void ctx.session.removeSymbol('BBB', { flatten: true });
+        flattenedAt = ctx.now();
+      }
+      lastSeen.set(ctx.now(), ctx.broker.equity);
+    },
+  });
+  const result = await runBacktest({ ...(await options()), to: FROM, strategy: flattening });
+  t.truthy(flattenedAt);
+  const flatten = result.fills.find((fill) => fill.reason !== undefined);
+  t.truthy(flatten, 'the flatten filled');
+  t.true(flatten!.commission > 0);
+  const points = result.equity.minutes;
+  t.true(points.some((point) => point.t === flattenedAt));
+  for (const point of points) t.is(point.equity as number | undefined, lastSeen.get(point.t), `the point at ${point.t}`);
+});
+
 test('an unknown param, an empty range and a throwing strategy are typed errors', async (t) => {
   const base = await options();
   await t.throwsAsync(runBacktest({ ...base, params: { nope: 1 } }), { code: 'UNKNOWN_PARAM' } as never);
