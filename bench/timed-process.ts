@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 /** The built CLI, as the installed `tapedeck` bin runs it (`npm run build` first). */
-export const CLI = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../dist/main.js', import.meta.url));
 /** GNU time reports the child's peak RSS (`%M`, kB) and CPU seconds from wait4, which no Node API exposes. */
 export const GNU_TIME = '/usr/bin/time';
 

@@ -1,17 +1,15 @@
 import { readFileSync } from 'node:fs';
 
 /**
- * tapedeck's version, from its package.json: one folder up when run from the sources
- * (cli/main.ts), two from the build (dist/cli/main.js).
+ * tapedeck's version, from its package.json: one folder up from this file, whether it runs from
+ * the sources (cli/) or the build (dist/, where every module sits at the top).
  */
 export function packageVersion(): string {
-  for (const up of ['../package.json', '../../package.json']) {
-    try {
-      const manifest = JSON.parse(readFileSync(new URL(up, import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
-      if (manifest.name === 'tapedeck' && typeof manifest.version === 'string') return manifest.version;
-    } catch {
-      // Not this folder: try the next one up.
-    }
+  try {
+    const manifest = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { name?: unknown; version?: unknown };
+    if (manifest.name === 'tapedeck' && typeof manifest.version === 'string') return manifest.version;
+  } catch {
+    // Moved out of its package: no version to tell.
   }
   return 'unknown';
 }

@@ -13,7 +13,7 @@ const SYMBOLS = 500;
 const FROM = '2024-03-04';
 const TO = '2024-03-29';
 const RUNS = 3;
-const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../examples/sma-cross.ts', import.meta.url));
 
 const MINUTE_MS = INTERVAL_MS['1m'];

@@ -128,8 +128,8 @@ async function runDemo(options: Options): Promise<void> {
  * the dev dependency trading-signals), so an installed tapedeck skips this part.
  */
 async function runStrategy(store: BarStore, out: string, say: (line: string) => void): Promise<void> {
-  // From the sources (cli/commands/) or the build (dist/cli/commands/).
-  const file = ['../../examples/sma-cross.ts', '../../../examples/sma-cross.ts'].map((up) => fileURLToPath(new URL(up, import.meta.url))).find((path) => existsSync(path));
+  // From the sources (cli/commands/) or the build (dist/, where every module sits at the top).
+  const file = ['../examples/sma-cross.ts', '../../examples/sma-cross.ts'].map((up) => fileURLToPath(new URL(up, import.meta.url))).find((path) => existsSync(path));
   if (file === undefined) {
     say(note('examples/sma-cross.ts is not here (it comes with the repository, not the package): no strategy run.'));
     return;

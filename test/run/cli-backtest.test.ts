@@ -64,21 +64,32 @@ test('a strategy run refuses an unknown param and a missing file as usage errors
   }
 });
 
-test('the installed command, plain node without tsx, runs a TypeScript strategy file', async (t) => {
+test('the installed command, plain node without tsx, runs a TypeScript strategy file and a sweep in its threads', async (t) => {
   // The package's bin as installed: `npm ci` builds dist/ (the prepare script) before the tests run.
-  const bin = join(ROOT, 'dist', 'cli', 'main.js');
-  t.true(existsSync(join(ROOT, 'dist', 'cli', 'strategy-file.js')), 'dist/ is built: run npm run build');
-  const { root, data } = await dataDir();
-  try {
-    const args = [bin, 'backtest', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-05', '--data', data, '--out', join(root, 'out'), '--run-dir', join(root, 'run'), '--json'];
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: cliEnv() });
+  const bin = join(ROOT, 'dist', 'main.js');
+  t.true(existsSync(bin), 'dist/ is built: run npm run build');
+  const installed = async (args: string[]) => {
+    const child = spawn(process.execPath, [bin, ...args], { cwd: ROOT, env: cliEnv() });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    t.is(code, 0, stderr);
-    t.is(JSON.parse(stdout).config.strategy, 'sma-cross');
+    return { code, stdout, stderr };
+  };
+  const { root, data } = await dataDir();
+  try {
+    const version = await installed(['--version']);
+    t.is(version.stdout.trim(), JSON.parse(await readFile(join(ROOT, 'package.json'), 'utf8')).version);
+    const run = await installed(['backtest', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-05', '--data', data, '--out', join(root, 'out'), '--run-dir', join(root, 'run'), '--json']);
+    t.is(run.code, 0, run.stderr);
+    t.is(JSON.parse(run.stdout).config.strategy, 'sma-cross');
+    // The pool's threads load the worker file that sits beside the pool's own code in the build.
+    const sweep = await installed(['sweep', '--strategy', 'examples/sma-cross.ts', '--from', '2024-03-05', '--to', '2024-03-06', '--param', 'fast=4,6', '--workers', '2', '--data', data, '--out', join(root, 'sweep'), '--json']);
+    t.is(sweep.code, 0, sweep.stderr);
+    const points = (JSON.parse(sweep.stdout) as { points: Array<{ params: { fast: number }; metrics?: unknown }> }).points;
+    t.deepEqual(points.map((point) => point.params.fast), [4, 6]);
+    t.true(points.every((point) => point.metrics !== undefined));
   } finally {
     await rm(root, { recursive: true, force: true });
   }
