@@ -23,6 +23,8 @@ export class RunUniverse {
    * symbols those are cache misses, every bar.
    */
   private readonly deliveredBits = new Map<string, number>();
+  /** `delivering['1m']`, kept apart. */
+  private delivering1m = 0;
 
   constructor(symbols: readonly string[], delivered: Interval[]) {
     for (const symbol of symbols) this.set(symbol, entryFor(delivered));
@@ -42,6 +44,8 @@ export class RunUniverse {
 
   /** Whether the strategy receives `symbol`'s bars of `interval`. Called for every bar. */
   delivers(symbol: string, interval: Interval): boolean {
+    // 1m bars, most of a run's, are judged without looking an interval up by its name.
+    if (interval === '1m') return this.delivering1m > 0 && ((this.deliveredBits.get(symbol) ?? 0) & MINUTE_BIT) !== 0;
     return this.delivering[interval] > 0 && ((this.deliveredBits.get(symbol) ?? 0) & INTERVAL_BIT[interval]) !== 0;
   }
 
@@ -73,6 +77,7 @@ export class RunUniverse {
       this.delivering[interval]++;
       bits |= INTERVAL_BIT[interval];
     }
+    this.delivering1m = this.delivering['1m'];
     this.deliveredBits.set(symbol, bits);
   }
 
@@ -80,10 +85,12 @@ export class RunUniverse {
     this.entries.delete(symbol);
     this.deliveredBits.delete(symbol);
     for (const interval of entry.delivered) this.delivering[interval]--;
+    this.delivering1m = this.delivering['1m'];
   }
 }
 
 const INTERVAL_BIT = Object.fromEntries(INTERVALS.map((interval, k) => [interval, 1 << k])) as Record<Interval, number>;
+const MINUTE_BIT = INTERVAL_BIT['1m'];
 
 /** The broker needs every 1m bar, so `1m` is streamed whatever the strategy receives. */
 function entryFor(delivered: Interval[]): UniverseEntry {
