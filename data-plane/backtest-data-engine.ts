@@ -151,12 +151,15 @@ export class BacktestDataEngine {
     for (let time = this.clock.now() + MINUTE_MS; time <= target; time += MINUTE_MS) {
       this.clock.advanceTo(time);
       const active = this.active;
-      this.touchNextBars(active);
       let drained = false;
-      for (let i = 0; i < active.length; i++) {
-        const stream = active[i]!;
-        this.deliverDue(stream, time);
-        if (stream.drainAt <= time) drained = true;
+      for (let from = 0; from < active.length; from += TOUCHED_AT_ONCE) {
+        const to = Math.min(active.length, from + TOUCHED_AT_ONCE);
+        this.touchNextBars(active, from, to);
+        for (let i = from; i < to; i++) {
+          const stream = active[i]!;
+          this.deliverDue(stream, time);
+          if (stream.drainAt <= time) drained = true;
+        }
       }
       if (drained) {
         this.removeDrained(time);
@@ -197,16 +200,17 @@ export class BacktestDataEngine {
   }
 
   /**
-   * Reads each stream's next bar, all six columns, before the minute is delivered. A symbol's
-   * bars move to a new cache line every eight minutes in each column, and at 500 symbols that
-   * line has mostly left the cache by then. Met where the minute's work first reads them (the
-   * broker, the aggregator), each symbol's misses wait in turn behind that symbol's long
+   * Reads the next bar of streams `from` to `to`, all six columns, before they are delivered. A
+   * symbol's bars move to a new cache line every eight minutes in each column, and at 500
+   * symbols that line has mostly left the cache by then. Met where the minute's work first reads
+   * them (the broker, the aggregator), each symbol's misses wait in turn behind that symbol's long
    * handling; in this short loop they are in flight together. A 500-symbol run streamed ~7 %
-   * more bars a second with it. The sum is kept only so the compiler keeps the reads.
+   * more bars a second with it over all streams at once, and ~10 % more again in groups of
+   * `TOUCHED_AT_ONCE`. The sum is kept only so the compiler keeps the reads.
    */
-  private touchNextBars(active: readonly SymbolStream[]): void {
+  private touchNextBars(active: readonly SymbolStream[], from: number, to: number): void {
     let sum = 0;
-    for (let i = 0; i < active.length; i++) {
+    for (let i = from; i < to; i++) {
       const { day, cursor } = active[i]!;
       if (cursor < day.length) sum += day.t[cursor]! + day.o[cursor]! + day.h[cursor]! + day.l[cursor]! + day.c[cursor]! + day.v[cursor]!;
     }
@@ -321,6 +325,15 @@ export class BacktestDataEngine {
     }
   }
 }
+
+/**
+ * Streams whose next bars are read together, then delivered: their lines (six of 64 bytes a
+ * stream, 24 kB for 64 streams) stay in a core's first-level cache (32–48 kB) until the
+ * delivery reads them again; touched all at once, 500 streams' 192 kB did not, and each line
+ * was read again from the second level. Groups of 16, 64 and 128 measured within 3 % of each
+ * other, 64 ahead.
+ */
+const TOUCHED_AT_ONCE = 64;
 
 /** Bars each series of `stream` holds: counted from the series, not bar by bar as they are written. */
 function seriesLengths(stream: SymbolStream): IntervalCounts {
