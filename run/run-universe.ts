@@ -23,7 +23,7 @@ export class RunUniverse {
    * symbols those are cache misses, every bar.
    */
   private readonly deliveredBits = new Map<string, number>();
-  /** `delivering['1m']`, kept apart. */
+  /** `delivering['1m']`, copied by `set` and `forget`: `delivers` reads it for every 1m bar without a lookup by name. */
   private delivering1m = 0;
 
   constructor(symbols: readonly string[], delivered: Interval[]) {

@@ -26,9 +26,13 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs one `tapedeck …` command to its end. */
-export function runCli(args: string[], env: NodeJS.ProcessEnv = cliEnv()): Promise<CliResult> {
-  const child = spawn(TAPEDECK[0]!, [...TAPEDECK.slice(1), ...args], { cwd: ROOT, env });
+/** `tapedeck` as a user installs it: the package's built bin, plain node (`npm run build` first). */
+export const INSTALLED_BIN = join(ROOT, 'dist', 'main.js');
+
+/** Runs one `tapedeck …` command to its end; `installed` runs the built bin instead of the sources. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = cliEnv(), options: { installed?: boolean } = {}): Promise<CliResult> {
+  const command = options.installed ? [process.execPath, INSTALLED_BIN] : TAPEDECK;
+  const child = spawn(command[0]!, [...command.slice(1), ...args], { cwd: ROOT, env });
   return collect(child);
 }
 

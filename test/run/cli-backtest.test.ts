@@ -5,9 +5,8 @@ import { join } from 'node:path';
 import { nyse } from '../../calendar/nyse.js';
 import { ArrowBarStore } from '../../storage/bars/arrow-bar-store.js';
 import { generateDataset } from '../../storage/synthetic/synthetic-bars.js';
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { cliEnv, ROOT, runCli } from '../cli/cli-process.js';
+import { cliEnv, INSTALLED_BIN, ROOT, runCli } from '../cli/cli-process.js';
 
 async function dataDir(): Promise<{ root: string; data: string }> {
   const root = await mkdtemp(join(tmpdir(), 'tapedeck-strategy-cli-'));
@@ -66,17 +65,8 @@ test('a strategy run refuses an unknown param and a missing file as usage errors
 
 test('the installed command, plain node without tsx, runs a TypeScript strategy file and a sweep in its threads', async (t) => {
   // The package's bin as installed: `npm ci` builds dist/ (the prepare script) before the tests run.
-  const bin = join(ROOT, 'dist', 'main.js');
-  t.true(existsSync(bin), 'dist/ is built: run npm run build');
-  const installed = async (args: string[]) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: ROOT, env: cliEnv() });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-    return { code, stdout, stderr };
-  };
+  t.true(existsSync(INSTALLED_BIN), 'dist/ is built: run npm run build');
+  const installed = (args: string[]) => runCli(args, cliEnv(), { installed: true });
   const { root, data } = await dataDir();
   try {
     const version = await installed(['--version']);
