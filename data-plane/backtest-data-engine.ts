@@ -68,6 +68,11 @@ export class BacktestDataEngine {
     return this.clock.now() >= this.window.close;
   }
 
+  /** Whether a bar delivered now would reach a listener. */
+  get observed(): boolean {
+    return this.notifier.wouldDeliver;
+  }
+
   get deactivated(): boolean {
     return !this.writer.data.isActive;
   }
@@ -144,7 +149,7 @@ export class BacktestDataEngine {
    */
   step(minutes: number, stopAfter: () => boolean = () => false): void {
     const target = Math.min(this.clock.now() + minutes * MINUTE_MS, this.window.close);
-    if (!this.notifier.wouldDeliver) {
+    if (!this.observed) {
       this.stepUnobserved(target, stopAfter);
       return;
     }

@@ -294,10 +294,16 @@ export const sessionMachine = setup({
       clearedTo: ({ context, event }) =>
         event.type === 'ADVANCE' ? Math.min(context.plan.window.close, Math.max(context.clearedTo, context.engine.clock.now()) + event.minutes * MINUTE_MS) : context.clearedTo,
     }),
-    /** At most `maxBatchMinutes` per step, so other work gets turns; never past a waiting request. */
+    /**
+     * At most `maxBatchMinutes` per step, so other work gets turns; never past a waiting request.
+     * While no bar can reach a listener (a run's warm-up days) a minute costs a fraction of one
+     * delivered, and the whole stretch goes in one step: each symbol's bars are then read in one
+     * pass, not in a pass per `maxBatchMinutes`.
+     */
     advanceClock: ({ context }) => {
-      const minutes = Math.min(context.plan.maxBatchMinutes, Math.ceil((context.clearedTo - context.engine.clock.now()) / MINUTE_MS));
-      const { requests, engine } = context;
+      const { plan, engine, requests } = context;
+      const cap = engine.observed ? plan.maxBatchMinutes : Number.POSITIVE_INFINITY;
+      const minutes = Math.min(cap, Math.ceil((context.clearedTo - engine.clock.now()) / MINUTE_MS));
       if (minutes > 0) engine.step(minutes, () => requests.waiting > 0 || (requests.holdAt !== undefined && engine.clock.now() >= requests.holdAt));
     },
     /** Graceful removals end once the minute they were asked in is delivered; `all` ends every one (closing). */

@@ -30,7 +30,7 @@ export interface SessionOptions {
   extendedHours?: boolean;
   /** How long a symbol's history load may take before it is failed with `LOAD_TIMEOUT`. Default 30 000. */
   loadTimeoutMs?: number;
-  /** At most this many simulated minutes per clock step when the clock runs ahead (`'max'`, a long `advance`). Default 30. Performance only: results do not depend on it. */
+  /** At most this many simulated minutes per clock step when the clock runs ahead (`'max'`, a long `advance`) while a bar could reach a listener; with none, a step covers every minute cleared. Default 30. Performance only: results do not depend on it. */
   maxBatchMinutes?: number;
   logger?: Logger;
   /** Writes configuration, transitions and dynamic symbols down, e.g. `await SessionJournal.open(dir)`. */

@@ -29,13 +29,14 @@ function describe(transition: AnyTransitionDefinition): string {
 const taken = new Set<string>();
 const takenBySymbols = new Set<string>();
 
-function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean } = {}) {
+function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean; maxBatchMinutes?: number } = {}) {
   const calendar = shortCalendar(30);
   const session = calendar.session(DATE)!;
   const store = new ScriptedStore({ AAPL: fullDay(session), TSLA: fullDay(session), NVDA: fullDay(session) });
   const writer = createSessionData();
   const window = { open: session.open, close: session.close };
-  const engine = new BacktestDataEngine(window, session.open, writer, new BarNotifier(() => undefined));
+  const notifier = new BarNotifier(() => undefined);
+  const engine = new BacktestDataEngine(window, session.open, writer, notifier);
   const plan: SessionPlan = {
     date: DATE,
     window,
@@ -43,7 +44,7 @@ function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean } = {}) 
     query: window,
     store,
     speed: 'manual',
-    maxBatchMinutes: 30,
+    maxBatchMinutes: options.maxBatchMinutes ?? 30,
     loadTimeoutMs: options.loadTimeoutMs ?? 30_000,
     configured: [{ symbol: 'AAPL', streams: ['1m'] }],
   };
@@ -60,7 +61,7 @@ function start(options: { loadTimeoutMs?: number; failCatchUp?: boolean } = {}) 
   actor.start();
   const leaf = () => JSON.stringify(actor.getSnapshot().value);
   const until = (fragment: string) => waitFor(actor, () => leaf().includes(fragment), { timeout: 2_000 });
-  return { actor, store, engine, leaf, until, requests, plan };
+  return { actor, store, engine, notifier, leaf, until, requests, plan };
 }
 
 /** The plan of the Monday after DATE (a Friday), with `configured`. */
@@ -95,6 +96,21 @@ test.serial('a day: start, adds (one arriving mid-pause), removals, run to the c
   step(actor, 30);
   await until('closed');
   t.is(leaf(), '"closed"');
+});
+
+test.serial('a clock step covers at most maxBatchMinutes while a listener could see its bars, and all the minutes cleared while none can', async (t) => {
+  const { actor, engine, notifier, until, plan } = start({ maxBatchMinutes: 5 });
+  actor.send({ type: 'START' });
+  await until('streaming');
+  const minutesIn = () => (engine.clock.now() - plan.window.open) / 60_000;
+  const unsubscribe = notifier.subscribeAt(() => undefined);
+  actor.send({ type: 'ADVANCE', minutes: 12 });
+  actor.send({ type: 'TICK' });
+  t.is(minutesIn(), 5, 'observed: one step of maxBatchMinutes');
+  unsubscribe();
+  actor.send({ type: 'TICK' });
+  t.is(minutesIn(), 12, 'unobserved: the rest of the cleared minutes in one step');
+  t.is(engine.stats('AAPL')?.streamed['1m'], 12, 'and every bar of them written');
 });
 
 test.serial('a request made at the close: the session waits for it, and an add is caught up before closing', async (t) => {
