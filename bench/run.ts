@@ -1,6 +1,5 @@
 import { cliBacktest } from './cases/cli-backtest.js';
 import { csvImportCli } from './cases/csv-import-cli.js';
-import { strategyRun } from './cases/strategy-run.js';
 import { addSymbolPause } from './cases/add-symbol-pause.js';
 import { inspectorOverhead } from './cases/inspector-overhead.js';
 import { retainedMemory } from './cases/memory.js';
@@ -21,5 +20,5 @@ await brokerThroughput();
 await inOwnProcess(new URL('./cases/arrow-store.ts', import.meta.url));
 await cliBacktest();
 await csvImportCli();
-await strategyRun();
+await inOwnProcess(new URL('./cases/strategy-run.ts', import.meta.url), { builtPackage: true });
 await sweeps();

@@ -7,6 +7,7 @@ import { ArrowBarStore, defineStrategy, generateDayBars, INTERVAL_MS, MemoryBarS
 import smaCross from '../../examples/sma-cross.js';
 import { report, summarize } from '../measure.js';
 import { timeProcess } from '../timed-process.js';
+import { isMainModule } from '../own-process.js';
 
 const SYMBOLS = 500;
 /** 19 trading days (03-29 is Good Friday), plus the example's 5 warm-up days before them. */
@@ -48,7 +49,8 @@ function spread(values: number[], digits = 0, higherIsFaster = false) {
 
 /**
  * Case 9: a strategy run as a user writes one — the SMA crossover example (trading-signals),
- * 500 symbols × 19 trading days, 1m and 5m, plus its 5 warm-up days. In memory: `runBacktest`
+ * 500 symbols × 19 trading days, 1m and 5m, plus its 5 warm-up days. In memory: `runBacktest` of
+ * the built package (`npm run bench` runs this case in a process of its own that imports `dist/`)
  * over a MemoryBarStore, 1m bars through the broker per second of the whole call. From the
  * store: the built CLI over the Arrow store, from process start to the report written. And the
  * day change: from the last bar of a day to the first bar of the next reaching the strategy
@@ -95,7 +97,7 @@ export async function strategyRun(): Promise<void> {
   }
   report(
     'strategy-run',
-    { strategy: 'examples/sma-cross.ts', symbols: SYMBOLS, from: FROM, to: TO, warmupDays: smaCross.warmup.days, streams: ['1m', '5m'], bars: traded, store: 'memory' },
+    { strategy: 'examples/sma-cross.ts', symbols: SYMBOLS, from: FROM, to: TO, warmupDays: smaCross.warmup.days, streams: ['1m', '5m'], bars: traded, store: 'memory', tapedeck: import.meta.resolve('tapedeck').endsWith('/dist/index.js') ? 'built' : 'sources' },
     {
       throughput: { unit: '1m bars/s', ...spread(rates, 0, true), target: { median: 3_000_000 } },
       // CPU time counts the GC's helper threads, wall time the neighbours' load.
@@ -229,3 +231,5 @@ async function strategyRunFromStore(traded: number): Promise<void> {
     await rm(dir, { recursive: true, force: true });
   }
 }
+
+if (isMainModule(import.meta.url)) await strategyRun();
