@@ -314,12 +314,16 @@ export class BacktestDataEngine {
     let i = stream.cursor;
     const limit = now - stream.baseMs;
     while (i < length && times[i]! <= limit) {
+      const last = times[i] === limit;
       i++;
       if (baseColumns) {
         baseColumns.reveal(i);
         if (!stream.silent) this.publish(stream.symbol, base, baseColumns, i - 1);
       }
       for (let k = 0; k < derived.length; k++) derived[k]!.aggregator.add(day, i - 1, derived[k]!.emit);
+      // A day's times strictly increase, so none after the bar closing now is due: its next
+      // bar, on a cache line no one else has read yet one minute in eight, is not looked at.
+      if (last) break;
     }
     stream.cursor = i;
     for (let k = 0; k < derived.length; k++) {
