@@ -12,9 +12,9 @@ const BUILT_PACKAGE = fileURLToPath(new URL('../dist/index.js', import.meta.url)
  *
  * With `builtPackage`, that process runs what an installed tapedeck runs: `import 'tapedeck'`
  * loads the build (`dist/`), not the sources, and tsx compiles the case's own TypeScript only,
- * through its ES module hook. Its CommonJS hook (`--import tsx` registers both) would compile
- * again the dependencies that load as CommonJS (xstate), keeping every function's name at run
- * time as it does for the sources, which the build does not: a 500-symbol run was ~10 % slower so.
+ * through its ES module hook. With its CommonJS hook loaded as well (`--import tsx` registers
+ * both) the same built code ran a 500-symbol run ~10 % slower, for a reason not found: the
+ * dependencies that load as CommonJS (xstate) keep their source text under it.
  */
 export async function inOwnProcess(caseModule: URL, options: { builtPackage?: boolean } = {}): Promise<void> {
   const file = fileURLToPath(caseModule);
