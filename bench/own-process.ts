@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { requireBuilt } from './timed-process.js';
 
 const BUILT_PACKAGE = fileURLToPath(new URL('../dist/index.js', import.meta.url));
 
@@ -18,7 +18,7 @@ const BUILT_PACKAGE = fileURLToPath(new URL('../dist/index.js', import.meta.url)
  */
 export async function inOwnProcess(caseModule: URL, options: { builtPackage?: boolean } = {}): Promise<void> {
   const file = fileURLToPath(caseModule);
-  if (options.builtPackage && !existsSync(BUILT_PACKAGE)) throw new Error(`${BUILT_PACKAGE} is missing: run npm run build first.`);
+  if (options.builtPackage) requireBuilt(BUILT_PACKAGE);
   const flags = options.builtPackage ? ['--expose-gc', '--import', 'tsx/esm'] : process.execArgv;
   const child = spawn(process.execPath, [...flags, file], { stdio: ['ignore', 'inherit', 'inherit'] });
   const code = await new Promise<number | null>((resolve, reject) => child.on('error', reject).on('close', resolve));

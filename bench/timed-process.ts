@@ -4,6 +4,11 @@ import { fileURLToPath } from 'node:url';
 
 /** The built CLI, as the installed `tapedeck` bin runs it (`npm run build` first). */
 export const CLI = fileURLToPath(new URL('../dist/main.js', import.meta.url));
+/** Stops a case that needs the build (`dist/`) when it is not there, saying how to make it. */
+export function requireBuilt(file: string): void {
+  if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build first.`);
+}
+
 /** GNU time reports the child's peak RSS (`%M`, kB) and CPU seconds from wait4, which no Node API exposes. */
 export const GNU_TIME = '/usr/bin/time';
 

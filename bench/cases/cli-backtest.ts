@@ -1,10 +1,9 @@
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { ArrowBarStore, generateDayBars, type Bar } from 'tapedeck';
 import { report, summarize } from '../measure.js';
-import { CLI, GNU_TIME, timeProcess } from '../timed-process.js';
+import { CLI, GNU_TIME, requireBuilt, timeProcess } from '../timed-process.js';
 import { DATE, tradingSession } from '../replay-day.js';
 
 const SYMBOLS = 500;
@@ -16,7 +15,7 @@ const RUNS = 5;
  * process's peak RSS. Runs the built CLI (`npm run build` first), as a user would.
  */
 export async function cliBacktest(): Promise<void> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first.`);
+  requireBuilt(CLI);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tapedeck-bench-cli-'));
   try {
     const symbols = Array.from({ length: SYMBOLS }, (_, i) => `S${String(i).padStart(3, '0')}`);

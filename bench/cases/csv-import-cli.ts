@@ -1,11 +1,10 @@
 import { spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { generateDayBars } from 'tapedeck';
 import { report, summarize } from '../measure.js';
-import { CLI, GNU_TIME, timeProcess } from '../timed-process.js';
+import { CLI, GNU_TIME, requireBuilt, timeProcess } from '../timed-process.js';
 import { tradingSession } from '../replay-day.js';
 import { writeCsv } from './storage.js';
 
@@ -21,7 +20,7 @@ const RUNS = 5;
  * load average the runs saw. Runs the built CLI (`npm run build` first).
  */
 export async function csvImportCli(): Promise<void> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first.`);
+  requireBuilt(CLI);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tapedeck-bench-import-'));
   try {
     const folder = path.join(dir, 'csv');

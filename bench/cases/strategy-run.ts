@@ -1,12 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArrowBarStore, defineStrategy, generateDayBars, INTERVAL_MS, MemoryBarStore, nyse, runBacktest, silentLogger, type Bar } from 'tapedeck';
 import smaCross from '../../examples/sma-cross.js';
 import { report, summarize } from '../measure.js';
-import { timeProcess } from '../timed-process.js';
+import { CLI, requireBuilt, timeProcess } from '../timed-process.js';
 import { isMainModule } from '../own-process.js';
 
 const SYMBOLS = 500;
@@ -14,7 +13,6 @@ const SYMBOLS = 500;
 const FROM = '2024-03-04';
 const TO = '2024-03-29';
 const RUNS = 3;
-const CLI = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../examples/sma-cross.ts', import.meta.url));
 
 const MINUTE_MS = INTERVAL_MS['1m'];
@@ -198,7 +196,7 @@ async function layoutFloor(store: MemoryBarStore, traded: number): Promise<void>
 }
 
 async function strategyRunFromStore(traded: number): Promise<void> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first.`);
+  requireBuilt(CLI);
   const dir = await mkdtemp(path.join(os.tmpdir(), 'tapedeck-bench-strategy-'));
   try {
     const data = path.join(dir, 'data');

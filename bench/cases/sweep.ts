@@ -1,5 +1,4 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import os from 'node:os';
@@ -8,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { ArrowBarStore, generateDataset, nyse, runSweep, silentLogger, runBacktest } from 'tapedeck';
 import { importStrategyFile } from '../../sweep/strategy-module.js';
 import { median, report, summarize } from '../measure.js';
-import { CLI, timeProcess } from '../timed-process.js';
+import { CLI, requireBuilt, timeProcess } from '../timed-process.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SMA_CROSS = path.join(ROOT, 'examples/sma-cross.ts');
@@ -48,7 +47,7 @@ export async function sweeps(): Promise<void> {
  * a change of load falls on all of them.
  */
 async function speedUp(dir: string, data: string): Promise<void> {
-  if (!existsSync(CLI)) throw new Error(`${CLI} is missing: run npm run build first.`);
+  requireBuilt(CLI);
   const grid = ['fast=5..20:5', 'slow=20,30,40,60'];
   const halves = [['fast=5,10', 'slow=20,30,40,60'], ['fast=15,20', 'slow=20,30,40,60']];
   let runs = 0;
