@@ -69,6 +69,10 @@ async function speedUp(dir: string, data: string): Promise<void> {
     split.push(performance.now() - started);
     if (both.every((half) => half.cpuMs !== undefined)) cpu.split.push(both.reduce((sum, half) => sum + half.cpuMs!, 0));
   }
+  // One pool thread keeps more than one core busy (V8 collects garbage and compiles on helper
+  // threads). Two threads need at least the CPU one needs (each also warms its own code), so no
+  // pool can do better than the cores over this: the bound the target must fit.
+  const coresBusy = cpu.one.length ? median(cpu.one) / median(one) : undefined;
   const wall = (values: number[]) => ({ median: Math.round(median(values)), fastest: Math.round(Math.min(...values)), slowest: Math.round(Math.max(...values)) });
   report(
     'sweep-speedup',
@@ -78,11 +82,8 @@ async function speedUp(dir: string, data: string): Promise<void> {
       cpuMs: { workers1: median(cpu.one), workers2: median(cpu.two), twoProcessesOfHalfTheGrid: median(cpu.split) },
       speedUp: Number((median(one) / median(two)).toFixed(2)),
       speedUpOfTwoProcesses: Number((median(one) / median(split)).toFixed(2)),
-      // One pool thread keeps more than one core busy (V8 collects garbage and compiles on
-      // helper threads). Two threads need at least the CPU one needs (each also warms its own
-      // code), so no pool can do better than the cores over this: the bound the target must fit.
-      coresBusyWithOneThread: cpu.one.length ? Number((median(cpu.one) / median(one)).toFixed(2)) : undefined,
-      speedUpAtMost: cpu.one.length ? Number((os.availableParallelism() / (median(cpu.one) / median(one))).toFixed(2)) : undefined,
+      coresBusyWithOneThread: coresBusy === undefined ? undefined : Number(coresBusy.toFixed(2)),
+      speedUpAtMost: coresBusy === undefined ? undefined : Number((os.availableParallelism() / coresBusy).toFixed(2)),
       target: { speedUp: 1.7 },
     },
   );
